@@ -1,0 +1,21 @@
+"""DCGAN (Radford, Metz and Chintala 2015) sized for 28x28 images."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="dcgan-mnist",
+            family="gan",
+            summary="Deep convolutional GAN: transposed convolutions, batch norm, tanh output",
+            paper="https://arxiv.org/abs/1511.06434",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.dcgan.model:DCGANGenerator",
+            recipe="zoo_plugins.dcgan.recipe:DCGANRecipe",
+            config={"latent_dim": 100, "width": 64, "channels": 1},
+        )
+    )

@@ -1,0 +1,116 @@
+"""registry.toml: the catalog of pretrained checkpoints, validated on read."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import CatalogError
+from .spec import FAMILIES, Checkpoint
+
+SHA256 = re.compile(r"^[0-9a-f]{64}$")
+REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One ``[models.NAME]`` table of registry.toml."""
+
+    name: str
+    plugin: str
+    family: str
+    dataset: str
+    licence: str
+    config: Mapping[str, Any]
+    checkpoint: Checkpoint
+    metrics: Mapping[str, Any]
+    training: Mapping[str, Any]
+
+
+class _Fields:
+    """Typed access to one entry's fields with errors naming entry and field."""
+
+    def __init__(self, source: str, name: str, table: Mapping[str, Any]) -> None:
+        self.source, self.name, self.table = source, name, table
+
+    def error(self, field: str, problem: str) -> CatalogError:
+        return CatalogError(f"{self.source}: entry {self.name!r}: field {field!r} {problem}")
+
+    def get(self, field: str, kind: type, required: bool = True, default: Any = None) -> Any:
+        node: Any = self.table
+        for part in field.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                if required:
+                    raise self.error(field, "is missing")
+                return default
+            node = node[part]
+        if not isinstance(node, kind):
+            raise self.error(field, f"must be a {_kind_name(kind)}, got {type(node).__name__} {node!r}")
+        return node
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "string", dict: "table", int: "integer"}.get(kind, kind.__name__)
+
+
+def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
+    fields = _Fields(source, name, table if isinstance(table, Mapping) else {})
+    if not isinstance(table, Mapping):
+        raise CatalogError(f"{source}: entry {name!r} must be a table, got {type(table).__name__}")
+    family = fields.get("family", str)
+    if family not in FAMILIES:
+        raise fields.error("family", f"must be one of {', '.join(FAMILIES)}, got {family!r}")
+    repo = fields.get("hub.repo", str)
+    if not REPO_ID.match(repo):
+        raise fields.error("hub.repo", f"must look like 'owner/name', got {repo!r}")
+    files = fields.get("hub.files", dict)
+    if not files:
+        raise fields.error("hub.files", "must list at least one file with its sha256")
+    for file_name, digest in files.items():
+        if not isinstance(digest, str) or not SHA256.match(digest):
+            raise fields.error(f"hub.files.{file_name}", f"must be a 64-character lowercase hex sha256, got {digest!r}")
+    weights = fields.get("hub.weights", str, required=False, default="model.safetensors")
+    if not weights.endswith(".safetensors"):
+        raise fields.error("hub.weights", f"must name a .safetensors file (pickles are never loaded), got {weights!r}")
+    if weights not in files:
+        raise fields.error("hub.files", f"has no sha256 for the weights file {weights!r}")
+    metrics = fields.get("metrics", dict, required=False, default={})
+    for key, value in metrics.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise fields.error(f"metrics.{key}", f"must be a number or string, got {value!r}")
+    return CatalogEntry(
+        name=name,
+        plugin=fields.get("plugin", str),
+        family=family,
+        dataset=fields.get("dataset", str),
+        licence=fields.get("licence", str),
+        config=fields.get("config", dict, required=False, default={}),
+        checkpoint=Checkpoint(
+            repo=repo,
+            revision=fields.get("hub.revision", str),
+            files=dict(files),
+            weights=weights,
+        ),
+        metrics=metrics,
+        training=fields.get("training", dict, required=False, default={}),
+    )
+
+
+def parse_catalog(text: str, source: str = "registry.toml") -> dict[str, CatalogEntry]:
+    """Parse and validate registry.toml text into entries keyed by model name."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"{source} is not valid TOML: {exc}") from None
+    models = data.get("models", {})
+    if not isinstance(models, Mapping):
+        raise CatalogError(f"{source}: 'models' must be a table of [models.NAME] entries")
+    return {name: parse_entry(source, name, table) for name, table in models.items()}
+
+
+def read_catalog(path: Path) -> dict[str, CatalogEntry]:
+    if not path.exists():
+        return {}
+    return parse_catalog(path.read_text(encoding="utf-8"), source=str(path))

@@ -1,0 +1,40 @@
+"""Writing a model folder in Hugging Face repo layout (config.json, model.safetensors)."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from torch import nn
+
+from .spec import ModelSpec
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_model_folder(
+    folder: Path,
+    spec: ModelSpec,
+    model_config: dict[str, Any],
+    model: nn.Module,
+    training: dict[str, Any] | None = None,
+) -> None:
+    """Write ``config.json`` and ``model.safetensors`` (sampling weights only), atomically."""
+    from safetensors.torch import save_file
+
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
+    _atomic_write(folder / "model.safetensors", lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
+    config = {
+        "zoo_model": spec.name,
+        "plugin": spec.plugin,
+        "family": spec.family,
+        "config": model_config,
+        "training": training or {},
+    }
+    _atomic_write(folder / "config.json", lambda tmp: tmp.write_text(json.dumps(config, indent=2) + "\n"))

@@ -1,0 +1,88 @@
+"""``zoo.load``: spec + verified weights -> a ready model in eval mode."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file
+
+from . import hub
+from .errors import CatalogError, HubError
+from .registry import get_spec
+from .spec import ModelSpec
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+
+
+def load(
+    name: str | Path,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype | None = None,
+) -> torch.nn.Module:
+    """Load a pretrained model by registry name or from a hub-layout folder.
+
+    A folder must hold ``config.json`` (written by ``zoo train``/``zoo export``)
+    and ``model.safetensors``. Named models are verified against the sha256
+    pinned in registry.toml before their weights are read.
+    """
+    if not isinstance(name, (str, Path)):
+        raise TypeError(f"zoo.load() takes a model name or a folder path, got {type(name).__name__}")
+    folder = Path(name).expanduser()
+    if isinstance(name, Path) or folder.is_dir():
+        spec, config, weights = _from_folder(folder)
+    else:
+        spec = get_spec(name)
+        if spec.checkpoint is None:
+            raise HubError(
+                f"model {spec.name!r} has no pretrained weights in the registry; "
+                f"train it with `zoo train {spec.name}` and load the run folder"
+            )
+        config = dict(spec.config)
+        weights = hub.resolve(spec.checkpoint).path
+    model = build(spec, config)
+    _load_weights(model, weights, spec.name)
+    model.eval().requires_grad_(False)
+    return model.to(device=device, dtype=dtype)
+
+
+def build(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.nn.Module:
+    """Build the architecture of ``spec`` (random weights) from a config."""
+    model = spec.builder()(**(spec.config if config is None else config))
+    model.spec = spec
+    return model
+
+
+def read_folder_config(folder: Path) -> dict[str, Any]:
+    path = folder / CONFIG_FILE
+    if not path.is_file():
+        raise HubError(f"{folder} is not a zoo model folder: it has no {CONFIG_FILE}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{path} is not valid JSON: {exc}") from None
+    for key in ("zoo_model", "config"):
+        if key not in data:
+            raise CatalogError(f"{path}: field {key!r} is missing")
+    return data
+
+
+def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
+    data = read_folder_config(folder)
+    spec = get_spec(data["zoo_model"])
+    weights = folder / WEIGHTS_FILE
+    if not weights.is_file():
+        raise HubError(f"{folder} has no {WEIGHTS_FILE}")
+    return spec, {**spec.config, **data["config"]}, weights
+
+
+def _load_weights(model: torch.nn.Module, path: Path, name: str) -> None:
+    state = load_file(str(path))
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        raise CatalogError(
+            f"weights in {path} do not fit the architecture of {name!r} (check its config): {exc}"
+        ) from None

@@ -1,0 +1,110 @@
+"""The model protocol shared by every generative model in the zoo."""
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import torch
+from torch import nn
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+def check_count(n: Any, what: str = "n") -> int:
+    """Return ``n`` as an int if it is a positive whole number, else raise."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{what} must be a positive int (the number of images), got {type(n).__name__} {n!r}")
+    if n <= 0:
+        raise ValueError(f"{what} must be a positive int (the number of images), got {n}")
+    return int(n)
+
+
+def seeded_generator(seed: int | None) -> torch.Generator:
+    """A CPU random generator: seeded, or drawn from torch's global state."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
+    gen = torch.Generator()
+    gen.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**62, (1,)).item()))
+    return gen
+
+
+class GenerativeModel(nn.Module):
+    """Base class: subclasses implement ``generate(count, rng, **conditioning)``.
+
+    ``generate`` returns images in ``[0, 1]`` for one batch. Random numbers are
+    drawn on the CPU from ``rng`` so a seed gives the same images on any device.
+    """
+
+    image_shape: tuple[int, int, int] = (1, 28, 28)
+
+    @property
+    def device(self) -> torch.device:
+        for tensor in self.parameters():
+            return tensor.device
+        return torch.device("cpu")
+
+    @property
+    def dtype(self) -> torch.dtype:
+        for tensor in self.parameters():
+            return tensor.dtype
+        return torch.float32
+
+    def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
+        raise NotImplementedError
+
+    def split_conditioning(self, n: int, rng: torch.Generator, **conditioning: Any) -> dict[str, Any]:
+        """Validate per-sample conditioning for ``n`` images (hook for subclasses)."""
+        if conditioning:
+            raise TypeError(f"{type(self).__name__}.sample() got unexpected arguments: {', '.join(conditioning)}")
+        return {}
+
+    @torch.inference_mode()
+    def sample(
+        self,
+        n: int,
+        *,
+        seed: int | None = None,
+        device: str | torch.device | None = None,
+        batch_size: int | None = None,
+        **conditioning: Any,
+    ) -> torch.Tensor:
+        """Draw ``n`` images as a float tensor ``(n, C, H, W)`` in ``[0, 1]``.
+
+        The same ``seed`` gives the same images. Work is done in batches of
+        ``batch_size`` (default 1000) so memory stays bounded for large ``n``.
+        """
+        n = check_count(n)
+        batch_size = DEFAULT_BATCH_SIZE if batch_size is None else check_count(batch_size, "batch_size")
+        if device is not None:
+            self.to(device)
+        rng = seeded_generator(seed)
+        per_sample = self.split_conditioning(n, rng, **conditioning)
+        out = torch.empty((n, *self.image_shape), device=self.device)
+        for start in range(0, n, batch_size):
+            stop = min(start + batch_size, n)
+            batch_kwargs = {key: value[start:stop] for key, value in per_sample.items()}
+            out[start:stop] = self.generate(stop - start, rng, **batch_kwargs).float()
+        return out.clamp_(0.0, 1.0)
+
+    def noise(self, count: int, rng: torch.Generator, dim: int) -> torch.Tensor:
+        """Standard normal latents drawn on the CPU, moved to the model's device and dtype."""
+        return torch.randn(count, dim, generator=rng).to(self.device, self.dtype)
+
+
+def check_images(x: Any, shape: tuple[int, int, int], what: str = "x") -> torch.Tensor:
+    """Validate a batch of images in ``[0, 1]`` with the given ``(C, H, W)``."""
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{what} must be a torch.Tensor of shape (N, {', '.join(map(str, shape))}), got {type(x).__name__}")
+    if x.dim() == 3 and shape[0] == 1:
+        x = x.unsqueeze(1)
+    if x.dim() != 4 or tuple(x.shape[1:]) != tuple(shape):
+        raise ValueError(f"{what} must have shape (N, {', '.join(map(str, shape))}), got {tuple(x.shape)}")
+    if not x.is_floating_point():
+        raise TypeError(f"{what} must be a float tensor with values in [0, 1], got dtype {x.dtype}")
+    if not torch.isfinite(x).all():
+        raise ValueError(f"{what} contains NaN or Inf values")
+    if x.numel() and (x.min() < -1e-3 or x.max() > 1 + 1e-3):
+        raise ValueError(
+            f"{what} must have values in [0, 1], got range [{x.min().item():.3g}, {x.max().item():.3g}]"
+        )
+    return x
