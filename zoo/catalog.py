@@ -114,3 +114,64 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     if not path.exists():
         return {}
     return parse_catalog(path.read_text(encoding="utf-8"), source=str(path))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_value(key)
+
+
+def format_entry(entry: CatalogEntry) -> str:
+    """The ``[models.NAME]`` block of registry.toml for one entry."""
+    head = f"models.{_toml_key(entry.name)}"
+    lines = [
+        f"[{head}]",
+        f"plugin = {_toml_value(entry.plugin)}",
+        f"family = {_toml_value(entry.family)}",
+        f"dataset = {_toml_value(entry.dataset)}",
+        f"licence = {_toml_value(entry.licence)}",
+        f"config = {_toml_value(dict(entry.config))}",
+        "",
+        f"[{head}.hub]",
+        f"repo = {_toml_value(entry.checkpoint.repo)}",
+        f"revision = {_toml_value(entry.checkpoint.revision)}",
+        f"weights = {_toml_value(entry.checkpoint.weights)}",
+        f"files = {_toml_value(dict(entry.checkpoint.files))}",
+    ]
+    for table in ("metrics", "training"):
+        values = getattr(entry, table)
+        if values:
+            lines += ["", f"[{head}.{table}]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def upsert_entry(path: Path, entry: CatalogEntry) -> None:
+    """Replace (or append) one model's block in registry.toml, keeping the rest as written."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = format_entry(entry)
+    parse_catalog(block, source=f"new entry for {entry.name}")
+    headers = (f"[models.{_toml_key(entry.name)}]", f"[models.{_toml_key(entry.name)}.")
+    kept: list[str] = []
+    inside = False
+    for line in text.splitlines(keepends=True):
+        if line.startswith("["):
+            inside = line.startswith(headers)
+        if not inside:
+            kept.append(line)
+    body = "".join(kept).rstrip("\n")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text((body + "\n\n" if body else "") + block, encoding="utf-8")
+    tmp.replace(path)

@@ -84,9 +84,35 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.batch_size is not None:
         hparams["batch_size"] = args.batch_size
     out = args.out or Path("runs") / spec.name
-    trainer = Trainer(spec, out, data_root=args.data, hparams=hparams, seed=args.seed, device=args.device)
+    trainer = Trainer(
+        spec, out, data_root=args.data, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation
+    )
     trainer.run(resume=args.resume)
     print(f"trained {spec.name}; load it with zoo.load({str(out)!r})")
+    return 0
+
+
+@command
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .loading import load
+    from .publish import measure
+
+    print(json.dumps(measure(load(args.name), args.data), indent=2))
+    return 0
+
+
+@command
+def cmd_export(args: argparse.Namespace) -> int:
+    from .catalog import format_entry, upsert_entry
+    from .publish import export_run
+
+    entry = export_run(args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics)
+    print(f"wrote a hub folder for {entry.name} to {args.out}")
+    if args.registry:
+        upsert_entry(args.registry, entry)
+        print(f"updated {args.registry}")
+    else:
+        print(format_entry(entry))
     return 0
 
 
@@ -141,11 +167,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="cpu")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a recipe hyperparameter")
     p.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
+
+    p = sub.add_parser("evaluate", help="measure sample quality (or accuracy) of a model on its dataset")
+    p.add_argument("name", help="model name or a model folder")
+    p.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
+
+    p = sub.add_parser("export", help="turn a run folder into a hub folder with a model card and registry entry")
+    p.add_argument("run_dir", type=Path)
+    p.add_argument("--out", type=Path, required=True, help="hub folder to write")
+    p.add_argument("--repo", default=None, help="hub repo id (default generative-zoo/NAME)")
+    p.add_argument("--data", type=Path, default=None, help="dataset root, for the card's metrics")
+    p.add_argument("--no-metrics", action="store_true", help="skip measuring (no dataset needed)")
+    p.add_argument("--registry", type=Path, default=None, help="write the entry into this registry.toml")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.invocation = " ".join(["zoo", *argv])
     try:
         return COMMANDS[args.command](args)
     except (ZooError, ValueError, TypeError) as exc:

@@ -108,3 +108,37 @@ def check_images(x: Any, shape: tuple[int, int, int], what: str = "x") -> torch.
             f"{what} must have values in [0, 1], got range [{x.min().item():.3g}, {x.max().item():.3g}]"
         )
     return x
+
+
+class ConditionalModel(GenerativeModel):
+    """A generator conditioned on class labels: ``sample(n, labels=...)``.
+
+    ``labels`` is a sequence or integer tensor of ``n`` class indices in
+    ``[0, num_classes)``. With ``labels=None`` the labels are drawn uniformly
+    at random from the seeded generator, so a seed still fixes the images.
+    """
+
+    num_classes: int = 10
+
+    def split_conditioning(self, n: int, rng: torch.Generator, labels: Any = None, **rest: Any) -> dict[str, Any]:
+        super().split_conditioning(n, rng, **rest)
+        return {"labels": self.check_labels(n, labels, rng)}
+
+    def check_labels(self, n: int, labels: Any, rng: torch.Generator) -> torch.Tensor:
+        if labels is None:
+            return torch.randint(0, self.num_classes, (n,), generator=rng)
+        if not isinstance(labels, torch.Tensor):
+            try:
+                labels = torch.as_tensor(labels)
+            except (TypeError, ValueError, RuntimeError):
+                raise TypeError(f"labels must be a sequence of {n} ints, got {type(labels).__name__}") from None
+        if labels.dtype.is_floating_point or labels.dtype == torch.bool or labels.dtype.is_complex:
+            raise TypeError(f"labels must be integers in [0, {self.num_classes}), got dtype {labels.dtype}")
+        labels = labels.reshape(-1).long().cpu()
+        if labels.numel() != n:
+            raise ValueError(f"labels must have one entry per image: expected {n}, got {labels.numel()}")
+        if labels.numel() and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(
+                f"labels must be in [0, {self.num_classes}), got values from {labels.min().item()} to {labels.max().item()}"
+            )
+        return labels

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import platform
 import time
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,12 @@ def save_atomic(obj: Any, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def describe_hardware(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"CPU, {torch.get_num_threads()} threads ({platform.machine()})"
+
+
 class Trainer:
     """Runs a recipe over a dataset with progress, checkpoints and exact resume."""
 
@@ -105,8 +112,10 @@ class Trainer:
         seed: int = 0,
         device: str | torch.device = "cpu",
         progress: bool = True,
+        command: str | None = None,
     ) -> None:
         self.spec = spec
+        self.command = command
         self.out_dir = Path(out_dir)
         self.data = data if data is not None else load_dataset(spec.dataset, data_root, train=True)
         self.recipe_cls = spec.recipe_class()
@@ -177,11 +186,13 @@ class Trainer:
 
     def _finish_epoch(self, recipe: Recipe, epoch: int, losses: dict[str, float], wall: float) -> None:
         training = {
+            "command": self.command or f"zoo train {self.spec.name}",
             "seed": self.seed,
             "epochs": epoch,
             "wall_time_s": round(wall, 1),
             "hparams": self.hparams,
-            "device": str(self.device),
+            "hardware": describe_hardware(self.device),
+            "torch": torch.__version__,
         }
         model = recipe.export_model()
         write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
