@@ -109,7 +109,7 @@ def test_entry_point_plugin_is_discovered(site: Site) -> None:
     assert info.error is None
     assert info.models == ["acme-gan", "acme-gan-large"]
     assert plugins["dcgan"].distribution == "generative-zoo (built-in)"
-    assert plugins["dcgan"].models == ["dcgan-mnist"]
+    assert "dcgan-mnist" in plugins["dcgan"].models
 
 
 # --- broken plugins --------------------------------------------------------
@@ -249,12 +249,16 @@ def test_load_and_disable_lists(
         names = zoo.list_models()
 
     registry = zoo.registry.get_registry()
-    loaded = set(registry.plugins.plugins) & {"dcgan", "classifier", "acme"}
-    assert loaded == expected_plugins
+    trio = {"dcgan", "classifier", "acme"}
+    assert set(registry.plugins.plugins) & trio == expected_plugins
     assert ("dcgan-mnist" in names) == ("dcgan" in expected_plugins)
     assert ("mnist-classifier" in names) == ("classifier" in expected_plugins)
     assert ("acme-gan" in names) == ("acme" in expected_plugins)
-    assert {registry.specs[n].plugin for n in names} <= expected_plugins
+    owners = {registry.specs[n].plugin for n in names}
+    assert owners & trio == expected_plugins
+    if load is not None:  # an allow list admits nothing else, built-in or not
+        assert owners <= expected_plugins
+        assert set(registry.plugins.plugins) <= expected_plugins
     # A plugin that is not wanted is not even imported.
     assert (module in sys.modules) == ("acme" in expected_plugins)
 
@@ -265,6 +269,19 @@ def test_disabled_broken_plugin_is_never_imported(site: Site, monkeypatch: pytes
     monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")
     assert "dcgan-mnist" in zoo.list_models()
     assert module not in sys.modules
+
+
+def test_plugin_name_taken_by_builtin_is_rejected(site: Site) -> None:
+    module = site.add_plugin("dcgan", models_source("impostor-gan"), dist="impostor-dist")
+    with pytest.warns(PluginWarning) as record:
+        names = zoo.list_models()
+    message = next(str(w.message) for w in record if "impostor-dist" in str(w.message))
+    assert "another plugin named 'dcgan'" in message
+    assert "impostor-gan" not in names
+    assert module not in sys.modules
+    assert zoo.registry.get_spec("dcgan-mnist").plugin == "dcgan"
+    info = zoo.registry.get_registry().plugins.plugins["dcgan"]
+    assert info.distribution == "generative-zoo (built-in)" and info.error is None
 
 
 # --- collisions ------------------------------------------------------------
@@ -354,3 +371,48 @@ def test_list_models_wildcards(site: Site) -> None:
     assert zoo.list_models("acme-?an") == ["acme-gan"]
     assert zoo.list_models("no-such-*") == []
     assert zoo.list_models(None) == everything
+
+
+# --- catalog entries and third-party plugins --------------------------------
+
+CATALOG = """
+[models.dcgan-mnist]
+plugin = "dcgan"
+family = "gan"
+dataset = "mnist"
+licence = "MIT"
+
+[models.dcgan-mnist.hub]
+repo = "zoo-org/dcgan-mnist"
+revision = "0123abc"
+files = {{ "model.safetensors" = "{sha}" }}
+""".format(sha="b" * 64)
+
+
+def test_disabling_the_catalog_owner_hands_the_name_over(
+    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    catalog = tmp_path / "registry.toml"
+    catalog.write_text(CATALOG, encoding="utf-8")
+    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", catalog)
+    site.add_plugin("fork", models_source("dcgan-mnist"))
+
+    with pytest.warns(PluginWarning, match="ZOO_DISABLE_PLUGINS"):
+        with pytest.raises(zoo.ModelNameCollision):
+            zoo.registry.get_spec("dcgan-mnist")
+
+    # Following the advice either way works; the pinned checkpoint stays with its plugin.
+    monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "fork")
+    zoo.registry.reset()
+    spec = zoo.registry.get_spec("dcgan-mnist")
+    assert spec.plugin == "dcgan"
+    assert spec.checkpoint is not None and spec.checkpoint.weights_sha256 == "b" * 64
+
+    monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "dcgan")
+    zoo.registry.reset()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PluginWarning)
+        spec = zoo.registry.get_spec("dcgan-mnist")
+    assert spec.plugin == "fork"
+    assert spec.checkpoint is None
+    assert "mnist-classifier" in zoo.list_models()

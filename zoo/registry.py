@@ -19,6 +19,7 @@ class Registry:
         self.plugins = plugins
         self.specs: dict[str, ModelSpec] = {}
         self.collisions: dict[str, list[str]] = {}
+        registered: set[str] = set()
         for info, register_models in plugins.implementations("register_models"):
             pending: list[ModelSpec] = []
             try:
@@ -26,12 +27,18 @@ class Registry:
             except Exception as exc:  # noqa: BLE001 - contain broken plugins
                 plugins.fail(info, f"register_models raised {type(exc).__name__}: {exc}")
                 continue
+            registered.add(info.name)
             for spec in pending:
                 self._add(spec.with_updates(plugin=info.name))
                 info.models.append(spec.name)
         for name, entry in catalog.items():
-            if name in self.specs:
-                self.specs[name] = _attach(self.specs[name], entry)
+            if name not in self.specs:
+                continue
+            if entry.plugin not in registered:
+                # The entry's own plugin is disabled or broken; another plugin's
+                # model of the same name gets no checkpoint from it.
+                continue
+            self.specs[name] = _attach(self.specs[name], entry)
 
     def _add(self, spec: ModelSpec) -> None:
         if spec.name in self.collisions:

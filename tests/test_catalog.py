@@ -1,0 +1,302 @@
+"""registry.toml validation: every bad entry names the entry and the field."""
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+import zoo
+import zoo.registry
+from zoo.catalog import CatalogEntry, parse_catalog
+from zoo.plugins import PluginSet
+
+WEIGHTS_SHA = "a" * 64
+CONFIG_SHA = "0123456789abcdef" * 4
+NAME = "toy-gan"
+
+
+def valid_entry() -> dict[str, Any]:
+    return {
+        "plugin": "dcgan",
+        "family": "gan",
+        "dataset": "mnist",
+        "licence": "MIT",
+        "config": {"latent_dim": 100, "width": 32},
+        "hub": {
+            "repo": "zoo-org/toy-gan",
+            "revision": "0123abc",
+            "weights": "model.safetensors",
+            "files": {"model.safetensors": WEIGHTS_SHA, "config.json": CONFIG_SHA},
+        },
+        "metrics": {"fid": 12.5, "epochs": 20, "dataset_split": "test"},
+        "training": {"epochs": 20, "seed": 0},
+    }
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(value)
+
+
+def to_toml(entries: dict[str, dict[str, Any]]) -> str:
+    out = []
+    for name, entry in entries.items():
+        out.append(f"[models.{json.dumps(name)}]")
+        out.extend(f"{json.dumps(k)} = {toml_value(v)}" for k, v in entry.items())
+        out.append("")
+    return "\n".join(out)
+
+
+def parse_one(entry: dict[str, Any]) -> CatalogEntry:
+    return parse_catalog(to_toml({NAME: entry}), source="test-registry.toml")[NAME]
+
+
+def test_valid_entry_parses() -> None:
+    entry = parse_one(valid_entry())
+    assert entry.name == NAME
+    assert entry.plugin == "dcgan"
+    assert entry.family == "gan"
+    assert entry.dataset == "mnist"
+    assert entry.licence == "MIT"
+    assert entry.config == {"latent_dim": 100, "width": 32}
+    assert entry.checkpoint == zoo.Checkpoint(
+        repo="zoo-org/toy-gan",
+        revision="0123abc",
+        files={"model.safetensors": WEIGHTS_SHA, "config.json": CONFIG_SHA},
+        weights="model.safetensors",
+    )
+    assert entry.checkpoint.weights_sha256 == WEIGHTS_SHA
+    assert entry.metrics == {"fid": 12.5, "epochs": 20, "dataset_split": "test"}
+    assert entry.training == {"epochs": 20, "seed": 0}
+
+
+def test_optional_fields_default() -> None:
+    data = valid_entry()
+    for key in ("config", "metrics", "training"):
+        del data[key]
+    del data["hub"]["weights"]
+    entry = parse_one(data)
+    assert entry.checkpoint.weights == "model.safetensors"
+    assert entry.config == {} and entry.metrics == {} and entry.training == {}
+
+
+def test_several_entries_and_empty_catalog() -> None:
+    other = valid_entry()
+    other["plugin"] = "classifier"
+    other["family"] = "classifier"
+    entries = parse_catalog(to_toml({"a-gan": valid_entry(), "b-clf": other}))
+    assert sorted(entries) == ["a-gan", "b-clf"]
+    assert entries["b-clf"].family == "classifier"
+    assert parse_catalog("") == {}
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data[part]
+    data[last] = value
+
+
+def _del(data: dict[str, Any], path: str) -> None:
+    *parents, last = path.split(".")
+    for part in parents:
+        data = data[part]
+    del data[last]
+
+
+DELETE = object()
+
+BAD_ENTRIES = [
+    # (id, path to change, new value or DELETE, field named in the error, words in the error)
+    ("missing-plugin", "plugin", DELETE, "plugin", "is missing"),
+    ("plugin-not-string", "plugin", 3, "plugin", "must be a string"),
+    ("missing-family", "family", DELETE, "family", "is missing"),
+    ("bad-family", "family", "diffusion", "family", "must be one of"),
+    ("missing-dataset", "dataset", DELETE, "dataset", "is missing"),
+    ("missing-licence", "licence", DELETE, "licence", "is missing"),
+    ("missing-hub", "hub", DELETE, "hub.repo", "is missing"),
+    ("missing-repo", "hub.repo", DELETE, "hub.repo", "is missing"),
+    ("repo-no-owner", "hub.repo", "toy-gan", "hub.repo", "owner/name"),
+    ("repo-spaces", "hub.repo", "zoo org/toy gan", "hub.repo", "owner/name"),
+    ("repo-too-deep", "hub.repo", "zoo/org/toy-gan", "hub.repo", "owner/name"),
+    ("repo-url", "hub.repo", "https://huggingface.co/zoo/toy", "hub.repo", "owner/name"),
+    ("missing-revision", "hub.revision", DELETE, "hub.revision", "is missing"),
+    ("files-not-table", "hub.files", "model.safetensors", "hub.files", "must be a table"),
+    ("files-empty", "hub.files", {}, "hub.files", "at least one file"),
+    ("sha-short", "hub.files", {"model.safetensors": "abc123"}, "hub.files.model.safetensors", "sha256"),
+    ("sha-uppercase", "hub.files", {"model.safetensors": "A" * 64}, "hub.files.model.safetensors", "sha256"),
+    ("sha-not-hex", "hub.files", {"model.safetensors": "g" * 64}, "hub.files.model.safetensors", "sha256"),
+    ("sha-not-string", "hub.files", {"model.safetensors": 12}, "hub.files.model.safetensors", "sha256"),
+    ("sha-of-other-file-bad", "hub.files.config.json", "nope", "hub.files.config.json", "sha256"),
+    ("missing-weights-sha", "hub.files", {"config.json": CONFIG_SHA}, "hub.files", "weights file 'model.safetensors'"),
+    (
+        "weights-not-safetensors",
+        "hub",
+        {"repo": "zoo-org/toy-gan", "revision": "r", "weights": "model.pt", "files": {"model.pt": WEIGHTS_SHA}},
+        "hub.weights",
+        ".safetensors",
+    ),
+    (
+        "weights-pickle-bin",
+        "hub",
+        {"repo": "zoo-org/toy-gan", "revision": "r", "weights": "pytorch_model.bin", "files": {"pytorch_model.bin": WEIGHTS_SHA}},
+        "hub.weights",
+        ".safetensors",
+    ),
+    ("weights-not-string", "hub.weights", 5, "hub.weights", "must be a string"),
+    ("metrics-list", "metrics.fid", [1.0, 2.0], "metrics.fid", "number or string"),
+    ("metrics-bool", "metrics.converged", True, "metrics.converged", "number or string"),
+    ("metrics-table", "metrics.fid", {"mean": 1.0}, "metrics.fid", "number or string"),
+    ("metrics-not-table", "metrics", 12.5, "metrics", "must be a table"),
+    ("config-not-table", "config", "latent_dim=100", "config", "must be a table"),
+    ("training-not-table", "training", [1, 2], "training", "must be a table"),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "words"),
+    [case[1:] for case in BAD_ENTRIES],
+    ids=[case[0] for case in BAD_ENTRIES],
+)
+def test_bad_entry_names_entry_and_field(path: str, value: Any, field: str, words: str) -> None:
+    data = copy.deepcopy(valid_entry())
+    if value is DELETE:
+        _del(data, path)
+    elif path.startswith("hub.files."):
+        data["hub"]["files"][path.removeprefix("hub.files.")] = value
+    else:
+        _set(data, path, value)
+    with pytest.raises(zoo.CatalogError) as excinfo:
+        parse_one(data)
+    message = str(excinfo.value)
+    assert "test-registry.toml" in message
+    assert f"entry {NAME!r}" in message
+    assert f"field {field!r}" in message
+    assert words in message
+    assert isinstance(excinfo.value, zoo.ZooError)
+
+
+def test_bad_entry_among_good_ones_is_named() -> None:
+    bad = valid_entry()
+    bad["hub"]["repo"] = "nope"
+    with pytest.raises(zoo.CatalogError, match=r"entry 'second-gan': field 'hub.repo'"):
+        parse_catalog(to_toml({"first-gan": valid_entry(), "second-gan": bad}))
+
+
+@pytest.mark.parametrize("value", ['"just a string"', "3", "[1, 2]"])
+def test_non_table_entry(value: str) -> None:
+    text = f"[models]\n{NAME} = {value}\n"
+    with pytest.raises(zoo.CatalogError) as excinfo:
+        parse_catalog(text, source="test-registry.toml")
+    message = str(excinfo.value)
+    assert f"entry {NAME!r}" in message
+    assert "must be a table" in message
+    assert "test-registry.toml" in message
+
+
+def test_models_not_a_table() -> None:
+    with pytest.raises(zoo.CatalogError, match="'models' must be a table"):
+        parse_catalog('models = "everything"\n', source="test-registry.toml")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[models.toy-gan\nplugin = 'dcgan'\n",
+        "[models.toy-gan]\nplugin = dcgan\n",
+        "[models.toy-gan]\nplugin = 'a'\nplugin = 'b'\n",
+    ],
+    ids=["unclosed-header", "bare-value", "duplicate-key"],
+)
+def test_invalid_toml(text: str) -> None:
+    with pytest.raises(zoo.CatalogError) as excinfo:
+        parse_catalog(text, source="test-registry.toml")
+    message = str(excinfo.value)
+    assert "test-registry.toml is not valid TOML" in message
+    assert "line" in message  # the decoder's position survives
+
+
+def test_read_catalog_missing_file_is_empty(tmp_path) -> None:
+    from zoo.catalog import read_catalog
+
+    assert read_catalog(tmp_path / "absent.toml") == {}
+    path = tmp_path / "registry.toml"
+    path.write_text("[models.x\n", encoding="utf-8")
+    with pytest.raises(zoo.CatalogError, match="registry.toml is not valid TOML"):
+        read_catalog(path)
+
+
+# --- merging the catalog into the registry (_attach) -----------------------
+
+
+@pytest.fixture
+def builtins_only(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,classifier")
+    monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
+    monkeypatch.delenv("ZOO_STRICT_PLUGINS", raising=False)
+    zoo.registry.reset()
+    yield
+    zoo.registry.reset()
+
+
+def catalog_for(name: str, **changes: Any) -> dict[str, CatalogEntry]:
+    data = valid_entry()
+    data.update(changes)
+    return parse_catalog(to_toml({name: data}), source="test-registry.toml")
+
+
+def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
+    registry = zoo.registry.Registry(PluginSet(), catalog_for("dcgan-mnist", config={"width": 32}))
+    spec = registry.get("dcgan-mnist")
+    assert spec.plugin == "dcgan"
+    assert spec.checkpoint is not None
+    assert spec.checkpoint.repo == "zoo-org/toy-gan"
+    assert spec.checkpoint.weights_sha256 == WEIGHTS_SHA
+    assert spec.config["width"] == 32  # the catalog overrides ...
+    assert spec.config["latent_dim"] == 100  # ... and the plugin's defaults stay
+    assert spec.metrics["fid"] == 12.5
+    assert registry.get("mnist-classifier").checkpoint is None
+
+
+def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
+    registry = zoo.registry.Registry(PluginSet(), catalog_for("not-registered-gan"))
+    assert "not-registered-gan" not in registry.names()
+    with pytest.raises(zoo.UnknownModelError):
+        registry.get("not-registered-gan")
+
+
+def test_catalog_plugin_mismatch_raises(builtins_only) -> None:
+    with pytest.raises(zoo.CatalogError) as excinfo:
+        zoo.registry.Registry(PluginSet(), catalog_for("dcgan-mnist", plugin="classifier"))
+    message = str(excinfo.value)
+    assert "entry 'dcgan-mnist'" in message
+    assert "field 'plugin'" in message
+    assert "'classifier'" in message and "'dcgan'" in message
+
+
+def test_catalog_family_mismatch_raises(builtins_only) -> None:
+    with pytest.raises(zoo.CatalogError) as excinfo:
+        zoo.registry.Registry(PluginSet(), catalog_for("mnist-classifier", plugin="classifier", family="gan"))
+    message = str(excinfo.value)
+    assert "entry 'mnist-classifier'" in message
+    assert "field 'family'" in message
+    assert "'gan'" in message and "'classifier'" in message
+
+
+def test_bad_catalog_file_surfaces_from_list_models(builtins_only, monkeypatch, tmp_path) -> None:
+    path = tmp_path / "registry.toml"
+    path.write_text(to_toml({"dcgan-mnist": {**valid_entry(), "family": "autoencoder"}}), encoding="utf-8")
+    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", path)
+    with pytest.raises(zoo.CatalogError, match=r"entry 'dcgan-mnist': field 'family'"):
+        zoo.list_models()
