@@ -81,7 +81,16 @@ def _verify(path: Path, expected: str, source: str) -> None:
 def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: str | None) -> ResolvedFile:
     """Fetch through huggingface_hub; a cached, verified copy means no network at all."""
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
+
+    # A broken transfer (a body cut short, a reset connection) surfaces as an error of the HTTP
+    # library huggingface_hub uses, which is not always an OSError; HfHubHTTPError derives from it.
+    transfer_errors = (OSError, *HfHubHTTPError.__bases__)
 
     where = endpoint or os.environ.get("HF_ENDPOINT") or "the Hugging Face hub"
     source = f"{where} ({checkpoint.repo}@{checkpoint.revision})"
@@ -91,16 +100,16 @@ def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: st
     except LocalEntryNotFoundError:
         try:
             path = Path(hf_hub_download(**kwargs))
-        except EntryNotFoundError:
-            raise HubError(f"{filename} does not exist in {source}") from None
-        except RepositoryNotFoundError:
-            raise HubError(f"repository {checkpoint.repo} not found at {where}") from None
-        except LocalEntryNotFoundError as exc:
+        except LocalEntryNotFoundError as exc:  # before EntryNotFoundError, its base class
             raise HubError(
                 f"cannot fetch {filename} from {source} and it is not cached: {exc.__class__.__name__}. "
                 "Go online (unset HF_HUB_OFFLINE) and run `zoo download`, or point ZOO_HUB at a folder that has it."
             ) from None
-        except OSError as exc:
+        except EntryNotFoundError:
+            raise HubError(f"{filename} does not exist in {source}") from None
+        except RepositoryNotFoundError:
+            raise HubError(f"repository {checkpoint.repo} not found at {where}") from None
+        except transfer_errors as exc:
             raise HubError(f"download of {filename} from {source} failed: {exc}") from None
     try:
         _verify(path, expected, source)

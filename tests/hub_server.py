@@ -1,0 +1,251 @@
+"""A local stand-in for the Hugging Face hub's file resolve protocol.
+
+``HubServer`` serves ``ROOT/owner/name/file`` at
+``http://127.0.0.1:PORT/{owner}/{name}/resolve/{revision}/{file}`` the way the hub
+answers ``huggingface_hub``: HEAD and GET with ``X-Repo-Commit``, a quoted sha256
+``ETag`` and ``Content-Length``; ``Range: bytes=N-`` gives 206; unknown repos,
+revisions and files give 404 with the hub's ``X-Error-Code``. Faults can be set per
+file (corrupted bytes on the wire, a body cut short, a GET held back), and every
+request is recorded so that tests can assert that no request was made.
+
+Use the ``hub_server`` fixture (import it into the test module).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+HOST = "127.0.0.1"
+_RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class Fault:
+    """How the server misbehaves when a file is fetched with GET."""
+
+    corrupt: bool = False  # flip bytes of the body; headers still describe the real file
+    truncate_at: int | None = None  # never send bytes at or past this offset, then drop the connection
+    hold_until_heads: int = 0  # answer the GET only once this many HEADs of the file have arrived
+
+
+@dataclass
+class _State:
+    root: Path
+    requests: list[Request] = field(default_factory=list)
+    faults: dict[str, Fault] = field(default_factory=dict)
+    heads: dict[str, int] = field(default_factory=dict)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    closing: bool = False
+
+
+def commit_of(repo: str) -> str:
+    """The fixed commit hash the server reports for ``repo``."""
+    return hashlib.sha1(repo.encode()).hexdigest()
+
+
+def corrupted(data: bytes) -> bytes:
+    """Same length, different bytes (every 7th byte flipped, the first one always)."""
+    out = bytearray(data)
+    for index in range(0, len(out), 7):
+        out[index] ^= 0xFF
+    return bytes(out)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 5  # idle keep-alive connections end on their own
+    server_version = "zoo-test-hub/1.0"
+    state: _State  # set on the subclass made for each server
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+    def do_HEAD(self) -> None:
+        self._serve(body=False)
+
+    def do_GET(self) -> None:
+        self._serve(body=True)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _record(self) -> None:
+        with self.state.changed:
+            self.state.requests.append(Request(self.command, self.path, dict(self.headers.items())))
+            self.state.changed.notify_all()
+
+    def _reply(self, status: int, headers: dict[str, str], body: bytes = b"", send_body: bool = True) -> None:
+        self.send_response(status)
+        headers = {"Content-Length": str(len(body)), **headers}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body and body:
+            self.wfile.write(body)
+
+    def _error(self, status: int, code: str | None, message: str, send_body: bool, **headers: str) -> None:
+        extra = {"Content-Type": "application/json", **headers}
+        if code:
+            extra["X-Error-Code"] = code
+            extra["X-Error-Message"] = message
+        body = ('{"error": "%s"}' % message).encode()
+        self._reply(status, extra, body, send_body)
+
+    def _serve(self, body: bool) -> None:
+        self._record()
+        parts = urlsplit(self.path).path.split("/")
+        # "", owner, name, "resolve", revision, file...
+        if len(parts) < 6 or parts[3] != "resolve" or not all(parts[1:]):
+            self._error(404, None, "not a resolve url", body)
+            return
+        owner, name, revision = unquote(parts[1]), unquote(parts[2]), unquote(parts[4])
+        filename = unquote("/".join(parts[5:]))
+        repo = f"{owner}/{name}"
+        repo_dir = (self.state.root / owner / name).resolve()
+        if not repo_dir.is_dir() or not repo_dir.is_relative_to(self.state.root.resolve()):
+            self._error(404, "RepoNotFound", "Repository not found", body)
+            return
+        commit = commit_of(repo)
+        if revision not in ("main", commit):
+            self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", body)
+            return
+        target = (repo_dir / filename).resolve()
+        if not target.is_file() or not target.is_relative_to(repo_dir):
+            self._error(404, "EntryNotFound", f"{filename} does not exist", body, **{"X-Repo-Commit": commit})
+            return
+
+        key = f"{repo}/{filename}"
+        data = target.read_bytes()
+        headers = {
+            "X-Repo-Commit": commit,
+            "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
+            "Accept-Ranges": "bytes",
+            "Content-Type": "application/octet-stream",
+        }
+        if not body:
+            with self.state.changed:
+                self.state.heads[key] = self.state.heads.get(key, 0) + 1
+                self.state.changed.notify_all()
+            self._reply(200, headers, data, send_body=False)
+            return
+
+        fault = self.state.faults.get(key, Fault())
+        if fault.hold_until_heads:
+            with self.state.changed:
+                self.state.changed.wait_for(
+                    lambda: self.state.closing or self.state.heads.get(key, 0) >= fault.hold_until_heads, timeout=8
+                )
+        if fault.corrupt:
+            data = corrupted(data)
+
+        start, status = 0, 200
+        match = _RANGE.match(self.headers.get("Range", "").strip())
+        if match:
+            start = int(match.group(1))
+            end = int(match.group(2)) + 1 if match.group(2) else len(data)
+            if start >= len(data) or end <= start:
+                self._reply(416, {"Content-Range": f"bytes */{len(data)}"})
+                return
+            end = min(end, len(data))
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(data)}"
+            data, status = data[start:end], 206
+        # Content-Length always announces the full (range of the) file.
+        self.send_response(status)
+        for name, value in {"Content-Length": str(len(data)), **headers}.items():
+            self.send_header(name, value)
+        if fault.truncate_at is not None:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if fault.truncate_at is None:
+            self.wfile.write(data)
+            return
+        self.wfile.write(data[: max(0, fault.truncate_at - start)])
+        self.wfile.flush()
+        self.close_connection = True  # the socket closes with the body cut short
+
+
+class HubServer:
+    """A threaded hub on 127.0.0.1 serving the repos under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._state = _State(self.root)
+        handler = type("Handler", (_Handler,), {"state": self._state})
+        self._httpd = ThreadingHTTPServer((HOST, 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="hub-server", daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- content ---------------------------------------------------------------------------
+
+    def add_file(self, repo: str, filename: str, data: bytes) -> str:
+        """Publish ``data`` as ``filename`` of ``repo``; returns its sha256."""
+        path = self.root / repo / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return hashlib.sha256(data).hexdigest()
+
+    def commit(self, repo: str) -> str:
+        return commit_of(repo)
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def set_fault(self, repo: str, filename: str, **fault: object) -> None:
+        self._state.faults[f"{repo}/{filename}"] = Fault(**fault)  # type: ignore[arg-type]
+
+    def clear_faults(self) -> None:
+        self._state.faults.clear()
+
+    # -- what was asked ----------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[Request]:
+        with self._state.changed:
+            return list(self._state.requests)
+
+    def requests_for(self, repo: str, filename: str, method: str | None = None) -> list[Request]:
+        suffix = f"/{filename}"
+        return [
+            r
+            for r in self.requests
+            if r.path.startswith(f"/{repo}/resolve/")
+            and unquote(urlsplit(r.path).path).endswith(suffix)
+            and (method is None or r.method == method)
+        ]
+
+    def close(self) -> None:
+        with self._state.changed:
+            self._state.closing = True
+            self._state.changed.notify_all()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def hub_server(tmp_path: Path):
+    """A running ``HubServer`` over ``tmp_path/hub-server``; shut down after the test."""
+    server = HubServer(tmp_path / "hub-server")
+    try:
+        yield server
+    finally:
+        server.close()
