@@ -21,7 +21,7 @@ def render_card(
     has_samples: bool,
 ) -> str:
     """The model card text: metadata, how to use, how it was trained, what it scores."""
-    tags = ["generative-zoo", spec.family, spec.plugin, spec.dataset]
+    tags = list(dict.fromkeys(["generative-zoo", spec.family, spec.plugin, spec.dataset]))
     metric_lines = "\n".join(f"  {key}: {json.dumps(value)}" for key, value in metrics.items())
     table = "\n".join(f"| {key} | {value} |" for key, value in metrics.items())
     training_rows = "\n".join(f"| {key} | `{json.dumps(value)}` |" for key, value in training.items())
