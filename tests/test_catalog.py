@@ -10,6 +10,7 @@ import pytest
 import zoo
 import zoo.registry
 from zoo.catalog import CatalogEntry, parse_catalog
+from zoo.errors import CatalogError
 from zoo.plugins import PluginSet
 
 WEIGHTS_SHA = "a" * 64
@@ -300,3 +301,16 @@ def test_bad_catalog_file_surfaces_from_list_models(builtins_only, monkeypatch, 
     monkeypatch.setattr(zoo.registry, "CATALOG_PATH", path)
     with pytest.raises(zoo.CatalogError, match=r"entry 'dcgan-mnist': field 'family'"):
         zoo.list_models()
+
+
+def test_unknown_top_level_table_is_an_error():
+    with pytest.raises(CatalogError, match=r"unknown top-level table\(s\) model"):
+        parse_catalog('[model.x]\nplugin = "dcgan"\n')
+
+
+@pytest.mark.parametrize("field", ["plugin", "dataset", "licence"])
+def test_empty_string_fields_are_errors(field):
+    entry = valid_entry()
+    entry[field] = " "
+    with pytest.raises(CatalogError, match=f"'{field}' must not be empty"):
+        parse_one(entry)

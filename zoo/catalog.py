@@ -48,6 +48,8 @@ class _Fields:
             node = node[part]
         if not isinstance(node, kind):
             raise self.error(field, f"must be a {_kind_name(kind)}, got {type(node).__name__} {node!r}")
+        if kind is str and not node.strip():
+            raise self.error(field, "must not be empty")
         return node
 
 
@@ -104,6 +106,9 @@ def parse_catalog(text: str, source: str = "registry.toml") -> dict[str, Catalog
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{source} is not valid TOML: {exc}") from None
+    unknown = sorted(set(data) - {"models"})
+    if unknown:
+        raise CatalogError(f"{source}: unknown top-level table(s) {', '.join(unknown)}; entries go in [models.NAME]")
     models = data.get("models", {})
     if not isinstance(models, Mapping):
         raise CatalogError(f"{source}: 'models' must be a table of [models.NAME] entries")
