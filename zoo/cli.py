@@ -75,7 +75,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 @command
 def cmd_train(args: argparse.Namespace) -> int:
     from .registry import get_spec
-    from .training import Trainer
+    from .training import Trainer, TrainingStopped
 
     spec = get_spec(args.name)
     hparams = dict(_parse_setting(item) for item in args.set)
@@ -85,10 +85,18 @@ def cmd_train(args: argparse.Namespace) -> int:
         hparams["batch_size"] = args.batch_size
     out = args.out or Path("runs") / spec.name
     trainer = Trainer(
-        spec, out, data_root=args.data, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation
+        spec, out, data_root=args.data, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
+        dataset=args.dataset, precision=args.precision, compile_modules=args.compile or None,
+        checkpoint_every=args.checkpoint_every,
     )
-    trainer.run(resume=args.resume)
-    print(f"trained {spec.name}; load it with zoo.load({str(out)!r})")
+    try:
+        trainer.run(resume=args.resume)
+    except TrainingStopped as exc:
+        if trainer.world.main:
+            print(f"zoo train: {exc}", file=sys.stderr)
+        return 143  # 128 + SIGTERM, what schedulers expect of a preempted job
+    if trainer.world.main:
+        print(f"trained {spec.name}; load it with zoo.load({str(out)!r})")
     return 0
 
 
@@ -102,17 +110,122 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 @command
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import report
+    from .bench import load_reference, run_bench, select
+
+    targets, skipped = select(args.names, args.all)
+    for name, reason in skipped.items():
+        print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
+    result = run_bench(
+        targets, load_reference(args.data), n=args.n, seed=args.seed, device=args.device,
+        batch_size=args.batch_size, calibration=not args.no_calibration, command=args.invocation,
+    )
+    paths = report.write_reports(result, args.out)
+    formats = {"json": report.to_json, "csv": report.to_csv, "markdown": report.markdown_table}
+    chosen = next((name for name in formats if getattr(args, name)), None)
+    print(formats[chosen](result) if chosen else report.text_table(result), end="")
+    print(f"wrote {', '.join(str(path) for path in paths)}", file=sys.stderr)
+    return 0
+
+
+@command
 def cmd_export(args: argparse.Namespace) -> int:
     from .catalog import format_entry, upsert_entry
-    from .publish import export_run
+    from .publish import default_folder, export_run
 
-    entry = export_run(args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics)
-    print(f"wrote a hub folder for {entry.name} to {args.out}")
+    entry = export_run(
+        args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics, name=args.name
+    )
+    print(f"wrote a hub folder for {entry.name} to {args.out or default_folder(entry.checkpoint.repo)}")
     if args.registry:
         upsert_entry(args.registry, entry)
         print(f"updated {args.registry}")
     else:
         print(format_entry(entry))
+    return 0
+
+
+@command
+def cmd_plugins(args: argparse.Namespace) -> int:
+    import warnings
+    from dataclasses import asdict
+
+    from .plugins import PluginWarning
+    from .registry import get_registry
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)  # the errors are listed below instead
+        plugins = list(get_registry().plugins.plugins.values())
+    if args.json:
+        print(json.dumps([asdict(info) for info in plugins], indent=2))
+    elif plugins:
+        rows = [("plugin", "distribution", "version", "models")]
+        rows += [(p.name, p.distribution, p.version, ", ".join(p.models) or ("FAILED" if p.error else "-")) for p in plugins]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        for row in rows:
+            print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
+        for p in plugins:
+            if p.error:
+                print(f"\nerror: {p.describe_error()}")
+    else:
+        print("no plugins are loaded (see ZOO_LOAD_PLUGINS and ZOO_DISABLE_PLUGINS)", file=sys.stderr)
+    return 1 if not plugins or any(p.error for p in plugins) else 0
+
+
+@command
+def cmd_new_plugin(args: argparse.Namespace) -> int:
+    from .scaffold import new_plugin, substitutions
+
+    folder = new_plugin(args.name, args.dir)
+    print(f"created plugin {args.name!r} in {folder}:")
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        print(f"  {path}")
+    model = substitutions(args.name)["model"]
+    print(f"next:\n  pip install -e {folder}\n  zoo list {model}\n  pytest {folder}\n  zoo train {model} --epochs 1")
+    return 0
+
+
+@command
+def cmd_push(args: argparse.Namespace) -> int:
+    from .push import push_folder
+
+    pushed = push_folder(args.folder, args.repo, private=args.private, message=args.message)
+    print(f"pushed {args.folder} to {pushed.url} at commit {pushed.revision}")
+    print(f'pin it in registry.toml: [models.NAME.hub] repo = "{args.repo}", revision = "{pushed.revision}"')
+    return 0
+
+
+@command
+def cmd_interpolate(args: argparse.Namespace) -> int:
+    from torchvision.utils import save_image
+
+    from .autoencoders import interpolation_strips
+    from .loading import load
+
+    strips = interpolation_strips(load(args.name, device=args.device), args.rows, args.steps, args.seed)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    save_image(strips, args.output, nrow=args.steps, padding=2)
+    print(f"wrote {args.rows} latent interpolation strips of {args.name} to {args.output}")
+    return 0
+
+
+@command
+def cmd_reconstruct(args: argparse.Namespace) -> int:
+    import torch
+    from torchvision.utils import save_image
+
+    from .autoencoders import as_autoencoder, reconstruction_rows
+    from .data import load_dataset
+    from .loading import load
+
+    model = as_autoencoder(load(args.name, device=args.device))
+    test = load_dataset(model.spec.dataset, args.data, train=False)
+    pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(args.seed))[: args.rows * args.cols]
+    grid = reconstruction_rows(model, test.images[pick], test.labels[pick], per_row=args.cols)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    save_image(grid, args.output, nrow=args.cols, padding=2)
+    print(f"wrote {len(pick)} test digits (odd rows) and their reconstructions by {args.name} (even rows) to {args.output}")
     return 0
 
 
@@ -163,22 +276,74 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="run folder (default runs/NAME)")
     p.add_argument("--epochs", type=_positive_int, default=None)
     p.add_argument("--batch-size", type=_positive_int, default=None)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default="cpu")
+    p.add_argument("--seed", type=int, default=None, help="random seed of a new run (default 0)")
+    p.add_argument("--device", default="cpu", help="cpu or cuda (under torchrun: each process's own GPU)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a recipe hyperparameter")
-    p.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
+    p.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint, if any")
+    p.add_argument("--dataset", default=None, help="train on another dataset than the model's (e.g. crosses)")
+    p.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default=None, help="autocast precision (default fp32)")
+    p.add_argument("--compile", action="store_true", help="torch.compile the modules the recipe trains")
+    p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="STEPS",
+                   help="also checkpoint every STEPS steps (always at each epoch end)")
 
     p = sub.add_parser("evaluate", help="measure sample quality (or accuracy) of a model on its dataset")
     p.add_argument("name", help="model name or a model folder")
     p.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
 
+    p = sub.add_parser("bench", help="measure models side by side: quality, speed, size; table, PNG and HTML report")
+    p.add_argument("names", nargs="*", help="model names, fnmatch wildcards or model folders")
+    p.add_argument("--all", action="store_true", help="every pretrained model that samples images")
+    p.add_argument("-n", type=_positive_int, default=10000, help="samples per model (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="sampling seed of every model (default 0)")
+    p.add_argument("--batch-size", type=_positive_int, default=1000, help="sampling batch size (default 1000)")
+    p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1, ...")
+    p.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
+    p.add_argument("-o", "--out", type=Path, default=Path("bench"),
+                   help="folder for bench.json/.csv/.md/.png/.html (default ./bench)")
+    p.add_argument("--no-calibration", action="store_true", help="leave out the real and degraded real data rows")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    shown.add_argument("--csv", action="store_true", help="print CSV instead of the table")
+    shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for README and model cards)")
+
     p = sub.add_parser("export", help="turn a run folder into a hub folder with a model card and registry entry")
     p.add_argument("run_dir", type=Path)
-    p.add_argument("--out", type=Path, required=True, help="hub folder to write")
+    p.add_argument("--name", default=None, help="model name to publish the run as (default: from its config.json)")
+    p.add_argument("--out", type=Path, default=None, help="hub folder to write (default hub/REPO)")
     p.add_argument("--repo", default=None, help="hub repo id (default generative-zoo/NAME)")
     p.add_argument("--data", type=Path, default=None, help="dataset root, for the card's metrics")
     p.add_argument("--no-metrics", action="store_true", help="skip measuring (no dataset needed)")
     p.add_argument("--registry", type=Path, default=None, help="write the entry into this registry.toml")
+
+    p = sub.add_parser("interpolate", help="decode straight lines between codes of an autoencoder to a PNG")
+    p.add_argument("name", help="model name or a model folder")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rows", type=_positive_int, default=8, help="number of strips (default 8)")
+    p.add_argument("--steps", type=_positive_int, default=10, help="images per strip, ends included (default 10)")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ...")
+    p.add_argument("-o", "--output", type=Path, default=Path("interpolation.png"))
+
+    p = sub.add_parser("reconstruct", help="test digits and an autoencoder's reconstructions to a PNG")
+    p.add_argument("name", help="model name or a model folder")
+    p.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
+    p.add_argument("--seed", type=int, default=0, help="which test digits")
+    p.add_argument("--rows", type=_positive_int, default=4, help="rows of test digits (default 4)")
+    p.add_argument("--cols", type=_positive_int, default=8, help="digits per row (default 8)")
+    p.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ...")
+    p.add_argument("-o", "--output", type=Path, default=Path("reconstructions.png"))
+
+    p = sub.add_parser("push", help="upload an exported hub folder to a hub (HF_ENDPOINT, HF_TOKEN)")
+    p.add_argument("folder", type=Path, help="folder written by zoo export")
+    p.add_argument("--repo", required=True, help="hub repo id, owner/name")
+    p.add_argument("--private", action="store_true", help="create the repo private")
+    p.add_argument("--message", default=None, help="commit message")
+
+    p = sub.add_parser("plugins", help="list installed plugins: distribution, version, models, load errors")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    p = sub.add_parser("new-plugin", help="create a plugin package for a new model in a new folder zoo-NAME")
+    p.add_argument("name", help="plugin name: lowercase letters, digits, '-' or '_' (e.g. wgan)")
+    p.add_argument("--dir", type=Path, default=Path("."), help="where to create zoo-NAME (default: here)")
     return parser
 
 
