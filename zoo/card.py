@@ -1,4 +1,9 @@
-"""Model cards: the README.md of a hub folder, with YAML metadata."""
+"""Model cards: the README.md of a hub folder, with the hub's YAML metadata.
+
+The metadata (library, licence, tags, datasets, metrics, and the measured
+values as a ``model-index``) is written by huggingface_hub's ``ModelCardData``
+so that the hub reads it as it reads any model card.
+"""
 from __future__ import annotations
 
 import json
@@ -6,11 +11,48 @@ from typing import Any, Mapping
 
 from .spec import ModelSpec
 
+LIBRARY = "generative-zoo"
 LICENCE_IDS = {"MIT": "mit", "Apache-2.0": "apache-2.0", "CC-BY-4.0": "cc-by-4.0"}
+TASKS = {"classifier": "image-classification", "translation": "image-to-image"}
+SETTINGS = ("samples", "seed")  # how metrics were measured, not metrics
 
 
-def _yaml_list(items: list[str]) -> str:
-    return "\n".join(f"- {item}" for item in items)
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def card_metadata(spec: ModelSpec, repo: str, metrics: Mapping[str, Any]) -> str:
+    """The YAML block (without the ``---`` fences) of a model card."""
+    from huggingface_hub import EvalResult, ModelCardData
+
+    task = TASKS.get(spec.family, "unconditional-image-generation")
+    settings = {key: metrics[key] for key in SETTINGS if key in metrics}
+    measured = {key: value for key, value in metrics.items() if key not in SETTINGS and _number(value)}
+    data = ModelCardData(
+        library_name=LIBRARY,
+        license=LICENCE_IDS.get(spec.licence, spec.licence.lower() or "other"),
+        tags=list(dict.fromkeys([LIBRARY, spec.family, spec.plugin, spec.dataset])),
+        datasets=[spec.dataset],
+        metrics=list(measured),
+        pipeline_tag=task,
+        model_name=spec.name,
+        eval_results=[
+            EvalResult(
+                task_type=task,
+                dataset_type=spec.dataset,
+                dataset_name=spec.dataset,
+                dataset_split="test",
+                metric_type=key,
+                metric_value=value,
+                metric_args=settings or None,
+            )
+            for key, value in measured.items()
+        ]
+        or None,
+        zoo_model=spec.name,
+        repo=repo,
+    )
+    return data.to_yaml()
 
 
 def render_card(
@@ -19,29 +61,25 @@ def render_card(
     metrics: Mapping[str, Any],
     training: Mapping[str, Any],
     has_samples: bool,
+    has_loss_plot: bool = False,
+    notes: Mapping[str, str] | None = None,
 ) -> str:
-    """The model card text: metadata, how to use, how it was trained, what it scores."""
-    tags = list(dict.fromkeys(["generative-zoo", spec.family, spec.plugin, spec.dataset]))
-    metric_lines = "\n".join(f"  {key}: {json.dumps(value)}" for key, value in metrics.items())
-    table = "\n".join(f"| {key} | {value} |" for key, value in metrics.items())
+    """The model card text: metadata, how to use, how it was trained, what it scores.
+
+    ``notes`` explains a model's own metrics (metric name -> meaning).
+    """
+    table = "\n".join(f"| {key} | {value} |" for key, value in metrics.items()) or "| (not measured) | |"
+    explained = "".join(f"\n- `{key}`: {text}" for key, text in (notes or {}).items() if key in metrics)
     training_rows = "\n".join(f"| {key} | `{json.dumps(value)}` |" for key, value in training.items())
     samples = "\n![64 samples, seed 0](samples.png)\n" if has_samples else ""
+    losses = "\n![training losses](losses.png)\n" if has_loss_plot else ""
     usage = (
         f'model = zoo.load("{spec.name}")\nimages = model.sample(64, seed=0)  # (64, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
         if spec.family != "classifier"
         else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, 1, 28, 28) in [0, 1]'
     )
     return f"""---
-library_name: generative-zoo
-license: {LICENCE_IDS.get(spec.licence, spec.licence.lower() or "other")}
-tags:
-{_yaml_list(tags)}
-datasets:
-- {spec.dataset}
-zoo_model: {spec.name}
-repo: {repo}
-metrics:
-{metric_lines}
+{card_metadata(spec, repo, metrics)}
 ---
 
 # {spec.name}
@@ -62,7 +100,7 @@ or `zoo sample {spec.name} -n 64 --seed 0 -o samples.png`.
 | what | value |
 |---|---|
 {training_rows}
-
+{losses}
 ## Metrics
 
 Measured by `zoo export` with the zoo's own MNIST classifier (`mnist-classifier`):
@@ -74,4 +112,5 @@ same FID for real test digits against real training digits).
 | metric | value |
 |---|---|
 {table}
+{explained}
 """

@@ -14,10 +14,18 @@ DEFAULT_SAMPLES = 10000
 
 @torch.inference_mode()
 def evaluate_samples(model: torch.nn.Module, data_root: str | Path | None, n: int = DEFAULT_SAMPLES, seed: int = 0) -> dict[str, Any]:
-    """Classifier metrics and FID of ``n`` samples against the real test set."""
+    """Classifier metrics and FID of ``n`` samples against the real test set.
+
+    Conditional models are asked for labels ``0, 1, ..., 9, 0, ...`` and also
+    get ``label_accuracy``: how often the classifier finds the asked class.
+    """
     reference = load_dataset(model.spec.dataset, data_root, train=False).images
-    images = model.sample(n, seed=seed).cpu()
-    result = sample_quality(images, reference, load_classifier())
+    if model.spec.conditional:  # every class equally often; report how often the classifier agrees
+        labels = torch.arange(n) % model.num_classes
+        images = model.sample(n, seed=seed, labels=labels).cpu()
+    else:
+        labels, images = None, model.sample(n, seed=seed).cpu()
+    result = sample_quality(images, reference, load_classifier(), labels=labels)
     result["samples"] = n
     result["seed"] = seed
     return result

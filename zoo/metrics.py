@@ -3,7 +3,9 @@
 - class coverage: how many classes are predicted at least once (mode collapse);
 - KL(class histogram || uniform), in nats;
 - confident fraction: samples whose top class probability exceeds 0.9;
-- FID on the classifier's 128-d features against the real test set.
+- FID on the classifier's 128-d features against the real test set;
+- KID (Binkowski et al. 2018) and k-NN precision and recall (Kynkaanniemi
+  et al. 2019) on the same features.
 """
 from __future__ import annotations
 
@@ -13,6 +15,11 @@ import torch
 
 CLASSIFIER = "mnist-classifier"
 CONFIDENCE = 0.9
+KID_SUBSETS = 100
+KID_SUBSET_SIZE = 1000
+PR_NEIGHBOURS = 3
+PR_SAMPLES = 5000
+DISTANCE_CHUNK = 1000
 
 
 def load_classifier(device: str | torch.device | None = None) -> torch.nn.Module:
@@ -80,3 +87,75 @@ def sample_quality(
     if labels is not None:
         result["label_accuracy"] = round((probs.argmax(1) == labels.cpu()).double().mean().item(), 4)
     return result
+
+
+def _subset(features: torch.Tensor, size: int, gen: torch.Generator) -> torch.Tensor:
+    return features[torch.randperm(features.shape[0], generator=gen)[:size]]
+
+
+def kernel_distance(
+    a: torch.Tensor,
+    b: torch.Tensor,
+    subsets: int = KID_SUBSETS,
+    subset_size: int = KID_SUBSET_SIZE,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """KID: mean and standard deviation over random subsets of the unbiased MMD^2
+    with the cubic polynomial kernel ``(x.y / d + 1)^3`` (float64, subsets from ``seed``)."""
+    a, b = a.double(), b.double()
+    size = min(subset_size, a.shape[0], b.shape[0])
+    if size < 2:
+        raise ValueError(f"KID needs at least 2 feature vectors in each set, got {a.shape[0]} and {b.shape[0]}")
+    dim = a.shape[1]
+    gen = torch.Generator().manual_seed(seed)
+    values = []
+    for _ in range(subsets):
+        x, y = _subset(a, size, gen), _subset(b, size, gen)
+        k_xx = (x @ x.T / dim + 1) ** 3
+        k_yy = (y @ y.T / dim + 1) ** 3
+        k_xy = (x @ y.T / dim + 1) ** 3
+        within = (k_xx.sum() - k_xx.trace() + k_yy.sum() - k_yy.trace()) / (size * (size - 1))
+        values.append(within - 2 * k_xy.mean())
+    stacked = torch.stack(values)
+    return float(stacked.mean()), float(stacked.std()) if subsets > 1 else 0.0
+
+
+def _kth_neighbour_distance(x: torch.Tensor, k: int) -> torch.Tensor:
+    """Distance from each row of ``x`` to its ``k``-th nearest other row."""
+    return torch.cat([
+        torch.cdist(x[start : start + DISTANCE_CHUNK], x).kthvalue(k + 1, dim=1).values
+        for start in range(0, x.shape[0], DISTANCE_CHUNK)
+    ])
+
+
+def _fraction_inside(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor) -> float:
+    """Fraction of ``points`` inside at least one ball ``(centre, radius)``."""
+    inside = torch.cat([
+        (torch.cdist(points[start : start + DISTANCE_CHUNK], centres) <= radii).any(1)
+        for start in range(0, points.shape[0], DISTANCE_CHUNK)
+    ])
+    return inside.double().mean().item()
+
+
+def precision_recall(
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    k: int = PR_NEIGHBOURS,
+    samples: int = PR_SAMPLES,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Improved precision and recall (Kynkaanniemi et al. 2019) on feature vectors.
+
+    Each set's manifold is the union of balls reaching each point's ``k``-th
+    nearest neighbour. Precision: the fraction of fake points inside the real
+    manifold; recall: the fraction of real points inside the fake one. Both
+    sets are cut to the same ``samples`` random rows (chosen from ``seed``).
+    """
+    size = min(samples, real.shape[0], fake.shape[0])
+    if size <= k:
+        raise ValueError(f"precision and recall with k={k} need more than {k} feature vectors per set, got {size}")
+    gen = torch.Generator().manual_seed(seed)
+    real, fake = _subset(real.double(), size, gen), _subset(fake.double(), size, gen)
+    precision = _fraction_inside(fake, real, _kth_neighbour_distance(real, k))
+    recall = _fraction_inside(real, fake, _kth_neighbour_distance(fake, k))
+    return precision, recall

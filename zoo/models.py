@@ -127,18 +127,23 @@ class ConditionalModel(GenerativeModel):
     def check_labels(self, n: int, labels: Any, rng: torch.Generator) -> torch.Tensor:
         if labels is None:
             return torch.randint(0, self.num_classes, (n,), generator=rng)
-        if not isinstance(labels, torch.Tensor):
-            try:
-                labels = torch.as_tensor(labels)
-            except (TypeError, ValueError, RuntimeError):
-                raise TypeError(f"labels must be a sequence of {n} ints, got {type(labels).__name__}") from None
-        if labels.dtype.is_floating_point or labels.dtype == torch.bool or labels.dtype.is_complex:
-            raise TypeError(f"labels must be integers in [0, {self.num_classes}), got dtype {labels.dtype}")
-        labels = labels.reshape(-1).long().cpu()
-        if labels.numel() != n:
-            raise ValueError(f"labels must have one entry per image: expected {n}, got {labels.numel()}")
-        if labels.numel() and (labels.min() < 0 or labels.max() >= self.num_classes):
-            raise ValueError(
-                f"labels must be in [0, {self.num_classes}), got values from {labels.min().item()} to {labels.max().item()}"
-            )
-        return labels
+        return check_indices(labels, n, self.num_classes)
+
+
+def check_indices(values: Any, n: int, classes: int, what: str = "labels") -> torch.Tensor:
+    """``n`` integer class indices in ``[0, classes)`` as a CPU long tensor, else a clear error."""
+    if not isinstance(values, torch.Tensor):
+        try:
+            values = torch.as_tensor(values)
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"{what} must be a sequence of {n} ints, got {type(values).__name__}") from None
+    if values.dtype.is_floating_point or values.dtype == torch.bool or values.dtype.is_complex:
+        raise TypeError(f"{what} must be integers in [0, {classes}), got dtype {values.dtype}")
+    values = values.reshape(-1).long().cpu()
+    if values.numel() != n:
+        raise ValueError(f"{what} must have one entry per image: expected {n}, got {values.numel()}")
+    if values.numel() and (values.min() < 0 or values.max() >= classes):
+        raise ValueError(
+            f"{what} must be in [0, {classes}), got values from {values.min().item()} to {values.max().item()}"
+        )
+    return values

@@ -1,0 +1,29 @@
+"""Adversarial autoencoder: a deterministic autoencoder whose codes a discriminator
+pushes towards the prior N(0, I), so sampling decodes draws from that prior."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from zoo.autoencoders import mlp
+from zoo_plugins.ae.model import MLPAutoencoder
+
+
+class AdversarialAutoencoder(MLPAutoencoder):
+    """:class:`MLPAutoencoder` with prior N(0, I) instead of a fitted Gaussian."""
+
+    def __init__(self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1) -> None:
+        super().__init__(latent_dim, hidden, channels=channels, fitted_prior=False)
+
+
+class CodeDiscriminator(nn.Module):
+    """Code -> logit that it was drawn from the prior rather than produced by the encoder."""
+
+    def __init__(self, latent_dim: int = 8, hidden: Sequence[int] = (512, 512)) -> None:
+        super().__init__()
+        self.net = mlp([latent_dim, *hidden, 1])
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).squeeze(1)

@@ -1,0 +1,22 @@
+"""ACGAN (Odena et al. 2017): conditional generator, discriminator with an auxiliary classifier."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="acgan-mnist",
+            family="gan",
+            summary="Auxiliary classifier GAN: conditional DCGAN generator, discriminator that also predicts the class",
+            paper="https://arxiv.org/abs/1610.09585",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            conditional=True,
+            build="zoo_plugins.cdcgan.model:ConditionalDCGANGenerator",
+            recipe="zoo_plugins.acgan.recipe:ACGANRecipe",
+            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10},
+        )
+    )

@@ -1,0 +1,33 @@
+"""ACGAN (Odena et al. 2017): the discriminator also classifies real and fake images;
+the generator is rewarded when its fakes are classified as the label they were drawn for."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from zoo.gan import Conditioning, GANRecipe
+
+from .model import AuxiliaryDiscriminator
+
+
+class ACGANRecipe(GANRecipe):
+    defaults = {**GANRecipe.defaults, "epochs": 10, "real_label": 0.9, "class_weight": 1.0}
+
+    def build_discriminator(self) -> AuxiliaryDiscriminator:
+        cfg = self.model_config
+        return AuxiliaryDiscriminator(cfg["width"], cfg["channels"], cfg["num_classes"])
+
+    def discriminator_loss(
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        real_logit, real_classes = self.discriminator(real)
+        fake_logit, fake_classes = self.discriminator(fake)
+        classification = F.cross_entropy(real_classes, labels) + F.cross_entropy(fake_classes, cond["labels"])
+        loss = self.loss.discriminator(real_logit, fake_logit) + self.hparams["class_weight"] * classification
+        accuracy = (real_classes.argmax(1) == labels).float().mean()
+        return loss, {"class_d": classification.item(), "real_class_accuracy": accuracy.item()}
+
+    def generator_loss(self, fake: torch.Tensor, cond: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+        logit, classes = self.discriminator(fake)
+        classification = F.cross_entropy(classes, cond["labels"])
+        return self.loss.generator(logit) + self.hparams["class_weight"] * classification, {"class_g": classification.item()}

@@ -1,0 +1,21 @@
+"""Undercomplete autoencoder: a 16-d code, squared-error reconstruction."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="ae-mnist",
+            family="autoencoder",
+            summary="Undercomplete MLP autoencoder (784 -> 16 -> 784), MSE; samples decode a Gaussian fitted to its codes",
+            paper="https://www.deeplearningbook.org/contents/autoencoders.html",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=16,
+            licence="MIT",
+            build="zoo_plugins.ae.model:MLPAutoencoder",
+            recipe="zoo_plugins.ae.recipe:AutoencoderRecipe",
+            config={"latent_dim": 16, "hidden": [512, 256], "code_activation": "linear", "channels": 1},
+        )
+    )

@@ -1,0 +1,76 @@
+"""Autoencoder recipe: squared error ||x - dec(enc(x))||^2, Adam, cosine learning rate.
+
+Subclasses change what the encoder sees (``corrupt``) or add a penalty on the
+code (``penalty``). At export the code prior is fitted to the codes, under the
+final weights, of the most recent training images.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from zoo.distributed import unwrap
+from zoo.training import Recipe
+
+from .model import MLPAutoencoder
+
+
+class RecentImages(nn.Module):
+    """The last ``capacity`` training images seen, in a ring buffer (checkpointed with the run)."""
+
+    def __init__(self, capacity: int, image_shape: Sequence[int]) -> None:
+        super().__init__()
+        self.register_buffer("buffer", torch.zeros(capacity, *image_shape))
+        self.register_buffer("seen", torch.zeros((), dtype=torch.long))
+
+    @torch.no_grad()
+    def add(self, images: torch.Tensor) -> None:
+        capacity = self.buffer.shape[0]
+        images = images[-capacity:]
+        index = (self.seen + torch.arange(images.shape[0], device=self.seen.device)) % capacity
+        self.buffer[index] = images.to(self.buffer.dtype)
+        self.seen += images.shape[0]
+
+    def images(self) -> torch.Tensor:
+        return self.buffer[: min(int(self.seen), self.buffer.shape[0])]
+
+
+class AutoencoderRecipe(Recipe):
+    defaults = {"epochs": 15, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
+    model_class = MLPAutoencoder
+
+    def setup(self) -> None:
+        self.model = self.model_class(**self.model_config).to(self.device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.hparams["lr"])
+        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
+            self.optimizer, T_max=self.hparams["epochs"] * self.steps_per_epoch
+        )
+        self.recent = RecentImages(self.hparams["prior_images"], self.model.image_shape).to(self.device)
+
+    def corrupt(self, images: torch.Tensor) -> torch.Tensor:
+        """What the encoder sees; the decoder must still give back ``images``."""
+        return images
+
+    def penalty(self, codes: torch.Tensor) -> torch.Tensor:
+        """A regulariser on the codes, averaged over the batch."""
+        return codes.new_zeros(())
+
+    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        codes, logits = self.model(self.corrupt(images))
+        error = (torch.sigmoid(logits) - images).square().flatten(1).sum(1).mean()
+        penalty = self.penalty(codes)
+        loss = error + penalty
+        self.optimizer.zero_grad(set_to_none=True)
+        self.backward(loss)
+        self.optimizer_step(self.optimizer)
+        self.scheduler.step()
+        self.recent.add(images)
+        return {"loss": loss.item(), "mse": error.item() / images[0].numel(), "penalty": penalty.item()}
+
+    @torch.no_grad()
+    def export_model(self) -> MLPAutoencoder:
+        model = unwrap(self.model)
+        model.code_prior.fit(torch.cat([model.encode_batch(x) for x in self.recent.images().split(1000)]))
+        return model

@@ -1,0 +1,14 @@
+"""Conditional DCGAN recipe: non-saturating loss, one-sided label smoothing, EMA generator."""
+from __future__ import annotations
+
+from zoo.gan import GANRecipe
+
+from .model import ConditionalDCGANDiscriminator
+
+
+class CDCGANRecipe(GANRecipe):
+    defaults = {**GANRecipe.defaults, "epochs": 10, "real_label": 0.9}
+
+    def build_discriminator(self) -> ConditionalDCGANDiscriminator:
+        cfg = self.model_config
+        return ConditionalDCGANDiscriminator(cfg["width"], cfg["channels"], cfg["num_classes"])

@@ -1,0 +1,26 @@
+"""Conditional MLP generator (Mirza and Osindero 2014): the one-hot label joins the noise."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+
+from zoo.gan import one_hot
+from zoo.models import ConditionalModel
+from zoo_plugins.gan.model import MLPGenerator
+
+
+class ConditionalMLPGenerator(ConditionalModel, MLPGenerator):
+    """``sample(n, labels=...)`` draws digits of the given classes (uniform random classes if None)."""
+
+    def __init__(
+        self, latent_dim: int = 100, hidden: Sequence[int] = (256, 512, 1024), channels: int = 1, num_classes: int = 10
+    ) -> None:
+        super().__init__(latent_dim, hidden, channels, cond_dim=num_classes)
+        self.num_classes = num_classes
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.net(torch.cat([z, one_hot(labels, self.num_classes, z)], 1))
+
+    def generate(self, count: int, rng: torch.Generator, labels: torch.Tensor) -> torch.Tensor:
+        return self(self.noise(count, rng, self.latent_dim), labels).add_(1).mul_(0.5)

@@ -1,0 +1,24 @@
+"""Conditional VAE: encoder q(z|x, y) and decoder p(x|z, y) both see the one-hot label."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from zoo.autoencoders import ConditionalAutoencoder
+from zoo_plugins.vae.model import VAE
+
+
+class CVAE(ConditionalAutoencoder, VAE):
+    """``sample(n, labels=...)`` draws z ~ N(0, I) and decodes it with the given classes."""
+
+    metric_notes = {
+        **VAE.metric_notes,
+        "elbo": "evidence lower bound on log p(x | true label), nats per image, test set binarised once with seed 0",
+        "nll_is": "-log p(x | true label), nats per image, importance-sampled with q(z|x, y) (lower is better)",
+        "label_accuracy": "fraction of samples asked for class k (each class equally often) that the classifier calls k",
+    }
+
+    def __init__(
+        self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 10
+    ) -> None:
+        super().__init__(latent_dim, hidden, channels, cond_dim=num_classes)
+        self.num_classes = num_classes

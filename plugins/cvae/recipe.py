@@ -1,0 +1,16 @@
+"""Conditional VAE recipe: the VAE's ELBO with the one-hot label fed to both networks."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from zoo_plugins.vae.recipe import VAERecipe
+
+from .model import CVAE
+
+
+class CVAERecipe(VAERecipe):
+    model_class = CVAE
+
+    def inputs(self, labels: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {"y": F.one_hot(labels, self.model.num_classes).float()}

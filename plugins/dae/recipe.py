@@ -1,0 +1,25 @@
+"""Denoising autoencoder recipe: minimise L(x, g(f(x~))) where x~ is a corrupted copy of x.
+
+``noise`` selects the corruption: ``gaussian`` adds N(0, noise_level^2) to each
+pixel (clipped to [0, 1]); ``masking`` zeroes a ``noise_level`` fraction of pixels.
+"""
+from __future__ import annotations
+
+import torch
+
+from zoo.autoencoders import gaussian_noise, masking_noise
+from zoo_plugins.ae.recipe import AutoencoderRecipe
+
+NOISES = {"gaussian": gaussian_noise, "masking": masking_noise}
+
+
+class DenoisingRecipe(AutoencoderRecipe):
+    defaults = {**AutoencoderRecipe.defaults, "noise": "gaussian", "noise_level": 0.5}
+
+    def setup(self) -> None:
+        if self.hparams["noise"] not in NOISES:
+            raise ValueError(f"noise must be one of {', '.join(NOISES)}, got {self.hparams['noise']!r}")
+        super().setup()
+
+    def corrupt(self, images: torch.Tensor) -> torch.Tensor:
+        return NOISES[self.hparams["noise"]](images, self.hparams["noise_level"])

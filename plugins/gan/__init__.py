@@ -1,0 +1,21 @@
+"""The original GAN (Goodfellow et al. 2014): MLP generator and discriminator."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="gan-mnist",
+            family="gan",
+            summary="Original GAN: MLP generator and discriminator, min-max or non-saturating loss",
+            paper="https://arxiv.org/abs/1406.2661",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.gan.model:MLPGenerator",
+            recipe="zoo_plugins.gan.recipe:GANMLPRecipe",
+            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1},
+        )
+    )

@@ -1,0 +1,50 @@
+"""MLP generator and discriminator (Goodfellow et al. 2014) for 28x28 images."""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from zoo.gan import leaky_mlp, one_hot
+from zoo.models import GenerativeModel
+
+
+class MLPGenerator(GenerativeModel):
+    """z (and ``cond_dim`` conditioning inputs) -> hidden layers -> pixels, tanh mapped to [0, 1]."""
+
+    def __init__(
+        self, latent_dim: int = 100, hidden: Sequence[int] = (256, 512, 1024), channels: int = 1, cond_dim: int = 0
+    ) -> None:
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.image_shape = (channels, 28, 28)
+        layers: list[nn.Module] = []
+        sizes = [latent_dim + cond_dim, *hidden]
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+            layers += [nn.Linear(fan_in, fan_out), nn.BatchNorm1d(fan_out), nn.LeakyReLU(0.2, inplace=True)]
+        layers += [nn.Linear(sizes[-1], math.prod(self.image_shape)), nn.Tanh(), nn.Unflatten(1, self.image_shape)]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        """Latents -> images in [-1, 1] (the training range)."""
+        return self.net(z)
+
+    def generate(self, count: int, rng: torch.Generator) -> torch.Tensor:
+        return self(self.noise(count, rng, self.latent_dim)).add_(1).mul_(0.5)
+
+
+class MLPDiscriminator(nn.Module):
+    """Image (and, with ``num_classes``, a one-hot label) -> one real/fake score."""
+
+    def __init__(self, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 0) -> None:
+        super().__init__()
+        self.num_classes = num_classes
+        self.net = leaky_mlp([channels * 28 * 28 + num_classes, *hidden, 1])
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        x = x.flatten(1)
+        if self.num_classes:
+            x = torch.cat([x, one_hot(labels, self.num_classes, x)], 1)
+        return self.net(x).squeeze(1)

@@ -1,0 +1,21 @@
+"""Least squares GAN (Mao et al. 2017) on the DCGAN architecture."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="lsgan-mnist",
+            family="gan",
+            summary="Least squares GAN: DCGAN architecture trained with least-squares losses",
+            paper="https://arxiv.org/abs/1611.04076",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.dcgan.model:DCGANGenerator",
+            recipe="zoo_plugins.lsgan.recipe:LSGANRecipe",
+            config={"latent_dim": 100, "width": 32, "channels": 1},
+        )
+    )

@@ -1,0 +1,13 @@
+"""LSGAN: least-squares losses (targets 0 for fakes, 1 for real images) instead of the
+sigmoid cross-entropy, which keep penalising fakes that are far from the data."""
+from __future__ import annotations
+
+from zoo.gan import GANRecipe
+from zoo_plugins.dcgan.model import DCGANDiscriminator
+
+
+class LSGANRecipe(GANRecipe):
+    defaults = {**GANRecipe.defaults, "epochs": 10, "loss": "least-squares"}
+
+    def build_discriminator(self) -> DCGANDiscriminator:
+        return DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])

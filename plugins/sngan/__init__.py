@@ -1,0 +1,21 @@
+"""Spectrally normalised GAN (Miyato et al. 2018) with the hinge loss, on the DCGAN architecture."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="sngan-mnist",
+            family="gan",
+            summary="Spectrally normalised GAN: DCGAN generator, spectral-norm discriminator, hinge loss",
+            paper="https://arxiv.org/abs/1802.05957",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.dcgan.model:DCGANGenerator",
+            recipe="zoo_plugins.sngan.recipe:SNGANRecipe",
+            config={"latent_dim": 100, "width": 32, "channels": 1},
+        )
+    )

@@ -1,0 +1,16 @@
+"""SNGAN: every layer of the discriminator is divided by its spectral norm (estimated
+by one power iteration per step), which bounds its Lipschitz constant; hinge loss."""
+from __future__ import annotations
+
+from torch import nn
+
+from zoo.gan import GANRecipe, spectrally_normalised, without_batch_norm
+from zoo_plugins.dcgan.model import DCGANDiscriminator
+
+
+class SNGANRecipe(GANRecipe):
+    defaults = {**GANRecipe.defaults, "epochs": 10, "loss": "hinge"}
+
+    def build_discriminator(self) -> nn.Module:
+        body = DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])
+        return spectrally_normalised(without_batch_norm(body))

@@ -1,0 +1,21 @@
+"""WGAN with gradient penalty (Gulrajani et al. 2017) on the DCGAN architecture."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="wgan-gp-mnist",
+            family="gan",
+            summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10)",
+            paper="https://arxiv.org/abs/1704.00028",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.dcgan.model:DCGANGenerator",
+            recipe="zoo_plugins.wgan_gp.recipe:WGANGPRecipe",
+            config={"latent_dim": 100, "width": 32, "channels": 1},
+        )
+    )

@@ -1,0 +1,32 @@
+"""WGAN-GP: the critic is kept near 1-Lipschitz by penalising ``gp_weight`` *
+(||grad critic|| - 1)^2 at points between real and fake images; no batch norm in it."""
+from __future__ import annotations
+
+import torch
+
+from zoo.gan import Conditioning, GANRecipe, gradient_penalty, without_batch_norm
+from zoo_plugins.dcgan.model import DCGANDiscriminator
+
+
+class WGANGPRecipe(GANRecipe):
+    defaults = {
+        **GANRecipe.defaults,
+        "epochs": 10,
+        "batch_size": 320,
+        "loss": "wasserstein",
+        "d_steps": 5,
+        "lr_g": 1e-4,
+        "lr_d": 1e-4,
+        "betas": [0.0, 0.9],
+        "gp_weight": 10.0,
+    }
+
+    def build_discriminator(self) -> DCGANDiscriminator:
+        return without_batch_norm(DCGANDiscriminator(self.model_config["width"], self.model_config["channels"]))
+
+    def discriminator_loss(
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        loss, logs = super().discriminator_loss(real, labels, fake, cond)
+        penalty = gradient_penalty(self.discriminator, real, fake)
+        return loss + self.hparams["gp_weight"] * penalty, {**logs, "gradient_penalty": penalty.item()}

@@ -1,0 +1,224 @@
+"""Export and publish: run folder -> hub folder with model card and registry entry -> the same
+samples from the folder and through ZOO_HUB (local folder and hub server); zoo push."""
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+import zoo
+import zoo.registry
+from zoo.catalog import format_entry, parse_catalog
+from zoo.cli import main
+from zoo.data import crosses
+from zoo.errors import HubError, ZooError
+from zoo.hub import sha256_of
+from zoo.loading import build
+from zoo.publish import export_run
+from zoo.registry import get_spec
+from zoo.training import Trainer
+
+from hub_server import HubServer, hub_server  # noqa: F401 - hub_server is a fixture
+
+REPO = "zoo-tests/tiny-dcgan"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """These models are tiny; on a shared CPU more threads only wait for each other."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory) -> Path:
+    """One epoch of a tiny DCGAN on 256 crosses."""
+    out = tmp_path_factory.mktemp("run")
+    data = crosses(256, seed=0)[0]
+    return Trainer(get_spec("dcgan-mnist"), out, data=data, hparams={"epochs": 1, "batch_size": 32},
+                   model_config={"latent_dim": 8, "width": 8}, progress=False).run()
+
+
+@pytest.fixture
+def hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private huggingface_hub cache, online, with no token and no proxy."""
+    from huggingface_hub import constants
+
+    cache = tmp_path / "hf-home" / "hub"
+    for name in ("HF_TOKEN", "HF_ENDPOINT", "HF_HUB_OFFLINE", "ZOO_HUB", "HTTP_PROXY", "HTTPS_PROXY",
+                 "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(cache.parent / "token"))
+    monkeypatch.setattr(constants, "HF_STORED_TOKENS_PATH", str(cache.parent / "stored_tokens"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)
+    return cache
+
+
+@pytest.fixture
+def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Point the registry at a registry.toml of the test's own."""
+    path = tmp_path / "registry.toml"
+    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", path)
+    zoo.registry.reset()
+    yield path
+    zoo.registry.reset()
+
+
+def front_matter(card: str) -> dict:
+    from huggingface_hub import ModelCard
+
+    return ModelCard(card).data.to_dict()
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_exported_folder_loads_the_same_from_folder_zoo_hub_folder_and_hub_server(
+    run_dir, hub_server: HubServer, hf_cache, catalog, monkeypatch  # noqa: F811
+):
+    folder = hub_server.root / REPO
+    entry = export_run(run_dir, folder, repo=REPO, with_metrics=False, name="dcgan-mnist")
+
+    assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "losses.png",
+                                                        "model.safetensors", "samples.png"]
+    generator_keys = set(build(get_spec("dcgan-mnist"), {**get_spec("dcgan-mnist").config, "width": 8,
+                                                          "latent_dim": 8}).state_dict())
+    assert set(load_file(str(folder / "model.safetensors"))) == generator_keys  # sampling weights only
+    assert entry.checkpoint.files == {name: sha256_of(folder / name) for name in ("model.safetensors", "config.json")}
+    meta = front_matter((folder / "README.md").read_text())
+    assert (meta["library_name"], meta["license"], meta["datasets"]) == ("generative-zoo", "mit", ["mnist"])
+    assert {"gan", "dcgan"} <= set(meta["tags"])
+
+    catalog.write_text(format_entry(entry))
+    zoo.registry.reset()
+    expected = zoo.load(folder).sample(16, seed=3)
+    monkeypatch.setenv("ZOO_HUB", str(hub_server.root))
+    assert torch.equal(zoo.load("dcgan-mnist").sample(16, seed=3), expected)
+    monkeypatch.setenv("ZOO_HUB", hub_server.url)
+    assert torch.equal(zoo.load("dcgan-mnist").sample(16, seed=3), expected)
+    assert hub_server.requests_for(REPO, "model.safetensors", "GET")
+
+
+def test_export_cli_prints_the_registry_entry(run_dir, tmp_path, capsys, catalog):
+    out = tmp_path / "hub" / "owner" / "tiny"
+    assert main(["export", str(run_dir), "--name", "dcgan-mnist", "--repo", "owner/tiny", "--out", str(out),
+                 "--no-metrics"]) == 0
+    printed = capsys.readouterr().out
+    entry = parse_catalog(printed[printed.index("[models."):])["dcgan-mnist"]
+    assert entry.checkpoint.repo == "owner/tiny"
+    assert entry.checkpoint.files["model.safetensors"] == sha256_of(out / "model.safetensors")
+    assert entry.config["width"] == 8
+    assert json.loads((out / "config.json").read_text())["zoo_model"] == "dcgan-mnist"
+
+
+def test_export_defaults_to_hub_repo_folder(run_dir, tmp_path, monkeypatch, catalog):
+    monkeypatch.chdir(tmp_path)
+    entry = export_run(run_dir, with_metrics=False)
+    assert entry.checkpoint.repo == "generative-zoo/dcgan-mnist"
+    assert (tmp_path / "hub" / "generative-zoo" / "dcgan-mnist" / "model.safetensors").is_file()
+
+
+def test_export_refuses_a_name_of_another_architecture(run_dir, tmp_path, catalog):
+    with pytest.raises(ZooError, match="cannot publish a run of 'dcgan-mnist' as 'mnist-classifier'"):
+        export_run(run_dir, tmp_path, with_metrics=False, name="mnist-classifier")
+    with pytest.raises(ZooError, match="unknown model 'dcgan-mnits'"):
+        export_run(run_dir, tmp_path, with_metrics=False, name="dcgan-mnits")
+    with pytest.raises(ZooError, match="is not a folder"):
+        export_run(tmp_path / "missing", tmp_path, with_metrics=False)
+
+
+def test_model_card_metadata_has_metrics_as_a_model_index():
+    from zoo.card import render_card
+
+    spec = get_spec("dcgan-mnist")
+    metrics = {"class_coverage": 10, "kl_to_uniform": 0.01, "fid": 3.2, "samples": 10000, "seed": 0}
+    meta = front_matter(render_card(spec, REPO, metrics, {"epochs": 20}, has_samples=True))
+    assert meta["metrics"] == ["class_coverage", "kl_to_uniform", "fid"]
+    (result,) = meta["model-index"][0]["results"]
+    assert result["task"]["type"] == "unconditional-image-generation"
+    assert result["dataset"] == {"name": "mnist", "type": "mnist", "split": "test"}
+    assert {m["type"]: m["value"] for m in result["metrics"]} == {"class_coverage": 10, "kl_to_uniform": 0.01, "fid": 3.2}
+    assert all(m["args"] == {"samples": 10000, "seed": 0} for m in result["metrics"])
+
+
+# -- push -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def exported(run_dir, tmp_path, catalog) -> Path:
+    folder = tmp_path / "export"
+    export_run(run_dir, folder, with_metrics=False)
+    return folder
+
+
+@pytest.fixture
+def fake_hub(monkeypatch):
+    """HfApi.create_repo / upload_folder recorded instead of sent, arguments checked against the real signatures."""
+    from huggingface_hub import HfApi
+
+    calls: list[tuple[str, dict]] = []
+
+    def recorder(name: str, result):
+        signature = inspect.signature(getattr(HfApi, name))
+
+        def method(self, *args, **kwargs):
+            bound = signature.bind(self, *args, **kwargs)
+            calls.append((name, {"endpoint": self.endpoint, "token": self.token, **bound.arguments}))
+            return result
+
+        return method
+
+    monkeypatch.setattr(HfApi, "create_repo", recorder("create_repo", "https://hub.example/org/tiny"))
+    monkeypatch.setattr(HfApi, "upload_folder", recorder("upload_folder", SimpleNamespace(oid="c0ffee")))
+    return calls
+
+
+def test_push_creates_the_repo_and_uploads_the_folder(exported, fake_hub, monkeypatch, capsys):
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9/hub")
+    assert main(["push", str(exported), "--repo", "org/tiny", "--private"]) == 0
+    (create_name, create), (upload_name, upload) = fake_hub
+    assert (create_name, upload_name) == ("create_repo", "upload_folder")
+    assert create["repo_id"] == "org/tiny" and create["exist_ok"] is True and create["private"] is True
+    assert upload["repo_id"] == "org/tiny" and Path(upload["folder_path"]) == exported
+    assert create["endpoint"] == upload["endpoint"] == "http://127.0.0.1:9/hub"
+    assert "*.pt" in upload["ignore_patterns"]
+    assert "c0ffee" in capsys.readouterr().out
+
+
+def test_push_passes_the_token(exported, fake_hub):
+    from zoo.push import push_folder
+
+    pushed = push_folder(exported, "org/tiny", token="hf_secret")
+    assert pushed.revision == "c0ffee"
+    assert all(call["token"] == "hf_secret" for _, call in fake_hub)
+
+
+def test_push_refuses_missing_folders_bad_repo_ids_and_run_folders(exported, run_dir, tmp_path, fake_hub, capsys):
+    assert main(["push", str(tmp_path / "nowhere"), "--repo", "org/tiny"]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert main(["push", str(exported), "--repo", "not a repo"]) == 2
+    assert "must look like 'owner/name'" in capsys.readouterr().err
+    assert main(["push", str(run_dir), "--repo", "org/tiny"]) == 2
+    assert "no README.md" in capsys.readouterr().err
+    (exported / "last.pt").write_bytes(b"pickle")
+    assert main(["push", str(exported), "--repo", "org/tiny"]) == 2
+    assert "pickled files (last.pt)" in capsys.readouterr().err
+    assert fake_hub == []
+
+
+def test_push_explains_an_unreachable_hub(exported, monkeypatch):
+    from zoo.push import push_folder
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    with pytest.raises(HubError, match="cannot reach http://127.0.0.1:9"):
+        push_folder(exported, "org/tiny", token="hf_x")

@@ -1,0 +1,193 @@
+"""The GAN family: losses, critic transforms, one recipe step per flavour, labels and codes."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from torch import nn
+
+from zoo import gan, testing
+from zoo.loading import build
+from zoo.models import seeded_generator
+from zoo.registry import get_spec
+
+FLAVOURS = [
+    "gan-mnist",
+    "cgan-mnist",
+    "cdcgan-mnist",
+    "lsgan-mnist",
+    "wgan-mnist",
+    "wgan-gp-mnist",
+    "sngan-mnist",
+    "acgan-mnist",
+    "infogan-mnist",
+]
+CONDITIONAL = ["cgan-mnist", "cdcgan-mnist", "acgan-mnist"]
+
+
+def fresh(name: str) -> nn.Module:
+    torch.manual_seed(0)
+    return build(get_spec(name)).eval()
+
+
+def make_recipe(name: str, batch_size: int, **hparams):
+    spec = get_spec(name)
+    torch.manual_seed(0)
+    settings = {**testing.tiny_hparams(spec, batch_size), **hparams}
+    return spec.recipe_class()(spec, dict(spec.config), settings, torch.device("cpu"), 1)
+
+
+# --- losses --------------------------------------------------------------------
+
+
+def test_bce_losses_match_their_formulas():
+    real, fake = torch.tensor([2.0, -1.0]), torch.tensor([0.5, -3.0])
+    d = -(torch.sigmoid(real).log().mean() + (1 - torch.sigmoid(fake)).log().mean())
+    assert torch.allclose(gan.bce_discriminator_loss(real, fake), d)
+    assert torch.allclose(gan.non_saturating_generator_loss(fake), -torch.sigmoid(fake).log().mean())
+    assert torch.allclose(gan.min_max_generator_loss(fake), (1 - torch.sigmoid(fake)).log().mean())
+
+
+def test_label_smoothing_moves_the_real_target():
+    real, fake = torch.tensor([10.0]), torch.tensor([-10.0])
+    assert gan.bce_discriminator_loss(real, fake) < 1e-3
+    smoothed = gan.adversarial_loss("non-saturating", real_label=0.9).discriminator(real, fake)
+    assert smoothed > 0.9  # a confident logit is now penalised
+    with pytest.raises(ValueError, match="no real label"):
+        gan.adversarial_loss("hinge", real_label=0.9)
+    with pytest.raises(ValueError, match="known: non-saturating"):
+        gan.adversarial_loss("no-such-loss")
+
+
+def test_least_squares_wasserstein_and_hinge_values():
+    real, fake = torch.tensor([1.0, 3.0]), torch.tensor([0.0, -2.0])
+    assert gan.least_squares_discriminator_loss(real, fake).item() == pytest.approx(0.5 * (2.0 + 2.0))
+    assert gan.least_squares_generator_loss(fake).item() == pytest.approx(0.5 * (1 + 9) / 2)
+    assert gan.wasserstein_critic_loss(real, fake).item() == pytest.approx(-1.0 - 2.0)
+    assert gan.critic_generator_loss(fake).item() == pytest.approx(1.0)
+    # real scores 1 and 3 are past the margin; fake score 0 costs 1, -2 costs nothing
+    assert gan.hinge_discriminator_loss(real, fake).item() == pytest.approx(0.5)
+    assert gan.hinge_discriminator_loss(torch.tensor([0.0]), torch.tensor([0.0])).item() == pytest.approx(2.0)
+
+
+def test_gradient_penalty_vanishes_for_a_unit_lipschitz_critic():
+    torch.manual_seed(0)
+    w = torch.randn(1 * 28 * 28)
+    w /= w.norm()
+    critic = lambda x: x.flatten(1) @ w  # noqa: E731 - gradient norm 1 everywhere
+    real, fake = torch.rand(8, 1, 28, 28), torch.rand(8, 1, 28, 28)
+    assert gan.gradient_penalty(critic, real, fake).item() == pytest.approx(0.0, abs=1e-10)
+    steep = lambda x: 3 * critic(x)  # noqa: E731 - gradient norm 3: penalty (3 - 1)^2
+    assert gan.gradient_penalty(steep, real, fake).item() == pytest.approx(4.0, rel=1e-5)
+
+
+def test_gradient_penalty_trains_the_critic():
+    critic = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 1))
+    penalty = gan.gradient_penalty(lambda x: critic(x).squeeze(1), torch.rand(4, 1, 28, 28), torch.rand(4, 1, 28, 28))
+    penalty.backward()
+    assert critic[1].weight.grad is not None and critic[1].weight.grad.abs().sum() > 0
+
+
+def test_critic_transforms():
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4)))
+    gan.without_batch_norm(net)
+    assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules())
+    layer = gan.spectrally_normalised(nn.Sequential(nn.Linear(16, 16)))[0]
+    with torch.no_grad():
+        for _ in range(50):  # power iterations run in training mode
+            layer(torch.zeros(1, 16))
+    assert torch.linalg.matrix_norm(layer.weight, ord=2).item() == pytest.approx(1.0, rel=1e-3)
+
+
+# --- recipes -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FLAVOURS)
+def test_one_train_step_is_finite_and_trains_both_players(name):
+    recipe = make_recipe(name, 10)
+    data = testing.tiny_data(get_spec(name), n=10)
+    before = {key: [p.detach().clone() for p in getattr(recipe, key).parameters()] for key in ("generator", "discriminator")}
+    losses = recipe.train_step(data.images, data.labels)
+    assert {"loss_d", "loss_g"} <= set(losses)
+    assert all(isinstance(v, float) and math.isfinite(v) for v in losses.values()), losses
+    for key, old in before.items():
+        assert any(not torch.equal(a, b) for a, b in zip(old, getattr(recipe, key).parameters())), f"{key} did not move"
+    assert recipe.export_model() is recipe.ema
+
+
+def test_gan_recipe_offers_both_generator_losses():
+    for name, loss in (("min-max", gan.min_max_generator_loss), ("non-saturating", gan.non_saturating_generator_loss)):
+        assert make_recipe("gan-mnist", 4, loss=name).loss.generator is loss
+
+
+def test_critic_steps_split_the_batch():
+    recipe = make_recipe("wgan-mnist", 10)
+    seen = []
+    original = recipe.discriminator_loss
+    recipe.discriminator_loss = lambda real, *rest: seen.append(len(real)) or original(real, *rest)
+    recipe.train_step(torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long))
+    assert seen == [2] * 5
+    assert all(p.abs().max() <= recipe.hparams["clip"] for p in recipe.discriminator.parameters())
+
+
+# --- sampling ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FLAVOURS)
+def test_same_seed_same_samples(name):
+    model = fresh(name)
+    assert torch.equal(model.sample(6, seed=1), model.sample(6, seed=1))
+    assert not torch.equal(model.sample(6, seed=1), model.sample(6, seed=2))
+
+
+@pytest.mark.parametrize("name", CONDITIONAL)
+def test_labels_are_validated(name):
+    model = fresh(name)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 10\)"):
+        model.sample(2, labels=[3, 10])
+    with pytest.raises(ValueError, match="one entry per image: expected 3, got 2"):
+        model.sample(3, labels=[1, 2])
+    with pytest.raises(TypeError, match="integers"):
+        model.sample(2, labels=torch.tensor([1.0, 2.0]))
+    with pytest.raises(TypeError, match="sequence of 2 ints"):
+        model.sample(2, labels=object())
+    with pytest.raises(TypeError, match="codes"):
+        model.sample(2, codes={})
+
+
+@pytest.mark.parametrize("name", CONDITIONAL)
+def test_labels_none_draws_every_class_uniformly(name):
+    model = fresh(name)
+    assert "uniform" in type(model).__doc__
+    labels = model.split_conditioning(20000, seeded_generator(0))["labels"]
+    counts = torch.bincount(labels, minlength=10).double()
+    assert counts.numel() == 10 and ((counts - 2000).abs() < 200).all(), counts
+    labelled = model.sample(4, seed=0, labels=[7] * 4)
+    assert torch.equal(labelled, model.sample(4, seed=0, labels=torch.full((4,), 7)))
+
+
+def test_infogan_codes_sweep_and_validation():
+    model = fresh("infogan-mnist")
+    sweep = torch.stack([torch.linspace(-1, 1, 5), torch.zeros(5)], 1)
+    codes = {"categorical": [2] * 5, "continuous": sweep}
+    images = model.sample(5, seed=0, codes=codes)
+    assert torch.equal(images, model.sample(5, seed=0, codes={"categorical": torch.full((5,), 2), "continuous": sweep.tolist()}))
+    assert not torch.equal(images[0], images[-1])  # the swept code changes the image
+    other = model.sample(5, seed=0, codes={**codes, "categorical": [3] * 5})
+    assert not torch.equal(images, other)
+    drawn = model.split_conditioning(4, seeded_generator(0), codes={"categorical": [1, 2, 3, 4]})
+    assert drawn["continuous"].shape == (4, 2) and drawn["continuous"].abs().max() <= 1
+    for bad, error, match in [
+        ([1, 2], TypeError, "must be a dict"),
+        ({"style": [0] * 2}, ValueError, "unknown keys"),
+        ({"categorical": [0, 10]}, ValueError, r"codes\['categorical'\] must be in \[0, 10\)"),
+        ({"categorical": [0.0, 1.0]}, TypeError, "integers"),
+        ({"continuous": [[0.0, 0.0]]}, ValueError, r"2 rows of 2 floats, got shape \(1, 2\)"),
+        ({"continuous": [[0.0, math.nan]] * 2}, ValueError, "NaN"),
+        ({"continuous": "wide"}, TypeError, "rows of 2 floats"),
+    ]:
+        with pytest.raises(error, match=match):
+            model.sample(2, codes=bad)
+    with pytest.raises(TypeError, match="labels"):
+        model.sample(2, labels=[0, 1])

@@ -1,0 +1,356 @@
+"""The trainer: exact resume, atomic checkpoints, divergence, logs and plots, DDP under torchrun,
+mixed precision and torch.compile (CUDA only)."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+from safetensors.torch import load_file
+
+from conftest import REPO_ROOT
+from toy_plugin import SPEC as TOY
+from zoo import distributed
+from zoo.checkpoint import load_checkpoint
+from zoo.data import crosses
+from zoo.errors import ZooError
+from zoo.registry import get_spec
+from zoo.training import Trainer, TrainingDiverged, TrainingStopped
+from zoo_plugins.dcgan.recipe import DCGANRecipe
+
+TESTS = Path(__file__).resolve().parent
+TINY_GAN = {"latent_dim": 8, "width": 8}
+HPARAMS = {"epochs": 2, "batch_size": 32}  # 8 steps per epoch on 256 crosses
+STEPS_PER_EPOCH = 8
+
+
+@pytest.fixture(autouse=True)
+def deterministic():
+    """Deterministic kernels, on one thread (these models are tiny; a shared CPU makes threads slow)."""
+    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    yield
+    torch.use_deterministic_algorithms(previous[0])
+    torch.set_num_threads(previous[1])
+
+
+@pytest.fixture(scope="module")
+def data():
+    return crosses(256, seed=0)[0]
+
+
+def gan_trainer(out: Path, data, **options) -> Trainer:
+    hparams = {**HPARAMS, **options.pop("hparams", {})}
+    return Trainer(get_spec("dcgan-mnist"), out, data=data, hparams=hparams, model_config=TINY_GAN,
+                   progress=False, **options)
+
+
+@pytest.fixture(scope="module")
+def straight(tmp_path_factory, data) -> Path:
+    """Two epochs in one go: the reference every interrupted run must reproduce."""
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    return gan_trainer(tmp_path_factory.mktemp("straight"), data).run()
+
+
+def weights(run: Path) -> dict[str, torch.Tensor]:
+    return load_file(str(run / "model.safetensors"))
+
+
+def assert_same_training_state(run: Path, reference: Path) -> None:
+    got, want = load_checkpoint(run / "checkpoints/last.pt"), load_checkpoint(reference / "checkpoints/last.pt")
+    assert weights(run).keys() == weights(reference).keys()
+    for key, value in weights(reference).items():
+        assert torch.equal(weights(run)[key], value), key
+    for part in ("generator", "discriminator", "ema"):
+        for key, value in want["recipe"][part].items():
+            assert torch.equal(got["recipe"][part][key], value), f"{part}.{key}"
+    for part in ("opt_g", "opt_d"):
+        for index, slot in want["recipe"][part]["state"].items():
+            for key, value in slot.items():
+                assert torch.equal(got["recipe"][part]["state"][index][key], value), f"{part}[{index}].{key}"
+    assert torch.equal(got["rng"], want["rng"])
+    assert (got["epoch"], got["batch"], got["step"]) == (want["epoch"], want["batch"], want["step"])
+
+
+def stop_at(monkeypatch, calls: int, action) -> None:
+    """Make DCGANRecipe.train_step call ``action()`` on its ``calls``-th call in this test."""
+    original = DCGANRecipe.train_step
+    count = {"n": 0}
+
+    def train_step(self, images, labels):
+        count["n"] += 1
+        if count["n"] == calls:
+            return action(self, original, images, labels)
+        return original(self, images, labels)
+
+    monkeypatch.setattr(DCGANRecipe, "train_step", train_step)
+
+
+def interrupt(self, original, images, labels):
+    raise KeyboardInterrupt
+
+
+# -- trust ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("checkpoint_every", [None, 3])
+def test_interrupted_and_resumed_run_matches_straight_run(tmp_path, data, straight, monkeypatch, checkpoint_every):
+    """A kill in epoch 2 (at step 14) and --resume give bit-identical weights, optimisers and RNG;
+    with checkpoint_every=3 it resumes mid-epoch from step 12, otherwise from the end of epoch 1."""
+    stop_at(monkeypatch, STEPS_PER_EPOCH + 6, interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        gan_trainer(tmp_path, data, checkpoint_every=checkpoint_every).run()
+    saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
+    assert (saved["epoch"], saved["batch"], saved["step"]) == ((1, 4, 12) if checkpoint_every else (1, 0, 8))
+    monkeypatch.undo()
+
+    gan_trainer(tmp_path, data, checkpoint_every=checkpoint_every).run(resume=True)
+    assert_same_training_state(tmp_path, straight)
+    epochs = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    reference = [json.loads(line) for line in (straight / "log.jsonl").read_text().splitlines()]
+    assert [(r["epoch"], r["loss_d"], r["loss_g"]) for r in epochs] == [
+        (r["epoch"], r["loss_d"], r["loss_g"]) for r in reference
+    ]
+
+
+def test_sigterm_checkpoints_at_the_next_step_and_resumes_exactly(tmp_path, data, straight, monkeypatch):
+    def terminate(self, original, images, labels):
+        os.kill(os.getpid(), signal.SIGTERM)
+        return original(self, images, labels)
+
+    stop_at(monkeypatch, 11, terminate)
+    with pytest.raises(TrainingStopped, match="step 11"):
+        gan_trainer(tmp_path, data).run()
+    saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
+    assert (saved["epoch"], saved["batch"], saved["step"]) == (1, 3, 11)
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    monkeypatch.undo()
+    gan_trainer(tmp_path, data).run(resume=True)
+    assert_same_training_state(tmp_path, straight)
+
+
+def test_checkpoint_of_the_previous_format_still_resumes(tmp_path, data, straight):
+    """Checkpoints written before format 2 hold recipe, rng, epoch, hparams and wall time only;
+    the seed and model config come from the run folder's config.json."""
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}).run()
+    path = tmp_path / "checkpoints/last.pt"
+    state = load_checkpoint(path)
+    torch.save({key: state[key] for key in ("recipe", "rng", "epoch", "hparams", "wall_time_s")}, path)
+    Trainer(get_spec("dcgan-mnist"), tmp_path, data=data, hparams={"epochs": 2}, progress=False).run(resume=True)
+    for key, value in weights(straight).items():
+        assert torch.equal(weights(tmp_path)[key], value), key
+
+
+def test_resume_keeps_the_runs_settings_and_refuses_conflicting_ones(tmp_path, data):
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}, seed=5).run()
+    with pytest.raises(ZooError, match="already holds a run"):
+        gan_trainer(tmp_path, data, hparams={"epochs": 1}).run()
+    with pytest.raises(ZooError, match=r"batch_size=16 \(the run has 32\)"):
+        gan_trainer(tmp_path, data, hparams={"batch_size": 16}).run(resume=True)
+    with pytest.raises(ZooError, match=r"seed=0 \(the run has seed=5\)"):
+        gan_trainer(tmp_path, data, seed=0).run(resume=True)
+    trainer = Trainer(get_spec("dcgan-mnist"), tmp_path, data=data, hparams={"epochs": 2}, progress=False)
+    trainer.run(resume=True)
+    assert (trainer.seed, trainer.model_config["width"], trainer.hparams["batch_size"]) == (5, 8, 32)
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["epoch"] == 2
+
+
+def test_nan_loss_stops_naming_the_step_and_keeps_the_last_checkpoint(tmp_path, data, monkeypatch):
+    def diverge(self, original, images, labels):
+        return {**original(self, images, labels), "loss_g": float("nan")}
+
+    stop_at(monkeypatch, STEPS_PER_EPOCH + 3, diverge)
+    with pytest.raises(TrainingDiverged) as caught:
+        gan_trainer(tmp_path, data).run()
+    message = str(caught.value)
+    assert "loss_g became nan at step 11 (epoch 2, batch 3/8)" in message
+    assert str(tmp_path / "checkpoints" / "last.pt") in message
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["step"] == STEPS_PER_EPOCH
+    assert not list((tmp_path / "checkpoints").glob("*.tmp"))
+
+
+def test_run_folder_holds_logs_loss_plot_and_sample_grids(tmp_path, data, capsys):
+    gan_trainer(tmp_path, data).run()
+    epochs = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert [r["epoch"] for r in epochs] == [1, 2]
+    assert all({"loss_d", "loss_g", "step", "wall_time_s"} <= r.keys() for r in epochs)
+    assert not any("class_coverage" in r for r in epochs)
+    trace = [json.loads(line) for line in (tmp_path / "steps.jsonl").read_text().splitlines()]
+    assert [r["step"] for r in trace] == list(range(1, 17))
+    with Image.open(tmp_path / "losses.png") as plot:
+        assert plot.size == (900, 480)
+    assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == ["epoch_001.png", "epoch_002.png"]
+    assert capsys.readouterr().err.count("class coverage and KL to uniform are not measured") == 1
+
+
+def test_class_coverage_and_kl_are_logged_when_the_classifier_is_available(tmp_path, data, monkeypatch):
+    import zoo
+    import zoo.metrics
+    from zoo.loading import build
+
+    classifier = build(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
+    monkeypatch.setattr(zoo.metrics, "load_classifier", lambda device=None: classifier)
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}, dataset="mnist").run()
+    record = json.loads((tmp_path / "log.jsonl").read_text())
+    probs, _ = zoo.metrics.classify(classifier, zoo.load(tmp_path).sample(1000, seed=0))
+    expected = zoo.metrics.class_stats(probs)
+    assert (record["class_coverage"], record["kl_to_uniform"]) == (expected["class_coverage"], expected["kl_to_uniform"])
+
+
+def test_trainable_modules_are_the_trained_networks_not_the_ema_copy():
+    recipe = DCGANRecipe(get_spec("dcgan-mnist"), {**get_spec("dcgan-mnist").config, **TINY_GAN},
+                         DCGANRecipe.defaults, torch.device("cpu"), 1)
+    assert list(recipe.trainable_modules()) == ["generator", "discriminator"]
+
+
+# -- scale ---------------------------------------------------------------------------------
+
+
+def test_world_comes_from_torchrun_environment(monkeypatch):
+    monkeypatch.delenv("WORLD_SIZE", raising=False)
+    assert distributed.world_from_env() == distributed.World()
+    monkeypatch.setenv("WORLD_SIZE", "4")
+    monkeypatch.setenv("RANK", "3")
+    monkeypatch.setenv("LOCAL_RANK", "1")
+    world = distributed.world_from_env()
+    assert (world.rank, world.local_rank, world.size, world.main) == (3, 1, 4, False)
+    assert distributed.device_for("cuda", world) == torch.device("cuda", 1)
+    assert torch.equal(distributed.shard(torch.arange(8), world), torch.tensor([6, 7]))
+    monkeypatch.setenv("RANK", "4")
+    with pytest.raises(ZooError, match="does not fit"):
+        distributed.world_from_env()
+
+
+def test_replicated_modules_keep_their_attributes_and_checkpoint_keys(data):
+    """DDP wrappers (here in a one-process gloo group) answer the model's attributes, warn on
+    methods that bypass gradient averaging, and leave the checkpoint's state dict keys alone."""
+    import torch.distributed as dist
+
+    dist.init_process_group("gloo", store=dist.HashStore(), rank=0, world_size=1)
+    try:
+        spec = get_spec("dcgan-mnist")
+        recipe = DCGANRecipe(spec, {**spec.config, **TINY_GAN}, DCGANRecipe.defaults, torch.device("cpu"), 1)
+        keys = {name: list(state) for name, state in recipe.state_dict().items()}
+        for name, module in recipe.trainable_modules().items():
+            setattr(recipe, name, distributed.replicate(module, torch.device("cpu")))
+        assert isinstance(recipe.generator, distributed.Replicated)
+        assert recipe.generator.latent_dim == 8
+        assert {name: list(state) for name, state in recipe.state_dict().items()} == keys
+        assert set(recipe.train_step(data.images[:8], data.labels[:8])) == {"loss_d", "loss_g"}
+        with pytest.warns(UserWarning, match=r"DCGANGenerator.noise\(\) runs outside DistributedDataParallel"):
+            recipe.generator.noise(2, torch.Generator(), 8)
+    finally:
+        dist.destroy_process_group()
+
+
+def test_global_batch_must_divide_over_the_processes(tmp_path, data, monkeypatch):
+    monkeypatch.setenv("WORLD_SIZE", "3")
+    with pytest.raises(ZooError, match="global batch"):
+        gan_trainer(tmp_path, data)
+
+
+def toy_site(root: Path) -> Path:
+    """An installed-looking distribution whose ``zoo`` entry point is tests/toy_plugin."""
+    info = root / "toy_zoo-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-zoo\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[zoo]\ntoy = toy_plugin\n", encoding="utf-8")
+    return root
+
+
+def test_two_process_ddp_under_torchrun_matches_one_process(tmp_path):
+    """torchrun, 2 CPU processes, gloo: the toy autoencoder (no batch norm, no noise) trained with
+    a global batch of 256 ends where one process with the same batch ends, up to float rounding."""
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_PORT")}
+    env["PYTHONPATH"] = os.pathsep.join([str(toy_site(tmp_path / "site")), str(TESTS), str(REPO_ROOT)])
+    env["OMP_NUM_THREADS"] = "1"
+    out = tmp_path / "ddp"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+               "-m", "zoo.cli", "train", "toy-ae", "--epochs", "2", "--batch-size", "256", "--out", str(out)]
+    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.count("trained toy-ae") == 1  # rank 0 alone reports and writes
+
+    single = Trainer(TOY, tmp_path / "single", hparams={"epochs": 2, "batch_size": 256}, progress=False).run()
+    got, want = weights(out), weights(single)
+    assert got.keys() == want.keys()
+    for key in want:
+        torch.testing.assert_close(got[key], want[key], rtol=0, atol=1e-5)
+    assert [json.loads(line)["epoch"] for line in (out / "log.jsonl").read_text().splitlines()] == [1, 2]
+    saved = load_checkpoint(out / "checkpoints/last.pt")
+    assert saved["world_size"] == 2 and len(saved["rng_ranks"]) == 2
+    assert not torch.equal(saved["rng_ranks"][0]["cpu"], saved["rng_ranks"][1]["cpu"])
+
+
+# -- precision -----------------------------------------------------------------------------
+
+
+def watch_toy(monkeypatch) -> tuple[list, list[torch.dtype]]:
+    """The toy recipes built in this test, and the dtype of their first layer's output in every forward."""
+    from toy_plugin.model import ToyRecipe
+
+    recipes: list = []
+    seen: list[torch.dtype] = []
+    original = ToyRecipe.setup
+
+    def setup(self):
+        original(self)
+        recipes.append(self)
+        self.model.encoder[1].register_forward_hook(lambda module, args, output: seen.append(output.dtype))
+
+    monkeypatch.setattr(ToyRecipe, "setup", setup)
+    return recipes, seen
+
+
+def test_bf16_autocast_on_cpu(tmp_path, monkeypatch):
+    _, seen = watch_toy(monkeypatch)
+    Trainer(TOY, tmp_path, hparams={"epochs": 1, "batch_size": 512}, progress=False, precision="bf16").run()
+    assert seen and set(seen) == {torch.bfloat16}
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["precision"] == "bf16"
+
+
+def test_fp16_refuses_a_recipe_that_does_not_scale_its_loss(tmp_path, data):
+    with pytest.raises(ZooError, match="Recipe.backward"):
+        gan_trainer(tmp_path, data, precision="fp16").run()
+
+
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+
+
+@cuda
+@pytest.mark.parametrize("precision", ["bf16", "fp16"])
+@pytest.mark.parametrize("compiled", [False, True])
+def test_mixed_precision_and_compile_on_cuda(tmp_path, monkeypatch, precision, compiled):
+    recipes, seen = watch_toy(monkeypatch)
+    options = dict(hparams={"epochs": 1, "batch_size": 256}, device="cuda", progress=False,
+                   precision=precision, compile_modules=compiled)
+    Trainer(TOY, tmp_path, **options).run()
+    if compiled:  # hooks inside a compiled graph need not run in Python; the module must be compiled
+        assert recipes[0].model._compiled_call_impl is not None
+    else:
+        assert seen and set(seen) == {torch.bfloat16 if precision == "bf16" else torch.float16}
+    saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
+    assert (saved["scaler"] is not None) == (precision == "fp16")
+    assert saved["rng_ranks"][0]["cuda"] is not None
+    first = json.loads((tmp_path / "log.jsonl").read_text())["loss"]
+    Trainer(TOY, tmp_path, **{**options, "hparams": {"epochs": 2}}).run(resume=True)
+    last = json.loads((tmp_path / "log.jsonl").read_text().splitlines()[-1])["loss"]
+    assert last < first
+
+
+@cuda
+def test_cuda_resume_is_exact(tmp_path):
+    options = dict(device="cuda", progress=False)
+    Trainer(TOY, tmp_path / "a", hparams={"epochs": 2, "batch_size": 256}, **options).run()
+    Trainer(TOY, tmp_path / "b", hparams={"epochs": 1, "batch_size": 256}, **options).run()
+    Trainer(TOY, tmp_path / "b", hparams={"epochs": 2}, **options).run(resume=True)
+    for key, value in weights(tmp_path / "a").items():
+        assert torch.equal(weights(tmp_path / "b")[key], value), key
