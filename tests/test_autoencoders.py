@@ -85,14 +85,13 @@ def test_reconstructions_are_closer_to_their_input_than_to_other_inputs(model):
 def test_interpolation_runs_from_one_reconstruction_to_the_other(model):
     x = digits(2)
     pair = conditioning(model, 2)
-    strip = model.interpolate(x[0], x[1], steps=7, **pair)
-    assert strip.shape == (7, 1, 28, 28)
+    strip = model.interpolate(x[0], x[1], steps=5, **pair)
+    assert strip.shape == (5, 1, 28, 28)
     recon = model.reconstruct(x, **pair)
     assert torch.allclose(strip[0], recon[0], atol=1e-5) and torch.allclose(strip[-1], recon[1], atol=1e-5)
-    codes = model.encode(x, **pair)
-    middle = model.decode(codes.mean(0, keepdim=True), **conditioning(model, 1)) if not pair else None
-    if middle is not None and 7 % 2:
-        assert torch.allclose(strip[3], middle[0], atol=1e-5)
+    if not pair:
+        middle = model.decode(model.encode(x).mean(0, keepdim=True))
+        assert torch.allclose(strip[2], middle[0], atol=1e-5)
 
 
 def test_the_same_seed_gives_the_same_samples(model):

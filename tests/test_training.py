@@ -2,6 +2,7 @@
 mixed precision and torch.compile (CUDA only)."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -30,15 +31,23 @@ HPARAMS = {"epochs": 2, "batch_size": 32}  # 8 steps per epoch on 256 crosses
 STEPS_PER_EPOCH = 8
 
 
-@pytest.fixture(autouse=True)
-def deterministic():
+@contextlib.contextmanager
+def deterministic_cpu():
     """Deterministic kernels, on one thread (these models are tiny; a shared CPU makes threads slow)."""
     previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
-    yield
-    torch.use_deterministic_algorithms(previous[0])
-    torch.set_num_threads(previous[1])
+    try:
+        yield
+    finally:
+        torch.use_deterministic_algorithms(previous[0])
+        torch.set_num_threads(previous[1])
+
+
+@pytest.fixture(autouse=True)
+def deterministic():
+    with deterministic_cpu():
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +64,8 @@ def gan_trainer(out: Path, data, **options) -> Trainer:
 @pytest.fixture(scope="module")
 def straight(tmp_path_factory, data) -> Path:
     """Two epochs in one go: the reference every interrupted run must reproduce."""
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
-    return gan_trainer(tmp_path_factory.mktemp("straight"), data).run()
+    with deterministic_cpu():
+        return gan_trainer(tmp_path_factory.mktemp("straight"), data).run()
 
 
 def weights(run: Path) -> dict[str, torch.Tensor]:
@@ -132,6 +140,26 @@ def test_sigterm_checkpoints_at_the_next_step_and_resumes_exactly(tmp_path, data
     saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
     assert (saved["epoch"], saved["batch"], saved["step"]) == (1, 3, 11)
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    monkeypatch.undo()
+    gan_trainer(tmp_path, data).run(resume=True)
+    assert_same_training_state(tmp_path, straight)
+
+
+def test_a_checkpoint_write_killed_halfway_leaves_the_previous_one(tmp_path, data, straight, monkeypatch):
+    import zoo.checkpoint
+
+    real_save = torch.save
+
+    def torn_save(obj, handle):
+        if obj["epoch"] == 2:
+            handle.write(b"half a checkpoint")
+            raise KeyboardInterrupt
+        real_save(obj, handle)
+
+    monkeypatch.setattr(zoo.checkpoint.torch, "save", torn_save)
+    with pytest.raises(KeyboardInterrupt):
+        gan_trainer(tmp_path, data).run()
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["epoch"] == 1
     monkeypatch.undo()
     gan_trainer(tmp_path, data).run(resume=True)
     assert_same_training_state(tmp_path, straight)

@@ -14,10 +14,11 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import torch
 
@@ -89,7 +90,8 @@ class BenchResult:
 def load_reference(data_root: str | Path | None) -> Reference:
     """The training and test split of the dataset the feature network judges."""
     dataset = get_spec(CLASSIFIER).dataset
-    return Reference(dataset, load_dataset(dataset, data_root, train=True), load_dataset(dataset, data_root, train=False))
+    train, test = (load_dataset(dataset, data_root, train=split) for split in (True, False))
+    return Reference(dataset, train, test)
 
 
 def _unbenchable(spec: ModelSpec, folder: bool = False) -> str | None:
@@ -136,6 +138,17 @@ def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str]
         raise ZooError("name the models to bench (names, wildcards or model folders), or pass --all")
     targets = list(dict.fromkeys(targets))
     return targets, {name: reason for name, reason in skipped.items() if name not in targets}
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one CPU thread (threaded LAPACK is slower on 128x128 eigenproblems, badly so on a busy CPU)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
 
 
 def describe_device(device: torch.device) -> str:
@@ -224,8 +237,10 @@ class Bench:
         probs, features = classify(self.classifier, images)
         kid, kid_std = kernel_distance(features, self.reference_features)
         precision, recall = precision_recall(self.reference_features, features)
+        with one_thread():
+            fid = frechet_distance(features, self.reference_features)
         result: dict[str, Any] = {
-            "fid": round(frechet_distance(features, self.reference_features), 3),
+            "fid": round(fid, 3),
             "kid": round(kid, 6),
             "kid_std": round(kid_std, 6),
             "precision": round(precision, 4),
@@ -247,8 +262,8 @@ class Bench:
         for what, changed in degraded(images).items():
             yield Row(f"{name}, {what}", "real", "data", self.quality(changed, labels), changed[:PREVIEW])
 
-    def model_row(self, target: str, stage=lambda what: None) -> Row:
-        """Load, time and sample one model and measure everything about it."""
+    def model_row(self, target: str, stage: Callable[[str], None] = lambda what: None) -> Row:
+        """Load, time and sample one model and measure everything about it (``stage`` hears what it is doing)."""
         stage("loading")
         cold = cold_load_seconds(target, self.device)
         warm = []
@@ -272,8 +287,7 @@ class Bench:
         seconds = time.perf_counter() - start
         stage("quality")
         metrics = self.quality(images.cpu(), labels)
-        evaluation = getattr(model, "evaluation_metrics", None)
-        if callable(evaluation):
+        if callable(getattr(model, "evaluation_metrics", None)):
             stage("test-set metrics")
             metrics.update(self.family_metrics(model))
         metrics.update(
@@ -310,8 +324,8 @@ def run_bench(
     """Measure the calibration rows and each target (a model name or folder) in order."""
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(targets) + (CALIBRATION_ROWS if calibration else 0), desc="zoo bench", unit="row", disable=None if progress else True)
-    with bar:
+    rows = len(targets) + (CALIBRATION_ROWS if calibration else 0)
+    with tqdm(total=rows, desc="zoo bench", unit="row", disable=None if progress else True) as bar:
         bar.set_postfix_str("reference features")
         bench = Bench(reference, n, seed, device, batch_size)
         result = BenchResult({**bench.settings(), "command": command})
@@ -321,7 +335,7 @@ def run_bench(
                 result.rows.append(row)
                 bar.update()
         for target in targets:
-            result.rows.append(bench.model_row(target, stage=lambda what, t=target: bar.set_postfix_str(f"{t}: {what}")))
+            result.rows.append(bench.model_row(target, lambda what, t=target: bar.set_postfix_str(f"{t}: {what}")))
             bar.update()
     return result
 

@@ -33,7 +33,7 @@ def card_metadata(spec: ModelSpec, repo: str, metrics: Mapping[str, Any]) -> str
         license=LICENCE_IDS.get(spec.licence, spec.licence.lower() or "other"),
         tags=list(dict.fromkeys([LIBRARY, spec.family, spec.plugin, spec.dataset])),
         datasets=[spec.dataset],
-        metrics=list(measured),
+        metrics=list(measured) or None,
         pipeline_tag=task,
         model_name=spec.name,
         eval_results=[

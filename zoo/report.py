@@ -14,8 +14,6 @@ from .bench import BenchResult
 from .metrics import CLASSIFIER, CONFIDENCE
 from .pictures import STRIP, grid, png_bytes, side_by_side
 
-FILES = ("bench.json", "bench.csv", "bench.md", "bench.png", "bench.html")
-
 
 def _fixed(digits: int) -> Callable[[Any], str]:
     return lambda value: f"{value:.{digits}f}"
@@ -46,17 +44,23 @@ class Column:
 
 
 COLUMNS = (
-    Column(("fid",), "FID", _fixed(2), f"Frechet distance of {CLASSIFIER} features to the test set's (lower is better)"),
-    Column(("kid",), "KID", lambda v: f"{v:.4g}", "kernel distance (unbiased MMD^2, cubic polynomial kernel) of the same features (lower is better)"),
-    Column(("precision",), "precision", _fixed(3), "fraction of samples inside the k-NN manifold of the test features (fidelity)"),
-    Column(("recall",), "recall", _fixed(3), "fraction of test images inside the k-NN manifold of the samples' features (diversity)"),
+    Column(("fid",), "FID", _fixed(2), 
+           f"Frechet distance of {CLASSIFIER} features to the test set's (lower is better)"),
+    Column(("kid",), "KID", lambda v: f"{v:.4g}",
+           "kernel distance: unbiased MMD^2 of the same features, cubic polynomial kernel (lower is better)"),
+    Column(("precision",), "precision", _fixed(3),
+           "fraction of samples inside the k-NN manifold of the test set's features (fidelity)"),
+    Column(("recall",), "recall", _fixed(3),
+           "fraction of test images inside the k-NN manifold of the samples' features (diversity)"),
     Column(("class_coverage",), "classes", str, "classes predicted at least once (mode collapse below 10)"),
     Column(("kl_to_uniform",), "KL unif", _fixed(3), "KL(predicted-class histogram || uniform) in nats (0: balanced)"),
     Column(("confident_fraction",), "confident", _fixed(3), f"fraction classified with probability above {CONFIDENCE}"),
-    Column(("label_accuracy",), "label acc", _fixed(3), "fraction classified as the label: the class asked for (conditional models) or the true one (real rows)"),
+    Column(("label_accuracy",), "label acc", _fixed(3),
+           "fraction classified as their label: the class asked for (conditional models), the true one (real rows)"),
     Column(("recon_mse",), "recon MSE", _fixed(4), "test reconstruction error, mean squared per pixel"),
     Column(("elbo",), "ELBO", _fixed(1), "test evidence lower bound, nats per image (binarised digits)"),
-    Column(("nll", "nll_is"), "NLL", _fixed(1), "test negative log-likelihood, nats per image (importance sampled where estimated)"),
+    Column(("nll", "nll_is"), "NLL", _fixed(1),
+           "test negative log-likelihood, nats per image (importance sampled where estimated)"),
     Column(("bits_per_dim",), "bits/dim", _fixed(3), "the NLL in bits per pixel"),
     Column(("images_per_s",), "img/s", _fixed(0), "sampling throughput at the stated batch size and device"),
     Column(("load_cold_s",), "load cold s", _fixed(2), "zoo.load in a fresh Python process"),
@@ -105,7 +109,9 @@ def markdown_table(result: BenchResult) -> str:
     """A Markdown table with a line saying how and when it was measured."""
     header, body = cells(result)
     lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
-    lines += ["| " + " | ".join([f"`{r[0]}`" if row.kind == "model" else r[0], *r[1:]]) + " |" for r, row in zip(body, result.rows)]
+    for line, row in zip(body, result.rows):
+        name = f"`{line[0]}`" if row.kind == "model" else line[0]
+        lines.append("| " + " | ".join([name, *line[1:]]) + " |")
     command = result.settings.get("command") or "zoo bench"
     return "\n".join(lines) + f"\n\nMeasured by `{command}`: {summary(result.settings)}.\n"
 
@@ -164,7 +170,8 @@ def to_html(result: BenchResult) -> str:
     )
     glossary = "".join(f"<dt>{e(c.title)}</dt><dd>{e(c.help)}</dd>" for c in shown_columns(result))
     figures = "".join(
-        f'<figure><img src="{_data_uri(png_bytes(grid(row.images)))}" alt="{e(row.name)}"><figcaption>{e(row.name)}</figcaption></figure>'
+        f'<figure><img src="{_data_uri(png_bytes(grid(row.images)))}" alt="{e(row.name)}">'
+        f"<figcaption>{e(row.name)}</figcaption></figure>"
         for row in result.rows
     )
     settings = "".join(f"<li>{e(key)}: {e(str(value))}</li>" for key, value in result.settings.items())
@@ -176,7 +183,7 @@ def to_html(result: BenchResult) -> str:
 <div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
 <dl>{glossary}</dl>
 <h2>Side by side</h2>
-<p>The first {STRIP} images of each row with seed {result.settings['seed']} (conditional models: labels 0, 1, 2, ...).</p>
+<p>The first {STRIP} images of each row, seed {result.settings['seed']} (conditional models: labels 0, 1, 2, ...).</p>
 <img src="{_data_uri(picture(result))}" alt="side-by-side samples">
 <h2>Samples</h2>
 <div class="grids">{figures}</div>
@@ -190,13 +197,13 @@ def write_reports(result: BenchResult, folder: str | Path) -> list[Path]:
     """Write bench.json, .csv, .md, .png and .html into ``folder``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    texts = {"bench.json": to_json(result), "bench.csv": to_csv(result), "bench.md": markdown_table(result), "bench.html": to_html(result)}
-    paths = []
-    for name in FILES:
-        path = folder / name
-        if name in texts:
-            path.write_text(texts[name], encoding="utf-8")
-        else:
-            path.write_bytes(picture(result))
-        paths.append(path)
-    return paths
+    contents = {
+        "bench.json": to_json(result).encode(),
+        "bench.csv": to_csv(result).encode(),
+        "bench.md": markdown_table(result).encode(),
+        "bench.png": picture(result),
+        "bench.html": to_html(result).encode(),
+    }
+    for name, data in contents.items():
+        (folder / name).write_bytes(data)
+    return [folder / name for name in contents]

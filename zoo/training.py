@@ -353,19 +353,19 @@ class Trainer:
                 setattr(recipe, name, distributed.replicate(module, self.device, recipe.find_unused_parameters))
 
     def _restore_rng(self, state: dict[str, Any] | None) -> None:
-        ranks = state.get("rng_ranks") if state is not None else None
-        if ranks is not None and len(ranks) == self.world.size:
-            set_rng_state(ranks[self.world.rank], self.device)
-        elif state is not None and self.world.size == 1:
-            torch.set_rng_state(state["rng"])
-        elif self.world.size > 1:
+        """Each process's generators as checkpointed; fresh per-process noise for a new parallel run."""
+        saved = None if state is None else state.get("rng_ranks") or [{"cpu": state["rng"]}]
+        if saved is not None and len(saved) == self.world.size:
+            set_rng_state(saved[self.world.rank], self.device)
+            return
+        if self.world.size > 1:
             # every process drew the same initial weights; from here each draws its own noise
             torch.manual_seed(self.seed * 1_000_003 + 7919 * (self.world.rank + 1))
-            if state is not None:
-                self._note(
-                    f"note: the run was checkpointed with {len(ranks or [0])} process(es) and continues with "
-                    f"{self.world.size}; its random numbers are fresh, so it is not a bit-exact continuation"
-                )
+        if saved is not None:
+            self._note(
+                f"note: the run was checkpointed with {len(saved)} process(es) and continues with "
+                f"{self.world.size}; its random numbers are fresh, so it is not a bit-exact continuation"
+            )
 
     def _note(self, message: str) -> None:
         """A line for the user on rank 0, printed around the progress bar."""

@@ -1,5 +1,9 @@
 """VAE recipe: maximise the ELBO E_q[log p(x|z)] - KL(q(z|x) || N(0, I)) with the
-reparameterisation z = mean + exp(logvar / 2) * eps, on dynamically binarised images."""
+reparameterisation z = mean + exp(logvar / 2) * eps.
+
+With ``binarize`` (the default) every batch is binarised afresh, x ~ Bernoulli(pixel),
+so the Bernoulli likelihood is a true likelihood; otherwise grey levels are the targets.
+"""
 from __future__ import annotations
 
 import torch
@@ -11,7 +15,7 @@ from .model import VAE
 
 
 class VAERecipe(Recipe):
-    defaults = {"epochs": 20, "batch_size": 128, "lr": 1e-3}
+    defaults = {"epochs": 20, "batch_size": 128, "lr": 1e-3, "binarize": True}
     model_class = VAE
 
     def setup(self) -> None:
@@ -26,7 +30,7 @@ class VAERecipe(Recipe):
         return {}
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        x = torch.bernoulli(images)
+        x = torch.bernoulli(images) if self.hparams["binarize"] else images
         inputs = self.inputs(labels)
         mean, logvar, logits = self.model(x, **inputs)
         nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1).mean()

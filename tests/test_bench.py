@@ -1,0 +1,341 @@
+"""zoo bench: KID and precision/recall, the bench rows, its reports, and the HTML page in a real browser.
+
+The bench runs on the toy crosses (no MNIST needed) with untrained models
+written to folders, so the numbers are bad but every code path is real.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import MNIST_ROOT, needs_mnist
+from PIL import Image
+from torchvision.transforms.functional import pil_to_tensor
+
+import zoo.bench
+import zoo.registry
+from zoo import report
+from zoo.bench import CALIBRATION_ROWS, PREVIEW, Reference, cold_load_seconds, run_bench, select
+from zoo.catalog import parse_catalog
+from zoo.cli import main
+from zoo.data import crosses
+from zoo.errors import ZooError
+from zoo.export import write_model_folder
+from zoo.loading import build
+from zoo.metrics import kernel_distance, precision_recall
+from zoo.plugins import PluginSet
+from zoo.registry import get_spec
+
+N = 200
+QUALITY = ("fid", "kid", "kid_std", "precision", "recall", "class_coverage", "kl_to_uniform", "confident_fraction")
+CHROMIUM = shutil.which("chromium")
+
+
+# --- KID and precision/recall ---------------------------------------------------
+
+
+def gaussians(n: int, shift: float = 0.0, scale: float = 1.0, seed: int = 0) -> torch.Tensor:
+    return scale * torch.randn(n, 8, generator=torch.Generator().manual_seed(seed)) + shift
+
+
+def test_kid_is_near_zero_for_one_distribution_and_grows_with_a_shift():
+    same, _ = kernel_distance(gaussians(1000), gaussians(1000, seed=1), subset_size=200)
+    near, _ = kernel_distance(gaussians(1000), gaussians(1000, 0.3, seed=1), subset_size=200)
+    far, _ = kernel_distance(gaussians(1000), gaussians(1000, 1.0, seed=1), subset_size=200)
+    assert abs(same) < 0.01 < near < far
+
+
+def test_kid_of_whole_sets_is_the_unbiased_mmd():
+    x, y = gaussians(40).double(), gaussians(40, 0.5, seed=1).double()
+
+    def k(a, b):
+        return (a @ b.T / 8 + 1) ** 3
+
+    m = 40
+    mmd = (k(x, x).sum() - k(x, x).trace() + k(y, y).sum() - k(y, y).trace()) / (m * (m - 1)) - 2 * k(x, y).mean()
+    mean, std = kernel_distance(x, y, subsets=3, subset_size=m)
+    assert mean == pytest.approx(mmd.item(), rel=1e-12) and std == pytest.approx(0.0, abs=1e-9)
+
+
+def test_kid_is_reproducible_from_its_seed():
+    a, b = gaussians(500), gaussians(500, 0.2, seed=1)
+    assert kernel_distance(a, b, subset_size=100, seed=3) == kernel_distance(a, b, subset_size=100, seed=3)
+    assert kernel_distance(a, b, subset_size=100, seed=3) != kernel_distance(a, b, subset_size=100, seed=4)
+
+
+def test_precision_and_recall_by_hand():
+    real = torch.tensor([[0.0], [1.0], [2.0], [3.0]])
+    fake = torch.tensor([[0.5], [10.0], [11.0], [12.5]])
+    # k=1 balls: real radii all 1 -> only 0.5 is inside; fake radii 9.5, 1, 1, 1.5 -> 0.5's ball holds all real
+    assert precision_recall(real, fake, k=1) == (0.25, 1.0)
+
+
+def test_precision_and_recall_see_fidelity_and_diversity():
+    real = gaussians(1000)
+    assert precision_recall(real, real.clone()) == (1.0, 1.0)
+    precision, recall = precision_recall(real, gaussians(1000, scale=0.2, seed=1))  # collapsed into the middle
+    assert precision > 0.95 and recall < 0.3
+    assert precision_recall(real, gaussians(1000, shift=20.0, seed=1)) == (0.0, 0.0)
+
+
+# --- the bench on toy data --------------------------------------------------------
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """These tensors are small: one thread beats two that wait on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def toy_reference() -> Reference:
+    return Reference("crosses", crosses(600, seed=0)[0], crosses(300, seed=1)[0])
+
+
+def model_folder(root: Path, name: str) -> str:
+    """An untrained model written like a run folder."""
+    spec = get_spec(name)
+    torch.manual_seed(0)
+    write_model_folder(root / name, spec, dict(spec.config), build(spec))
+    return str(root / name)
+
+
+@pytest.fixture(scope="module")
+def benched(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bench")
+    targets = [model_folder(root, "cgan-mnist"), model_folder(root, "vae-mnist")]
+    result = run_bench(targets, toy_reference(), n=N, progress=False, command="zoo bench (test)")
+    out = root / "out"
+    report.write_reports(result, out)
+    return targets, result, out
+
+
+def test_rows_are_calibration_then_models_in_order(benched):
+    targets, result, _ = benched
+    assert [row.kind for row in result.rows] == ["real"] * CALIBRATION_ROWS + ["model"] * 2
+    assert [row.name for row in result.rows][CALIBRATION_ROWS:] == targets
+    assert result.rows[0].name == "crosses train (floor)"
+    for row in result.rows:
+        assert set(QUALITY) <= set(row.metrics)
+        assert row.images.shape == (PREVIEW, 1, 28, 28)
+
+
+def test_settings_say_how_it_was_measured(benched):
+    settings = benched[1].settings
+    assert settings["samples"] == N and settings["seed"] == 0 and settings["batch_size"] == 1000
+    assert settings["device"].startswith("cpu (")
+    assert settings["reference"] == "crosses test split (300 images)"
+    assert settings["precision_recall"] == f"k=3, {N} vs {N} images"
+    assert settings["command"] == "zoo bench (test)"
+
+
+def test_degrading_real_data_worsens_fid(benched):
+    fid = {row.name: row.metrics["fid"] for row in benched[1].rows[:CALIBRATION_ROWS]}
+    floor = fid.pop("crosses train (floor)")
+    assert all(value > floor for value in fid.values())
+    assert fid["crosses train, blur sigma=1"] > fid["crosses train, blur sigma=0.5"]
+    assert fid["crosses train, noise sigma=0.25"] > fid["crosses train, noise sigma=0.1"]
+
+
+def test_conditional_models_get_label_accuracy_and_unlabelled_rows_none(benched):
+    rows = {row.name: row for row in benched[1].rows}
+    cgan, vae = (rows[target] for target in benched[0])
+    assert 0.0 <= cgan.metrics["label_accuracy"] <= 1.0
+    assert "label_accuracy" not in vae.metrics
+    assert "label_accuracy" not in rows["crosses train (floor)"].metrics  # the crosses have no labels
+
+
+def test_family_metrics_come_from_the_model_with_bits_per_dim(benched):
+    vae = benched[1].rows[-1]
+    assert {"recon_mse", "elbo", "nll_is"} <= set(vae.metrics)
+    assert vae.metrics["bits_per_dim"] == pytest.approx(vae.metrics["nll_is"] / (784 * math.log(2)), abs=1e-4)
+    assert "recon_mse" not in benched[1].rows[-2].metrics  # a GAN has none
+
+
+def test_costs_are_measured(benched):
+    targets, result, _ = benched
+    for target, row in zip(targets, result.rows[CALIBRATION_ROWS:]):
+        spec = get_spec(Path(target).name)
+        assert row.metrics["parameters"] == sum(p.numel() for p in build(spec).parameters())
+        assert row.metrics["weights_bytes"] == (Path(target) / "model.safetensors").stat().st_size
+        assert row.metrics["images_per_s"] > 0 and row.metrics["load_warm_s"] > 0 and row.metrics["load_cold_s"] > 0
+    assert "images_per_s" not in result.rows[0].metrics
+
+
+def test_a_failed_cold_load_shows_the_fresh_process_error(benched, monkeypatch):
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, 1, "", "Traceback: boom"))
+    with pytest.raises(ZooError, match="fresh process failed:\nTraceback: boom"):
+        cold_load_seconds(benched[0][0], torch.device("cpu"))
+
+
+def test_a_rerun_gives_the_same_quality_numbers(benched, monkeypatch):
+    targets, first, _ = benched
+    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)  # costs are not compared
+    again = run_bench(targets, toy_reference(), n=N, progress=False, calibration=False)
+    cost = {"images_per_s", "load_cold_s", "load_warm_s"}
+    assert len(again.rows) == len(targets)
+    for a, b in zip(first.rows[CALIBRATION_ROWS:], again.rows):
+        quality_a, quality_b = ({k: v for k, v in row.metrics.items() if k not in cost} for row in (a, b))
+        assert quality_a == quality_b
+        assert torch.equal(a.images, b.images)
+
+
+# --- reports ----------------------------------------------------------------------
+
+
+def test_json_and_csv_hold_every_number(benched):
+    _, result, out = benched
+    data = json.loads((out / "bench.json").read_text())
+    assert data["settings"]["samples"] == N
+    assert [row["metrics"] for row in data["rows"]] == [row.metrics for row in result.rows]
+    lines = list(csv.DictReader(io.StringIO((out / "bench.csv").read_text())))
+    assert [line["name"] for line in lines] == [row.name for row in result.rows]
+    assert float(lines[-1]["nll_is"]) == result.rows[-1].metrics["nll_is"]
+    assert lines[0]["nll_is"] == ""
+
+
+def test_markdown_and_text_tables_have_a_line_per_row(benched):
+    _, result, out = benched
+    markdown = (out / "bench.md").read_text()
+    table = [line for line in markdown.splitlines() if line.startswith("|")]
+    assert len(table) == 2 + len(result.rows)
+    assert table[0].startswith("| model | family | FID | KID | precision | recall |")
+    assert "label acc" in table[0] and "bits/dim" in table[0] and "img/s" in table[0]
+    assert "Measured by `zoo bench (test)`: 200 samples per row (seed 0)" in markdown
+    text = report.text_table(result)
+    for row in result.rows:
+        assert row.name in text
+    assert f"{result.rows[0].metrics['fid']:.2f}" in text
+
+
+def test_side_by_side_png_has_a_strip_per_row(benched):
+    _, result, out = benched
+    with Image.open(out / "bench.png") as image:
+        width, height = image.size
+        pixels = image.convert("L")
+        assert height == len(result.rows) * (2 * 28 + 2) + 2
+        assert width > 10 * (2 * 28 + 2)
+        # the first tile of each strip holds the row's first image, twice as large
+        left = width - 10 * (2 * 28 + 2) - 2
+        for i, row in enumerate(result.rows):
+            tile = pixels.crop((left + 2, i * 58 + 2, left + 58, i * 58 + 58)).resize((28, 28), Image.NEAREST)
+            expected = (row.images[0, 0] * 255).round()
+            got = pil_to_tensor(tile)[0].float()
+            assert (got - expected).abs().max() <= 1
+
+
+def test_html_report_is_self_contained(benched):
+    _, result, out = benched
+    page = (out / "bench.html").read_text()
+    assert page.count('<img src="data:image/png;base64,') == 1 + len(result.rows)
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert page.count("<tr") == 1 + len(result.rows)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_html_report_renders_in_headless_chromium(benched, tmp_path):
+    _, result, out = benched
+    # a copy of the page that records, once loaded, whether every image decoded
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        (out / "bench.html").read_text().replace(
+            "</body>",
+            '<script>window.addEventListener("load", () => { const images = Array.from(document.images);'
+            ' document.body.dataset.rendered = images.every(i => i.complete && i.naturalWidth > 0)'
+            ' ? String(images.length) : "broken"; });</script></body>',
+        )
+    )
+    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    dom = subprocess.run([*browser, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert f'data-rendered="{1 + len(result.rows)}"' in dom.stdout, dom.stderr[-2000:]
+
+    shot = tmp_path / "shot.png"
+    subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1400,1200", (out / "bench.html").as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    with Image.open(shot) as image:
+        grey = pil_to_tensor(image.convert("L")).float()
+    assert image.size == (1400, 1200)
+    assert (grey < 250).double().mean() > 0.02  # text and table drawn, not a blank page
+    assert (grey < 10).double().mean() > 0.05  # the black backgrounds of the sample pictures
+
+
+# --- choosing what to bench ------------------------------------------------------
+
+
+@pytest.fixture
+def toy_catalog(monkeypatch):
+    """dcgan-mnist with (fake) pinned weights, gan-mnist pinned but trained on another dataset."""
+    monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,gan,cgan,classifier")
+    monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
+    hub = '[models.{name}.hub]\nrepo = "o/{name}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{sha}" }}\n'
+    entry = '[models.{name}]\nplugin = "{plugin}"\nfamily = "gan"\ndataset = "{dataset}"\nlicence = "MIT"\n'
+    text = "\n".join(
+        entry.format(name=name, plugin=plugin, dataset=dataset) + hub.format(name=name, sha="a" * 64)
+        for name, plugin, dataset in [("dcgan-mnist", "dcgan", "mnist"), ("gan-mnist", "gan", "fashion-mnist")]
+    )
+    monkeypatch.setattr(zoo.registry, "_registry", zoo.registry.Registry(PluginSet(), parse_catalog(text)))
+
+
+def test_all_benches_pretrained_generators_and_says_what_it_skips(toy_catalog):
+    targets, skipped = select([], all_models=True)
+    assert targets == ["dcgan-mnist"]
+    assert skipped == {
+        "cgan-mnist": "no pretrained weights: train it and bench the run folder",
+        "gan-mnist": "trained on fashion-mnist, and mnist-classifier judges mnist only",
+    }
+
+
+def test_wildcards_names_and_folders_keep_their_order(toy_catalog, tmp_path):
+    folder = model_folder(tmp_path, "cgan-mnist")
+    assert select([folder, "dcgan-*", "dcgan-mnist"])[0] == [folder, "dcgan-mnist"]
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        (["mnist-classifier"], "a classifier: zoo bench measures models that sample images"),
+        (["cgan-mnist"], "no pretrained weights"),
+        (["gan-mnist"], "trained on fashion-mnist"),
+        (["mnist-*"], "no pretrained generative model matches 'mnist-\\*'"),
+        ([], "pass --all"),
+    ],
+)
+def test_what_cannot_be_benched_is_a_clear_error(toy_catalog, names, message):
+    with pytest.raises(ZooError, match=message):
+        select(names)
+
+
+# --- the command ---------------------------------------------------------------
+
+
+def test_zoo_bench_prints_the_table_and_writes_every_file(benched, monkeypatch, tmp_path, capsys):
+    targets, _, _ = benched
+    monkeypatch.setattr(zoo.bench, "load_reference", lambda root: toy_reference())
+    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)
+    argv = ["bench", targets[0], "-n", str(N), "--no-calibration", "-o", str(tmp_path), "--markdown"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("| model | family |") and f"| `{targets[0]}` | gan |" in out
+    assert "Measured by `zoo bench " in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"bench.{ext}" for ext in ("csv", "html", "json", "md", "png")]
+
+
+def test_zoo_bench_of_an_unknown_model_is_a_one_line_error(capsys):
+    assert main(["bench", "dcgan-mnsit"]) == 2
+    assert "did you mean 'dcgan-mnist'" in capsys.readouterr().err.lower()
+
+
+@needs_mnist
+def test_reference_is_the_classifier_dataset():
+    reference = zoo.bench.load_reference(MNIST_ROOT)
+    assert reference.dataset == "mnist"
+    assert (len(reference.train), len(reference.test)) == (60000, 10000)
