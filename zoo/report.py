@@ -44,8 +44,8 @@ class Column:
 
 
 COLUMNS = (
-    Column(("fid",), "FID", _fixed(2), 
-           f"Frechet distance of {CLASSIFIER} features to the test set's (lower is better)"),
+    Column(("fid",), "FID", _fixed(2),
+           f"Frechet distance of Gaussians fitted to {CLASSIFIER} features, row vs test set (lower is better)"),
     Column(("kid",), "KID", lambda v: f"{v:.4g}",
            "kernel distance: unbiased MMD^2 of the same features, cubic polynomial kernel (lower is better)"),
     Column(("precision",), "precision", _fixed(3),
