@@ -93,7 +93,7 @@ def export_run(
 
         save_image(model.sample(64, seed=0), out_dir / "samples.png", nrow=8, padding=2)
     training = {key: value for key, value in config.get("training", {}).items() if value is not None}
-    spec = spec.with_updates(dataset=training.get("dataset", spec.dataset))  # what it was trained on
+    spec = spec.with_updates(dataset=training.get("dataset") or spec.dataset)  # what it was trained on
     card = render_card(
         spec, repo, metrics, training, has_samples,
         has_loss_plot=(out_dir / LOSS_PLOT).is_file(), notes=getattr(model, "metric_notes", None),
