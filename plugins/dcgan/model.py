@@ -47,7 +47,7 @@ class DCGANGenerator(GenerativeModel):
 
 
 class DCGANDiscriminator(nn.Module):
-    """28x28 image in [-1, 1] -> one real/fake logit."""
+    """28x28 image in [-1, 1] -> one real/fake logit (28 -> 14 -> 7 -> 4 feature maps)."""
 
     def __init__(self, width: int = 64, channels: int = 1) -> None:
         super().__init__()
@@ -57,8 +57,11 @@ class DCGANDiscriminator(nn.Module):
             nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
             nn.BatchNorm2d(2 * width),
             nn.LeakyReLU(0.2, inplace=True),
+            nn.Conv2d(2 * width, 4 * width, 3, 2, 1, bias=False),
+            nn.BatchNorm2d(4 * width),
+            nn.LeakyReLU(0.2, inplace=True),
             nn.Flatten(),
-            nn.Linear(2 * width * 7 * 7, 1),
+            nn.Linear(4 * width * 4 * 4, 1),
         )
         self.apply(dcgan_init)
 
