@@ -12,7 +12,7 @@ from .model import MLPDiscriminator
 
 
 class GANMLPRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 30, "batch_size": 64, "d_hidden": [512, 256]}
+    defaults = {**GANRecipe.defaults, "epochs": 25, "batch_size": 64, "d_hidden": [512, 256]}
 
     def build_discriminator(self) -> MLPDiscriminator:
         return MLPDiscriminator(self.hparams["d_hidden"], self.model_config["channels"])
