@@ -27,7 +27,9 @@ from zoo_plugins.dcgan.recipe import DCGANRecipe
 
 TESTS = Path(__file__).resolve().parent
 TINY_GAN = {"latent_dim": 8, "width": 8}
-HPARAMS = {"epochs": 2, "batch_size": 32}  # 8 steps per epoch on 256 crosses
+# 8 steps per epoch on 256 crosses; constant learning rates (no decay), so a run
+# extended with a larger --epochs matches one that was planned that long
+HPARAMS = {"epochs": 2, "batch_size": 32, "decay_from": 1.0}
 STEPS_PER_EPOCH = 8
 
 
@@ -345,9 +347,19 @@ def test_bf16_autocast_on_cpu(tmp_path, monkeypatch):
     assert load_checkpoint(tmp_path / "checkpoints/last.pt")["precision"] == "bf16"
 
 
-def test_fp16_refuses_a_recipe_that_does_not_scale_its_loss(tmp_path, data):
+def test_fp16_refuses_a_recipe_that_does_not_scale_its_loss(tmp_path, data, monkeypatch):
+    from toy_plugin.model import ToyRecipe
+
+    def unscaled_step(self, images, labels):
+        loss = (self.model(images) - images).square().mean()
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        return {"loss": loss.item()}
+
+    monkeypatch.setattr(ToyRecipe, "train_step", unscaled_step)
     with pytest.raises(ZooError, match="Recipe.backward"):
-        gan_trainer(tmp_path, data, precision="fp16").run()
+        Trainer(TOY, tmp_path, data=data, hparams={"epochs": 1}, precision="fp16", progress=False).run()
 
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")

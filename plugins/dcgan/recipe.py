@@ -20,7 +20,9 @@ class DCGANRecipe(GANRecipe):
         start = int(self.hparams["decay_from"] * total)
 
         def factor(step: int) -> float:
-            return 1.0 if step < start else max(0.0, (total - step) / max(1, total - start))
+            if step < start or start >= total:  # decay_from >= 1: constant learning rates
+                return 1.0
+            return max(0.0, (total - step) / (total - start))
 
         self.schedule_g = LambdaLR(self.opt_g, factor)
         self.schedule_d = LambdaLR(self.opt_d, factor)
