@@ -14,6 +14,11 @@ from zoo_plugins.ae.model import MLPAutoencoder
 class AdversarialAutoencoder(MLPAutoencoder):
     """:class:`MLPAutoencoder` with prior N(0, I) instead of a fitted Gaussian."""
 
+    metric_notes = {
+        **MLPAutoencoder.metric_notes,
+        "confident_fraction": "samples decode draws from N(0, I), the prior the discriminator matched the codes to",
+    }
+
     def __init__(self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1) -> None:
         super().__init__(latent_dim, hidden, channels=channels, fitted_prior=False)
 

@@ -38,7 +38,7 @@ class RecentImages(nn.Module):
 
 
 class AutoencoderRecipe(Recipe):
-    defaults = {"epochs": 15, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
+    defaults = {"epochs": 8, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
     model_class = MLPAutoencoder
 
     def setup(self) -> None:

@@ -6,7 +6,7 @@ from zoo_plugins.gan.model import MLPDiscriminator
 
 
 class CGANRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 30, "batch_size": 64, "d_hidden": [512, 256]}
+    defaults = {**GANRecipe.defaults, "epochs": 20, "batch_size": 64, "d_hidden": [512, 256]}
 
     def build_discriminator(self) -> MLPDiscriminator:
         cfg = self.model_config

@@ -8,15 +8,15 @@ def register_models(register):
         ModelSpec(
             name="cvae-mnist",
             family="autoencoder",
-            summary="Conditional VAE: MLP encoder/decoder given the one-hot digit class, 8-d latent",
+            summary="Conditional VAE: MLP encoder/decoder given the one-hot digit class, 4-d latent",
             paper="https://arxiv.org/abs/1406.5298",
             dataset="mnist",
             image_shape=(1, 28, 28),
-            latent_dim=8,
+            latent_dim=4,
             licence="MIT",
             conditional=True,
             build="zoo_plugins.cvae.model:CVAE",
             recipe="zoo_plugins.cvae.recipe:CVAERecipe",
-            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1, "num_classes": 10},
+            config={"latent_dim": 4, "hidden": [512, 256], "channels": 1, "num_classes": 10},
         )
     )

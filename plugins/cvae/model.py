@@ -18,7 +18,7 @@ class CVAE(ConditionalAutoencoder, VAE):
     }
 
     def __init__(
-        self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 10
+        self, latent_dim: int = 4, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 10
     ) -> None:
         super().__init__(latent_dim, hidden, channels, cond_dim=num_classes)
         self.num_classes = num_classes

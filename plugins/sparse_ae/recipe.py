@@ -1,4 +1,9 @@
-"""Sparse autoencoder recipe: ||x - dec(enc(x))||^2 + sparsity * sum_i |enc_i(x)|."""
+"""Sparse autoencoder recipe: ||x - dec(enc(x))||^2 + sparsity * sum_i |enc_i(x)|.
+
+The penalty weight ramps up linearly over the first ``warmup_epochs``: at full
+weight from the start, the L1 term pushes every ReLU unit below zero before the
+reconstruction has taught it anything, and a unit that never fires never learns.
+"""
 from __future__ import annotations
 
 import torch
@@ -9,8 +14,10 @@ from .model import SparseAutoencoder
 
 
 class SparseRecipe(AutoencoderRecipe):
-    defaults = {**AutoencoderRecipe.defaults, "sparsity": 0.1}
+    defaults = {**AutoencoderRecipe.defaults, "sparsity": 0.1, "warmup_epochs": 1}
     model_class = SparseAutoencoder
 
     def penalty(self, codes: torch.Tensor) -> torch.Tensor:
-        return self.hparams["sparsity"] * codes.abs().sum(1).mean()
+        warmup_steps = max(1, round(self.hparams["warmup_epochs"] * self.steps_per_epoch))
+        ramp = min(1.0, self.scheduler.last_epoch / warmup_steps)
+        return ramp * self.hparams["sparsity"] * codes.abs().sum(1).mean()
