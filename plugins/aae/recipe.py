@@ -19,7 +19,7 @@ def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 
 class AAERecipe(Recipe):
-    defaults = {"epochs": 20, "batch_size": 128, "lr": 1e-3, "lr_d": 2e-4, "betas": [0.5, 0.999], "adv_weight": 1.0}
+    defaults = {"epochs": 15, "batch_size": 128, "lr": 1e-3, "lr_d": 2e-4, "betas": [0.5, 0.999], "adv_weight": 5.0}
 
     def setup(self) -> None:
         hp = self.hparams

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Sequence
 
 import torch
+from torch import nn
 
 from zoo_plugins.ae.model import MLPAutoencoder
 
@@ -20,6 +21,8 @@ class SparseAutoencoder(MLPAutoencoder):
 
     def __init__(self, latent_dim: int = 64, hidden: Sequence[int] = (512, 256), channels: int = 1) -> None:
         super().__init__(latent_dim, hidden, code_activation="relu", channels=channels)
+        # every code unit starts out firing: a ReLU unit that never fires never learns
+        nn.init.constant_(self.encoder[-1].bias, 1.0)
 
     @torch.inference_mode()
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:

@@ -1,8 +1,8 @@
 """Sparse autoencoder recipe: ||x - dec(enc(x))||^2 + sparsity * sum_i |enc_i(x)|.
 
 The penalty weight ramps up linearly over the first ``warmup_epochs``: at full
-weight from the start, the L1 term pushes every ReLU unit below zero before the
-reconstruction has taught it anything, and a unit that never fires never learns.
+weight from the start, the L1 term pushes most ReLU units below zero for every
+input before the reconstruction has taught them anything, and they never recover.
 """
 from __future__ import annotations
 
