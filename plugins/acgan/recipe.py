@@ -11,7 +11,7 @@ from .model import AuxiliaryDiscriminator
 
 
 class ACGANRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 10, "real_label": 0.9, "class_weight": 1.0}
+    defaults = {**GANRecipe.defaults, "epochs": 5, "real_label": 0.9, "class_weight": 1.0}
 
     def build_discriminator(self) -> AuxiliaryDiscriminator:
         cfg = self.model_config

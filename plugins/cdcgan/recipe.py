@@ -7,7 +7,7 @@ from .model import ConditionalDCGANDiscriminator
 
 
 class CDCGANRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 10, "real_label": 0.9}
+    defaults = {**GANRecipe.defaults, "epochs": 5, "real_label": 0.9}
 
     def build_discriminator(self) -> ConditionalDCGANDiscriminator:
         cfg = self.model_config
