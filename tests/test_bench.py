@@ -377,3 +377,45 @@ def test_reference_is_the_classifier_dataset():
     reference = zoo.bench.load_reference(MNIST_ROOT)
     assert reference.dataset == "mnist"
     assert (len(reference.train), len(reference.test)) == (60000, 10000)
+
+
+# --- recording into registry.toml and the model cards -------------------------------
+
+
+def test_record_writes_the_numbers_into_the_registry_and_the_card(benched, tmp_path):
+    from dataclasses import replace
+
+    from zoo.record import record
+
+    _, result, _ = benched
+    registry = tmp_path / "registry.toml"
+    shutil.copyfile(CATALOG_PATH, registry)
+    card = tmp_path / "hub" / get_spec("cgan-mnist").checkpoint.repo / "README.md"
+    card.parent.mkdir(parents=True)
+    card.write_text("# cgan-mnist\n\n## Metrics\n\nfrom export\n")
+    cgan = replace(result.rows[-2], name="cgan-mnist")
+    unknown = replace(result.rows[-1], name="not-in-the-registry")
+    renamed = zoo.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown])
+
+    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist"]
+    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist"]  # a rerun replaces, never duplicates
+
+    entries = read_catalog(registry)
+    bench = entries["cgan-mnist"].bench
+    assert bench["fid"] == cgan.metrics["fid"] and bench["label_accuracy"] == cgan.metrics["label_accuracy"]
+    assert bench["command"] == "zoo bench (test)" and bench["samples"] == N and bench["date"]
+    assert entries["cgan-mnist"].metrics == read_catalog(CATALOG_PATH)["cgan-mnist"].metrics
+    text = card.read_text()
+    assert text.count("## Benchmark") == 1 and "## Metrics\n\nfrom export" in text
+    assert "| `cgan-mnist` |" in text and "(floor)" in text and "Measured by `zoo bench (test)`" in text
+
+
+def test_bench_record_refuses_a_missing_registry_before_measuring(tmp_path, capsys):
+    assert main(["bench", "cgan-mnist", "--record", str(tmp_path / "nope.toml")]) == 2
+    assert "no such registry file" in capsys.readouterr().err
+
+
+def test_a_bench_table_of_wrong_type_is_refused_naming_the_field():
+    text = CATALOG_PATH.read_text() + '\n[models.gan-mnist.bench]\nfid = [1, 2]\n'
+    with pytest.raises(zoo.errors.CatalogError, match=r"'gan-mnist'.*'bench.fid'"):
+        parse_catalog(text)

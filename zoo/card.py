@@ -114,3 +114,14 @@ same FID for real test digits against real training digits).
 {table}
 {explained}
 """
+
+
+def replace_section(card: str, title: str, body: str) -> str:
+    """The card with its ``## title`` section (up to the next ``## `` heading) set to ``body``, or added at the end."""
+    heading = f"## {title}\n"
+    section = f"{heading}\n{body.strip()}\n"
+    start = card.find("\n" + heading)
+    if start < 0:
+        return card.rstrip("\n") + "\n\n" + section
+    end = card.find("\n## ", start + 1)
+    return card[: start + 1] + section + (card[end:] if end >= 0 else "")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -27,6 +27,7 @@ class CatalogEntry:
     checkpoint: Checkpoint
     metrics: Mapping[str, Any]
     training: Mapping[str, Any]
+    bench: Mapping[str, Any] = field(default_factory=dict)  # written by `zoo bench --record`
 
 
 class _Fields:
@@ -78,10 +79,7 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
         raise fields.error("hub.weights", f"must name a .safetensors file (pickles are never loaded), got {weights!r}")
     if weights not in files:
         raise fields.error("hub.files", f"has no sha256 for the weights file {weights!r}")
-    metrics = fields.get("metrics", dict, required=False, default={})
-    for key, value in metrics.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise fields.error(f"metrics.{key}", f"must be a number or string, got {value!r}")
+    metrics, bench = (_measured(fields, table) for table in ("metrics", "bench"))
     return CatalogEntry(
         name=name,
         plugin=fields.get("plugin", str),
@@ -97,7 +95,17 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
         ),
         metrics=metrics,
         training=fields.get("training", dict, required=False, default={}),
+        bench=bench,
     )
+
+
+def _measured(fields: _Fields, table: str) -> dict[str, Any]:
+    """An optional table of numbers and strings (``metrics``, ``bench``)."""
+    values = fields.get(table, dict, required=False, default={})
+    for key, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise fields.error(f"{table}.{key}", f"must be a number or string, got {value!r}")
+    return values
 
 
 def parse_catalog(text: str, source: str = "registry.toml") -> dict[str, CatalogEntry]:
@@ -156,7 +164,7 @@ def format_entry(entry: CatalogEntry) -> str:
         f"weights = {_toml_value(entry.checkpoint.weights)}",
         f"files = {_toml_value(dict(entry.checkpoint.files))}",
     ]
-    for table in ("metrics", "training"):
+    for table in ("metrics", "training", "bench"):
         values = getattr(entry, table)
         if values:
             lines += ["", f"[{head}.{table}]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in values.items()]
@@ -180,3 +188,11 @@ def upsert_entry(path: Path, entry: CatalogEntry) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text((body + "\n\n" if body else "") + block, encoding="utf-8")
     tmp.replace(path)
+
+
+def record_bench(path: Path, name: str, bench: Mapping[str, Any]) -> None:
+    """Replace the ``[models.NAME.bench]`` table of an existing entry."""
+    entries = read_catalog(path)
+    if name not in entries:
+        raise CatalogError(f"{path} has no entry {name!r} to record bench numbers for")
+    upsert_entry(path, replace(entries[name], bench=dict(bench)))

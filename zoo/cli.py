@@ -114,6 +114,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from . import report
     from .bench import load_reference, run_bench, select
 
+    if args.record and not args.record.is_file():
+        raise ZooError(f"--record {args.record}: no such registry file; pass the registry.toml to write into")
     targets, skipped = select(args.names, args.all)
     for name, reason in skipped.items():
         print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
@@ -122,6 +124,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, calibration=not args.no_calibration, command=args.invocation,
     )
     paths = report.write_reports(result, args.out)
+    if args.record:
+        from .record import record
+
+        recorded = record(result, args.record, args.record.parent / "hub")
+        print(f"recorded bench numbers of {len(recorded)} model(s) in {args.record} and their cards", file=sys.stderr)
     formats = {"json": report.to_json, "csv": report.to_csv, "markdown": report.markdown_table}
     chosen = next((name for name in formats if getattr(args, name)), None)
     print(formats[chosen](result) if chosen else report.text_table(result), end="")
@@ -301,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=Path("bench"),
                    help="folder for bench.json/.csv/.md/.png/.html (default ./bench)")
     p.add_argument("--no-calibration", action="store_true", help="leave out the real and degraded real data rows")
+    p.add_argument("--record", type=Path, nargs="?", const=Path("registry.toml"), default=None, metavar="REGISTRY",
+                   help="write each model's numbers into REGISTRY (default registry.toml) and its card in hub/ beside it")
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="print JSON instead of the table")
     shown.add_argument("--csv", action="store_true", help="print CSV instead of the table")

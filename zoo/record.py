@@ -1,0 +1,39 @@
+"""``zoo bench --record``: the bench's numbers into registry.toml and the bundled model cards."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .bench import BenchResult
+from .card import replace_section
+from .catalog import read_catalog, record_bench
+from .report import markdown_table
+
+CARD_FILE = "README.md"
+CARD_SECTION = "Benchmark"
+SETTINGS_KEPT = ("command", "date", "samples", "seed", "batch_size", "device")
+
+
+def record(result: BenchResult, registry: Path, hub_root: Path) -> list[str]:
+    """Write each benched model of ``registry`` into its ``bench`` table and into the
+    "Benchmark" section of its card under ``hub_root`` (next to the floor row); returns their names."""
+    entries = read_catalog(registry)
+    settings = {key: result.settings[key] for key in SETTINGS_KEPT if key in result.settings}
+    floor = [row for row in result.rows if row.kind == "real"][:1]
+    recorded = []
+    for row in result.rows:
+        if row.kind != "model" or row.name not in entries:
+            continue
+        record_bench(registry, row.name, {**row.metrics, **settings})
+        card = hub_root / entries[row.name].checkpoint.repo / CARD_FILE
+        if card.is_file():
+            section = markdown_table(BenchResult(result.settings, [*floor, row]))
+            _write_text(card, replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section))
+        recorded.append(row.name)
+    return recorded
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
