@@ -16,3 +16,12 @@ def test_ci_runs_the_readme_test_command():
 def test_readme_documents_every_cli_command():
     missing = [name for name in COMMANDS if f"zoo {name}" not in README]
     assert not missing, f"README.md does not mention: {missing}"
+
+
+def test_readme_lists_every_pretrained_model_with_its_card():
+    from zoo.catalog import read_catalog
+    from zoo.paths import CATALOG_PATH
+
+    published = [name for name in read_catalog(CATALOG_PATH) if name != "mnist-classifier"]
+    missing = [name for name in published if f"[`{name}`](hub/generative-zoo/{name}/README.md)" not in README]
+    assert not missing, f"README.md's model tables lack: {missing}"
