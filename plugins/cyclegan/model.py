@@ -1,0 +1,87 @@
+"""CycleGAN generators for 28x28 images: MNIST (A, 1 channel) <-> coloured digits (B, 3 channels)."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from zoo.translation import TranslationModel
+
+from .style import stylise
+
+A, B = (1, 28, 28), (3, 28, 28)
+
+
+def norm_relu(channels: int) -> list[nn.Module]:
+    return [nn.InstanceNorm2d(channels, affine=True), nn.ReLU(inplace=True)]
+
+
+class ResidualBlock(nn.Module):
+    """x + two 3x3 convolutions with instance norm (reflection padding)."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), *norm_relu(channels),
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3), nn.InstanceNorm2d(channels, affine=True),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class ResNetGenerator(nn.Sequential):
+    """Zhu et al.'s generator scaled to 28x28: c7s1-w, d2w, d4w, ``blocks`` residual blocks at 7x7,
+    u2w, uw, c7s1-out with tanh. Images in ``[-1, 1]``."""
+
+    def __init__(self, fan_in: int, fan_out: int, width: int = 16, blocks: int = 2) -> None:
+        super().__init__(
+            nn.ReflectionPad2d(3), nn.Conv2d(fan_in, width, 7), *norm_relu(width),
+            nn.Conv2d(width, 2 * width, 3, 2, 1), *norm_relu(2 * width),
+            nn.Conv2d(2 * width, 4 * width, 3, 2, 1), *norm_relu(4 * width),
+            *[ResidualBlock(4 * width) for _ in range(blocks)],
+            nn.ConvTranspose2d(4 * width, 2 * width, 3, 2, 1, output_padding=1), *norm_relu(2 * width),
+            nn.ConvTranspose2d(2 * width, width, 3, 2, 1, output_padding=1), *norm_relu(width),
+            nn.ReflectionPad2d(3), nn.Conv2d(width, fan_out, 7), nn.Tanh(),
+        )
+
+
+class CycleGANGenerators(TranslationModel):
+    """Both generators: ``a2b`` (MNIST -> coloured, 1 -> 3 channels) and ``b2a`` (coloured -> MNIST).
+
+    ``translate(x, direction="a2b" | "b2a")`` takes ``(N, 1, 28, 28)`` MNIST-like
+    images for ``a2b`` (the default) and ``(N, 3, 28, 28)`` coloured ones for
+    ``b2a``, in ``[0, 1]``. ``sample(n)`` turns ``n`` of the ``examples``
+    coloured digits stored with the weights (styled training digits, see
+    :func:`zoo_plugins.cyclegan.style.stylise`) back into MNIST digits, so its
+    images are ``(n, 1, 28, 28)``.
+    """
+
+    metric_notes = {
+        "cycle_label_accuracy": "fraction of test digits that the zoo's MNIST classifier still gives their label "
+        "after the round trip b2a(a2b(x))",
+        "b2a_label_accuracy": "fraction of test digits, coloured by the training style (seed 0) and translated "
+        "back with b2a, that the zoo's MNIST classifier gives their label",
+    }
+
+    def __init__(self, width: int = 16, blocks: int = 2, examples: int = 1024) -> None:
+        super().__init__({"a2b": (A, B), "b2a": (B, A)}, "b2a", examples)
+        self.a2b = ResNetGenerator(A[0], B[0], width, blocks)
+        self.b2a = ResNetGenerator(B[0], A[0], width, blocks)
+
+    def forward(self, x: torch.Tensor, direction: str) -> torch.Tensor:
+        """Images in ``[-1, 1]`` -> their translation in ``[-1, 1]`` (the training range)."""
+        return (self.a2b if direction == "a2b" else self.b2a)(x)
+
+    def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
+        return self(x * 2 - 1, direction).add(1).mul(0.5)
+
+    @torch.inference_mode()
+    def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        """Classifier label accuracy after the round trip through B and after b2a of styled test digits."""
+        styled = stylise(images, torch.Generator().manual_seed(0))
+        return {
+            "cycle_label_accuracy": self.label_accuracy(
+                images, labels, lambda batch: self.translate_batch(self.translate_batch(batch, "a2b"), "b2a")
+            ),
+            "b2a_label_accuracy": self.label_accuracy(styled, labels, lambda batch: self.translate_batch(batch, "b2a")),
+        }
