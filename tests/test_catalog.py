@@ -314,3 +314,48 @@ def test_empty_string_fields_are_errors(field):
     entry[field] = " "
     with pytest.raises(CatalogError, match=f"'{field}' must not be empty"):
         parse_one(entry)
+
+
+# --- the parse cache -----------------------------------------------------------
+
+
+def test_registry_reads_are_cached_by_content_and_never_stale(tmp_path, monkeypatch):
+    from zoo.catalog import format_entry, read_catalog
+
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    registry = tmp_path / "registry.toml"
+    entry = parse_catalog(to_toml({NAME: valid_entry()}))[NAME]
+    registry.write_text(format_entry(entry))
+    first = read_catalog(registry)
+    assert len(list((tmp_path / "cache").glob("registry-*.json"))) == 1
+    assert read_catalog(registry) == first == {NAME: entry}
+
+    changed = dict(valid_entry(), licence="Apache-2.0")
+    registry.write_text(to_toml({NAME: changed}))
+    assert read_catalog(registry)[NAME].licence == "Apache-2.0"
+
+    for cached in (tmp_path / "cache").glob("registry-*.json"):
+        cached.write_text('{"models": {"half-writ')
+    assert read_catalog(registry)[NAME].licence == "Apache-2.0"  # a broken cache file is parsed again
+
+
+def test_registry_reads_work_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
+    from zoo.catalog import read_catalog
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("ZOO_CACHE", str(blocker / "cache"))
+    registry = tmp_path / "registry.toml"
+    registry.write_text(to_toml({NAME: valid_entry()}))
+    assert read_catalog(registry)[NAME].plugin == "dcgan"
+
+
+def test_a_cached_registry_is_still_validated(tmp_path, monkeypatch):
+    from zoo.catalog import read_catalog
+
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    registry = tmp_path / "registry.toml"
+    registry.write_text(to_toml({NAME: dict(valid_entry(), family="diffusion")}))
+    for _ in range(2):
+        with pytest.raises(CatalogError, match=r"'toy-gan'.*'family'"):
+            read_catalog(registry)

@@ -1,8 +1,10 @@
 """registry.toml: the catalog of pretrained checkpoints, validated on read."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -110,10 +112,20 @@ def _measured(fields: _Fields, table: str) -> dict[str, Any]:
 
 def parse_catalog(text: str, source: str = "registry.toml") -> dict[str, CatalogEntry]:
     """Parse and validate registry.toml text into entries keyed by model name."""
+    return validate_catalog(_load_toml(text, source), source)
+
+
+def _load_toml(text: str, source: str) -> dict[str, Any]:
+    import tomllib
+
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogError(f"{source} is not valid TOML: {exc}") from None
+
+
+def validate_catalog(data: Mapping[str, Any], source: str) -> dict[str, CatalogEntry]:
+    """Validate the parsed tables of registry.toml into entries keyed by model name."""
     unknown = sorted(set(data) - {"models"})
     if unknown:
         raise CatalogError(f"{source}: unknown top-level table(s) {', '.join(unknown)}; entries go in [models.NAME]")
@@ -124,9 +136,41 @@ def parse_catalog(text: str, source: str = "registry.toml") -> dict[str, Catalog
 
 
 def read_catalog(path: Path) -> dict[str, CatalogEntry]:
+    """The validated entries of a registry.toml file (none if it does not exist).
+
+    The parsed TOML is cached as JSON under the file's sha256 (see
+    :func:`parse_cache_dir`): parsing TOML is the slowest part of ``zoo list``,
+    and a content-addressed copy can never be stale.
+    """
     if not path.exists():
         return {}
-    return parse_catalog(path.read_text(encoding="utf-8"), source=str(path))
+    raw = path.read_bytes()
+    cached = parse_cache_dir() / f"registry-{hashlib.sha256(raw).hexdigest()}.json"
+    try:
+        data = json.loads(cached.read_bytes())
+    except (OSError, ValueError):
+        data = _load_toml(raw.decode("utf-8"), str(path))
+        _write_cache(cached, data)
+    return validate_catalog(data, str(path))
+
+
+def parse_cache_dir() -> Path:
+    """``$ZOO_CACHE``, else ``$XDG_CACHE_HOME/generative-zoo``, else ``~/.cache/generative-zoo``."""
+    if os.environ.get("ZOO_CACHE"):
+        return Path(os.environ["ZOO_CACHE"]).expanduser()
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "generative-zoo"
+
+
+def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
+    """Best effort: a read-only or full disk only costs the next start a TOML parse."""
+    try:
+        text = json.dumps(data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except (OSError, TypeError, ValueError):
+        pass
 
 
 def _toml_value(value: Any) -> str:
