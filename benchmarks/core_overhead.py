@@ -5,11 +5,13 @@
 Targets: `zoo sample` <= 1.3x `import torch, torchvision`; `zoo list` <= 4x a bare
 Python start; `sample(10000)` at most 3% slower than a bare loop over the
 generator's forward pass.
+
+Each time is the best of the repeats (as ``timeit`` advises): on a shared
+machine the slower runs measure the neighbours, not the code.
 """
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,14 +22,14 @@ ZOO = [sys.executable, "-m", "zoo.cli"]
 
 
 def wall(cmd: list[str], repeats: int) -> float:
-    """Median wall time of a command, after one warm-up run."""
+    """Best wall time of a command over ``repeats`` runs, after one warm-up run."""
     subprocess.run(cmd, check=True, capture_output=True)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True)
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return min(times)
 
 
 def sampling_overhead(n: int, repeats: int) -> tuple[float, float]:
@@ -47,16 +49,14 @@ def sampling_overhead(n: int, repeats: int) -> tuple[float, float]:
     def api() -> None:
         model.sample(n, seed=0)
 
-    results = {}
-    for name, fn in (("bare", bare), ("api", api)):
-        fn()
-        runs = []
-        for _ in range(repeats):
+    runs: dict[str, list[float]] = {"bare": [], "api": []}
+    bare(), api()  # warm-up
+    for _ in range(repeats):  # interleaved, so drifts in machine speed hit both alike
+        for name, fn in (("bare", bare), ("api", api)):
             start = time.perf_counter()
             fn()
-            runs.append(time.perf_counter() - start)
-        results[name] = statistics.median(runs)
-    return results["api"], results["bare"]
+            runs[name].append(time.perf_counter() - start)
+    return min(runs["api"]), min(runs["bare"])
 
 
 def main() -> None:

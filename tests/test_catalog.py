@@ -334,9 +334,12 @@ def test_registry_reads_are_cached_by_content_and_never_stale(tmp_path, monkeypa
     registry.write_text(to_toml({NAME: changed}))
     assert read_catalog(registry)[NAME].licence == "Apache-2.0"
 
-    for cached in (tmp_path / "cache").glob("registry-*.json"):
-        cached.write_text('{"models": {"half-writ')
+    (cached,) = (tmp_path / "cache").glob(f"registry-*-{len(registry.read_text())}.json")
+    cached.write_text('{"text": "half-writ')
     assert read_catalog(registry)[NAME].licence == "Apache-2.0"  # a broken cache file is parsed again
+    other = json.dumps({"text": "another registry", "tables": {"models": {}}})
+    cached.write_text(other)
+    assert read_catalog(registry)[NAME].licence == "Apache-2.0"  # a copy of other text is never used
 
 
 def test_registry_reads_work_when_the_cache_cannot_be_written(tmp_path, monkeypatch):

@@ -1,10 +1,10 @@
 """registry.toml: the catalog of pretrained checkpoints, validated on read."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -138,19 +138,22 @@ def validate_catalog(data: Mapping[str, Any], source: str) -> dict[str, CatalogE
 def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     """The validated entries of a registry.toml file (none if it does not exist).
 
-    The parsed TOML is cached as JSON under the file's sha256 (see
+    The parsed TOML is cached as JSON together with the text it came from (see
     :func:`parse_cache_dir`): parsing TOML is the slowest part of ``zoo list``,
-    and a content-addressed copy can never be stale.
+    and a copy is used only when its text equals the file's, so it is never stale.
     """
     if not path.exists():
         return {}
-    raw = path.read_bytes()
-    cached = parse_cache_dir() / f"registry-{hashlib.sha256(raw).hexdigest()}.json"
+    text = path.read_text(encoding="utf-8")
+    cached = parse_cache_dir() / f"registry-{zlib.crc32(text.encode()):08x}-{len(text)}.json"
     try:
-        data = json.loads(cached.read_bytes())
-    except (OSError, ValueError):
-        data = _load_toml(raw.decode("utf-8"), str(path))
-        _write_cache(cached, data)
+        copy = json.loads(cached.read_bytes())
+        if copy["text"] != text:
+            raise ValueError("another registry with the same checksum")
+        data = copy["tables"]
+    except (OSError, ValueError, KeyError, TypeError):
+        data = _load_toml(text, str(path))
+        _write_cache(cached, {"text": text, "tables": data})
     return validate_catalog(data, str(path))
 
 

@@ -1,7 +1,6 @@
 """The model registry: specs from plugins, checkpoints from registry.toml."""
 from __future__ import annotations
 
-import difflib
 import fnmatch
 from typing import Any
 
@@ -67,6 +66,8 @@ class Registry:
         try:
             return self.specs[name]
         except KeyError:
+            import difflib  # only on this error path: it slows zoo list
+
             close = difflib.get_close_matches(name, list(self.specs), n=3, cutoff=0.5)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise UnknownModelError(
