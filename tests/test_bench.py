@@ -416,6 +416,10 @@ def test_bench_record_refuses_a_missing_registry_before_measuring(tmp_path, caps
 
 
 def test_a_bench_table_of_wrong_type_is_refused_naming_the_field():
-    text = CATALOG_PATH.read_text() + '\n[models.gan-mnist.bench]\nfid = [1, 2]\n'
+    from dataclasses import replace
+
+    from zoo.catalog import format_entry
+
+    text = format_entry(replace(read_catalog(CATALOG_PATH)["gan-mnist"], bench={"fid": [1, 2]}))
     with pytest.raises(zoo.errors.CatalogError, match=r"'gan-mnist'.*'bench.fid'"):
         parse_catalog(text)
