@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 import zoo.registry
+from zoo.registry import get_spec
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MNIST_ROOT = REPO_ROOT.parent / "shared" / "data"
@@ -14,6 +16,20 @@ needs_mnist = pytest.mark.skipif(
     not (MNIST_ROOT / "MNIST" / "raw" / "t10k-images-idx3-ubyte").exists(),
     reason=f"MNIST not found under {MNIST_ROOT}",
 )
+
+
+def needs_weights(name: str) -> pytest.MarkDecorator:
+    """Skip tests of a model whose pretrained weights are not published in registry.toml."""
+    return pytest.mark.skipif(get_spec(name).checkpoint is None, reason=f"{name} has no published weights yet")
+
+
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """For modules of tiny models: one thread is fastest, and is not slowed by a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture

@@ -14,15 +14,12 @@ from zoo.loading import build
 from zoo.registry import get_spec
 from zoo.training import Trainer
 
-from conftest import MNIST_ROOT, needs_mnist
+from conftest import MNIST_ROOT, needs_mnist, needs_weights
 
 FLAVOURS = ["ae-mnist", "dae-mnist", "sparse-ae-mnist", "vae-mnist", "cvae-mnist", "aae-mnist"]
 FITTED_PRIOR = {"ae-mnist", "dae-mnist", "sparse-ae-mnist"}
 
 
-def needs_weights(name: str) -> pytest.MarkDecorator:
-    """Skip tests of a flavour whose pretrained weights are not published in registry.toml yet."""
-    return pytest.mark.skipif(get_spec(name).checkpoint is None, reason=f"{name} has no published weights yet")
 
 
 def r_squared(fit: tuple[torch.Tensor, torch.Tensor], score: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:

@@ -37,18 +37,11 @@ from zoo.paths import CATALOG_PATH
 from zoo.plugins import PluginSet
 from zoo.registry import get_spec
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 N = 200
 QUALITY = ("fid", "kid", "kid_std", "precision", "recall", "class_coverage", "kl_to_uniform", "confident_fraction")
 CHROMIUM = shutil.which("chromium")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """These tensors are small: one thread beats two that wait on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 # --- KID and precision/recall ---------------------------------------------------

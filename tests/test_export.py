@@ -25,16 +25,9 @@ from zoo.training import Trainer
 
 from hub_server import HubServer, hub_server  # noqa: F401 - hub_server is a fixture
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 REPO = "zoo-tests/tiny-dcgan"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """These models are tiny; on a shared CPU more threads only wait for each other."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
 
 
 @pytest.fixture(scope="module")

@@ -15,20 +15,11 @@ from zoo.models import seeded_generator
 from zoo.registry import get_spec
 from zoo.training import Trainer
 
-from conftest import MNIST_ROOT, needs_mnist
+from conftest import MNIST_ROOT, needs_mnist, needs_weights
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 NAME = "rnn-mnist"
-
-needs_weights = pytest.mark.skipif(get_spec(NAME).checkpoint is None, reason=f"{NAME} has no published weights yet")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def single_thread():
-    """Per-pixel steps are tiny: one thread is fastest, and is not slowed by a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +121,7 @@ def test_a_tiny_run_through_the_trainer_lowers_the_nll(tmp_path):
     assert zoo.load(run).sample(2, seed=0).shape == (2, 1, 28, 28)
 
 
-@needs_weights
+@needs_weights(NAME)
 def test_published_samples_cover_every_digit():
     rnn = zoo.load(NAME)
     classifier = zoo.load("mnist-classifier")
@@ -138,7 +129,7 @@ def test_published_samples_cover_every_digit():
     assert torch.bincount(predicted, minlength=10).min() > 0
 
 
-@needs_weights
+@needs_weights(NAME)
 @needs_mnist
 def test_published_model_assigns_test_digits_a_low_nll():
     from zoo.data import load_dataset

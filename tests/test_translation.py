@@ -15,24 +15,12 @@ from zoo.translation import TranslationModel
 from zoo_plugins.cyclegan.style import grey, stylise
 from zoo_plugins.pix2pix.model import edge_map
 
-from conftest import MNIST_ROOT, needs_mnist
+from conftest import MNIST_ROOT, needs_mnist, needs_weights
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 FLAVOURS = ["pix2pix-mnist", "cyclegan-mnist"]
 TINY = {"pix2pix-mnist": {"width": 8, "examples": 16}, "cyclegan-mnist": {"width": 4, "blocks": 1, "examples": 16}}
-
-
-@pytest.fixture(autouse=True)
-def single_thread():
-    """Small tensors: one CPU thread is fastest, and is not slowed by a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def needs_weights(name: str) -> pytest.MarkDecorator:
-    """Skip tests of a flavour whose pretrained weights are not published in registry.toml yet."""
-    return pytest.mark.skipif(get_spec(name).checkpoint is None, reason=f"{name} has no published weights yet")
 
 
 def tiny(name: str) -> TranslationModel:
