@@ -34,6 +34,16 @@ def test_info_prints_the_spec_as_json(capsys):
     assert info["pretrained"]["repo"] == "generative-zoo/mnist-classifier"
 
 
+def test_info_shows_the_recorded_bench_numbers(capsys):
+    from zoo.catalog import read_catalog
+    from zoo.paths import CATALOG_PATH
+
+    recorded = read_catalog(CATALOG_PATH)["dcgan-mnist"].bench
+    assert recorded["command"].startswith("zoo bench")
+    assert main(["info", "dcgan-mnist"]) == 0
+    assert json.loads(capsys.readouterr().out)["bench"] == dict(recorded)
+
+
 def test_sample_writes_a_png_grid(tmp_path, capsys):
     out = tmp_path / "grid.png"
     assert main(["sample", "dcgan-mnist", "-n", "16", "--seed", "0", "-o", str(out)]) == 0

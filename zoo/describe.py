@@ -33,4 +33,5 @@ def describe(name: str) -> dict[str, Any]:
         },
         "metrics": dict(spec.metrics),
         "training": dict(spec.training),
+        "bench": dict(spec.bench),
     }

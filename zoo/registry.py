@@ -100,6 +100,7 @@ def _attach(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
         checkpoint=entry.checkpoint,
         metrics=entry.metrics,
         training=entry.training,
+        bench=entry.bench,
     )
 
 

@@ -45,6 +45,7 @@ class ModelSpec:
     checkpoint: Checkpoint | None = None
     metrics: Mapping[str, Any] = field(default_factory=dict)
     training: Mapping[str, Any] = field(default_factory=dict)
+    bench: Mapping[str, Any] = field(default_factory=dict)  # from `zoo bench --record`
     plugin: str = ""
 
     def __post_init__(self) -> None:
