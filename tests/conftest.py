@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 
 import zoo.registry
 from zoo.registry import get_spec
+from zoo.threads import one_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MNIST_ROOT = REPO_ROOT.parent / "shared" / "data"
@@ -26,10 +26,8 @@ def needs_weights(name: str) -> pytest.MarkDecorator:
 @pytest.fixture(scope="module")
 def one_torch_thread():
     """For modules of tiny models: one thread is fastest, and is not slowed by a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_thread():
+        yield
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from zoo.checkpoint import load_checkpoint
 from zoo.data import crosses
 from zoo.errors import ZooError
 from zoo.registry import get_spec
+from zoo.threads import one_thread
 from zoo.training import Trainer, TrainingDiverged, TrainingStopped
 from zoo_plugins.dcgan.recipe import DCGANRecipe
 
@@ -36,14 +37,13 @@ STEPS_PER_EPOCH = 8
 @contextlib.contextmanager
 def deterministic_cpu():
     """Deterministic kernels, on one thread (these models are tiny; a shared CPU makes threads slow)."""
-    previous = torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()
+    previous = torch.are_deterministic_algorithms_enabled()
     torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
     try:
-        yield
+        with one_thread():
+            yield
     finally:
-        torch.use_deterministic_algorithms(previous[0])
-        torch.set_num_threads(previous[1])
+        torch.use_deterministic_algorithms(previous)
 
 
 @pytest.fixture(autouse=True)

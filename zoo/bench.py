@@ -14,7 +14,6 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,6 +40,7 @@ from .metrics import (
 from .models import ConditionalModel
 from .registry import get_registry, get_spec
 from .spec import ModelSpec
+from .threads import one_thread
 
 DEFAULT_SAMPLES = 10000
 DEFAULT_BATCH_SIZE = 1000
@@ -138,17 +138,6 @@ def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str]
         raise ZooError("name the models to bench (names, wildcards or model folders), or pass --all")
     targets = list(dict.fromkeys(targets))
     return targets, {name: reason for name, reason in skipped.items() if name not in targets}
-
-
-@contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one CPU thread (threaded LAPACK is slower on 128x128 eigenproblems, badly so on a busy CPU)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def describe_device(device: torch.device) -> str:

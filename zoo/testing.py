@@ -36,6 +36,7 @@ from .loading import build, load
 from .models import ConditionalModel
 from .registry import get_registry, get_spec
 from .spec import ModelSpec
+from .threads import one_thread
 from .training import Recipe, Trainer
 
 __all__ = [
@@ -119,7 +120,7 @@ def run_check(model: str, check: str) -> None:
     spec = get_spec(model)
     if not CHECKS[check].applies(spec):
         raise ValueError(f"check {check!r} does not apply to {model!r} (its checks: {', '.join(checks_for(spec))})")
-    with _single_thread(), torch.random.fork_rng(devices=[]):
+    with one_thread(), torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         try:
             CHECKS[check].run(spec)
@@ -215,17 +216,6 @@ def _accelerators() -> list[torch.device]:
     if torch.backends.mps.is_available():
         devices.append(torch.device("mps"))
     return devices
-
-
-@contextlib.contextmanager
-def _single_thread() -> Iterator[None]:
-    """Tiny tensors: one CPU thread is fastest, and is not slowed by a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @contextlib.contextmanager
