@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import CatalogError
+from .files import write_bytes_atomically
 from .spec import FAMILIES, Checkpoint
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -169,9 +170,7 @@ def _write_cache(path: Path, data: Mapping[str, Any]) -> None:
     try:
         text = json.dumps(data)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
+        write_bytes_atomically(path, text.encode("utf-8"))
     except (OSError, TypeError, ValueError):
         pass
 
@@ -232,9 +231,7 @@ def upsert_entry(path: Path, entry: CatalogEntry) -> None:
         if not inside:
             kept.append(line)
     body = "".join(kept).rstrip("\n")
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text((body + "\n\n" if body else "") + block, encoding="utf-8")
-    tmp.replace(path)
+    write_bytes_atomically(path, ((body + "\n\n" if body else "") + block).encode("utf-8"))
 
 
 def record_bench(path: Path, name: str, bench: Mapping[str, Any]) -> None:

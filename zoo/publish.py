@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from .card import render_card
 from .catalog import CatalogEntry
 from .errors import ZooError
+from .files import replace_atomically, write_bytes_atomically
 from .hub import sha256_of
 from .loading import CONFIG_FILE, WEIGHTS_FILE, load, read_folder_config
 from .registry import get_spec
@@ -80,7 +80,7 @@ def export_run(
     repo = repo or f"{DEFAULT_OWNER}/{spec.name}"
     out_dir = Path(out_dir) if out_dir is not None else default_folder(repo)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write(out_dir / CONFIG_FILE, (json.dumps({**config, "zoo_model": spec.name}, indent=2) + "\n").encode())
+    write_bytes_atomically(out_dir / CONFIG_FILE, (json.dumps({**config, "zoo_model": spec.name}, indent=2) + "\n").encode())
     if run_dir.resolve() != out_dir.resolve():
         _copy(run_dir / WEIGHTS_FILE, out_dir / WEIGHTS_FILE)
         if (run_dir / LOSS_PLOT).is_file():
@@ -98,7 +98,7 @@ def export_run(
         spec, repo, metrics, training, has_samples,
         has_loss_plot=(out_dir / LOSS_PLOT).is_file(), notes=getattr(model, "metric_notes", None),
     )
-    _write(out_dir / CARD_FILE, card.encode("utf-8"))
+    write_bytes_atomically(out_dir / CARD_FILE, card.encode("utf-8"))
     files = {file: sha256_of(out_dir / file) for file in (WEIGHTS_FILE, CONFIG_FILE)}
     return CatalogEntry(
         name=spec.name,
@@ -113,15 +113,7 @@ def export_run(
     )
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _copy(source: Path, target: Path) -> None:
     if not source.is_file():
         raise ZooError(f"{source.parent} has no {source.name}; is it a finished run folder?")
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+    replace_atomically(target, lambda tmp: shutil.copyfile(source, tmp))

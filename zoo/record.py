@@ -1,12 +1,12 @@
 """``zoo bench --record``: the bench's numbers into registry.toml and the bundled model cards."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from .bench import BenchResult
 from .card import replace_section
 from .catalog import read_catalog, record_bench
+from .files import write_bytes_atomically
 from .report import markdown_table
 
 CARD_FILE = "README.md"
@@ -28,12 +28,7 @@ def record(result: BenchResult, registry: Path, hub_root: Path) -> list[str]:
         card = hub_root / entries[row.name].checkpoint.repo / CARD_FILE
         if card.is_file():
             section = markdown_table(BenchResult(result.settings, [*floor, row]))
-            _write_text(card, replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section))
+            text = replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section)
+            write_bytes_atomically(card, text.encode("utf-8"))
         recorded.append(row.name)
     return recorded
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

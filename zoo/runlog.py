@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
+
+from .files import write_bytes_atomically
 
 EPOCH_LOG = "log.jsonl"
 STEP_LOG = "steps.jsonl"
@@ -94,6 +95,4 @@ def _keep(path: Path, wanted) -> None:
     if not path.exists():
         return
     kept = "".join(json.dumps(record) + "\n" for record in _read(path) if wanted(record))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(kept, encoding="utf-8")
-    os.replace(tmp, path)
+    write_bytes_atomically(path, kept.encode("utf-8"))
