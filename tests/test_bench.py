@@ -387,16 +387,19 @@ def test_record_writes_the_numbers_into_the_registry_and_the_card(benched, tmp_p
     card.parent.mkdir(parents=True)
     card.write_text("# cgan-mnist\n\n## Metrics\n\nfrom export\n")
     cgan = replace(result.rows[-2], name="cgan-mnist")
+    vae = replace(result.rows[-1], name="vae-mnist")
     unknown = replace(result.rows[-1], name="not-in-the-registry")
-    renamed = zoo.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown])
+    renamed = zoo.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown, vae])
 
-    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist"]
-    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist"]  # a rerun replaces, never duplicates
+    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist", "vae-mnist"]
+    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist", "vae-mnist"]  # replaces, never duplicates
 
     entries = read_catalog(registry)
     bench = entries["cgan-mnist"].bench
     assert bench["fid"] == cgan.metrics["fid"] and bench["label_accuracy"] == cgan.metrics["label_accuracy"]
     assert bench["command"] == "zoo bench (test)" and bench["samples"] == N and bench["date"]
+    assert entries["vae-mnist"].bench["elbo"] == vae.metrics["elbo"]
+    assert set(entries) == set(read_catalog(CATALOG_PATH))
     assert entries["cgan-mnist"].metrics == read_catalog(CATALOG_PATH)["cgan-mnist"].metrics
     text = card.read_text()
     assert text.count("## Benchmark") == 1 and "## Metrics\n\nfrom export" in text

@@ -5,9 +5,9 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .errors import CatalogError
 from .files import write_bytes_atomically
@@ -217,12 +217,15 @@ def format_entry(entry: CatalogEntry) -> str:
     return "\n".join(lines) + "\n"
 
 
-def upsert_entry(path: Path, entry: CatalogEntry) -> None:
-    """Replace (or append) one model's block in registry.toml, keeping the rest as written."""
+def upsert_entries(path: Path, entries: Sequence[CatalogEntry]) -> None:
+    """Replace (or append) these models' blocks in registry.toml in one write, keeping the rest as written."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = format_entry(entry)
-    parse_catalog(block, source=f"new entry for {entry.name}")
-    headers = (f"[models.{_toml_key(entry.name)}]", f"[models.{_toml_key(entry.name)}.")
+    blocks = []
+    for entry in entries:
+        blocks.append(format_entry(entry))
+        parse_catalog(blocks[-1], source=f"new entry for {entry.name}")
+    keys = [_toml_key(entry.name) for entry in entries]
+    headers = tuple(f"[models.{key}]" for key in keys) + tuple(f"[models.{key}." for key in keys)
     kept: list[str] = []
     inside = False
     for line in text.splitlines(keepends=True):
@@ -231,12 +234,4 @@ def upsert_entry(path: Path, entry: CatalogEntry) -> None:
         if not inside:
             kept.append(line)
     body = "".join(kept).rstrip("\n")
-    write_bytes_atomically(path, ((body + "\n\n" if body else "") + block).encode("utf-8"))
-
-
-def record_bench(path: Path, name: str, bench: Mapping[str, Any]) -> None:
-    """Replace the ``[models.NAME.bench]`` table of an existing entry."""
-    entries = read_catalog(path)
-    if name not in entries:
-        raise CatalogError(f"{path} has no entry {name!r} to record bench numbers for")
-    upsert_entry(path, replace(entries[name], bench=dict(bench)))
+    write_bytes_atomically(path, "\n\n".join(([body] if body else []) + [b.rstrip("\n") for b in blocks]).encode() + b"\n")

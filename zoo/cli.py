@@ -138,7 +138,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 @command
 def cmd_export(args: argparse.Namespace) -> int:
-    from .catalog import format_entry, upsert_entry
+    from .catalog import format_entry, upsert_entries
     from .publish import default_folder, export_run
 
     entry = export_run(
@@ -146,7 +146,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     )
     print(f"wrote a hub folder for {entry.name} to {args.out or default_folder(entry.checkpoint.repo)}")
     if args.registry:
-        upsert_entry(args.registry, entry)
+        upsert_entries(args.registry, [entry])
         print(f"updated {args.registry}")
     else:
         print(format_entry(entry))
