@@ -13,6 +13,7 @@ from zoo.data import crosses
 from zoo.loading import build
 from zoo.registry import get_spec
 from zoo.training import Trainer
+from zoo_plugins.vae.model import VAE
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
 
@@ -228,3 +229,64 @@ def test_cli_reconstruct_shows_test_digits_and_reconstructions(tmp_path, capsys)
     assert main(["reconstruct", "vae-mnist", "--data", str(MNIST_ROOT), "--rows", "2", "--cols", "4", "-o", str(out)]) == 0
     with Image.open(out) as image:
         assert image.size == (4 * 30 + 2, 4 * 30 + 2)
+
+
+# --- the VAE's learned mixture prior -------------------------------------------------
+
+
+def mixture_vae() -> VAE:
+    """A 1-d VAE whose prior mixes N(-4, e^-2), N(0, 1) and N(5, e^-4) equally."""
+    torch.manual_seed(0)
+    vae = VAE(latent_dim=1, hidden=(8,), prior_components=3).eval()
+    with torch.no_grad():
+        vae.prior_means.copy_(torch.tensor([[-4.0], [0.0], [5.0]]))
+        vae.prior_logvars.copy_(torch.tensor([[-2.0], [0.0], [-4.0]]))
+    return vae
+
+
+def test_mixture_prior_is_a_normalised_density():
+    grid = torch.linspace(-12.0, 12.0, 24001).unsqueeze(1)
+    with torch.no_grad():
+        density = mixture_vae().log_prior(grid).exp()
+    assert (density.double().sum() * (grid[1] - grid[0])).item() == pytest.approx(1.0, abs=1e-3)
+    standard = VAE(latent_dim=1, hidden=(8,)).log_prior(grid)
+    assert torch.allclose(standard, torch.distributions.Normal(0.0, 1.0).log_prob(grid).squeeze(1))
+
+
+def test_samples_come_from_each_mixture_component_equally_often():
+    codes = mixture_vae().prior_codes(30000, seed=0)
+    nearest = (codes - torch.tensor([-4.0, 0.0, 5.0])).abs().argmin(1)
+    shares = torch.bincount(nearest, minlength=3) / 30000.0
+    assert torch.allclose(shares, torch.full((3,), 1 / 3), atol=0.02), shares
+    tight = codes[(codes - 5.0).abs() < 1.0]  # the N(0, 1) component reaches past 4 almost never
+    assert tight.std().item() == pytest.approx(torch.tensor(-2.0).exp().item(), rel=0.1)
+
+
+def test_one_draw_kl_estimate_agrees_with_the_closed_form():
+    """A one-component mixture at N(0, I) is the standard prior: the one-draw
+    estimate log q(z|x) - log p(z) averages to the closed-form KL."""
+    torch.manual_seed(0)
+    mixture = VAE(latent_dim=2, hidden=(8,), prior_components=1)
+    with torch.no_grad():
+        mixture.prior_means.zero_()
+        mixture.prior_logvars.zero_()
+    mean = torch.tensor([[0.5, -1.0]]).expand(200000, 2)
+    logvar = torch.tensor([[-1.0, 0.3]]).expand(200000, 2)
+    z = mean + (0.5 * logvar).exp() * torch.randn(200000, 2)
+    with torch.no_grad():
+        estimate = mixture.kl_to_prior(mean, logvar, z).mean().item()
+        exact = VAE(latent_dim=2, hidden=(8,)).kl_to_prior(mean, logvar, z)[0].item()
+    assert estimate == pytest.approx(exact, abs=0.02)
+
+
+def test_the_vae_recipe_learns_the_mixture_prior(tmp_path):
+    data = crosses(256, seed=0)[0]
+    config = {"latent_dim": 2, "hidden": [32], "prior_components": 4}
+    torch.manual_seed(0)
+    before = build(get_spec("vae-mnist"), {**get_spec("vae-mnist").config, **config}).prior_means.detach().clone()
+    run = Trainer(get_spec("vae-mnist"), tmp_path, data=data, hparams={"epochs": 1, "batch_size": 32},
+                  model_config=config, seed=0, progress=False, dataset="crosses").run()
+    trained = zoo.load(run)
+    assert trained.prior_means.shape == (4, 2) and not torch.equal(trained.prior_means, before)
+    metrics = trained.evaluation_metrics(*crosses(64, seed=1)[0].__dict__.values())
+    assert metrics["nll_is"] <= -metrics["elbo"]  # importance sampling tightens the bound

@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="vae-mnist",
             family="autoencoder",
-            summary="VAE with MLP encoder/decoder, 8-d Gaussian latent, Bernoulli likelihood",
+            summary="VAE with MLP encoder/decoder, 8-d Gaussian latent, learned 50-component mixture prior, Bernoulli likelihood",
             paper="https://arxiv.org/abs/1312.6114",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.vae.model:VAE",
             recipe="zoo_plugins.vae.recipe:VAERecipe",
-            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1},
+            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1, "prior_components": 50},
         )
     )

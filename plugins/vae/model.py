@@ -6,15 +6,22 @@ from typing import Sequence
 
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 from zoo.autoencoders import Autoencoder, mlp
 
 IMPORTANCE_SAMPLES = 100
+LOG_2PI = math.log(2 * math.pi)
 
 
 class VAE(Autoencoder):
-    """q(z|x) = N(mean(x), diag(exp(logvar(x)))), p(z) = N(0, I), p(x|z) Bernoulli.
+    """q(z|x) = N(mean(x), diag(exp(logvar(x)))), p(x|z) Bernoulli.
 
+    The prior p(z) is N(0, I), or with ``prior_components`` = K > 0 an equally
+    weighted mixture of K diagonal Gaussians whose means and log-variances are
+    learned with the rest of the ELBO. A learned prior follows the aggregate
+    posterior, so samples from it land where the decoder was trained instead of
+    in the gaps between the clusters of codes that N(0, I) covers.
     ``cond_dim`` > 0 appends a condition vector ``y`` to the inputs of both
     networks (used by the conditional VAE). ``encode`` gives the posterior mean.
     """
@@ -27,11 +34,20 @@ class VAE(Autoencoder):
     }
 
     def __init__(
-        self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1, cond_dim: int = 0
+        self,
+        latent_dim: int = 8,
+        hidden: Sequence[int] = (512, 256),
+        channels: int = 1,
+        cond_dim: int = 0,
+        prior_components: int = 0,
     ) -> None:
         super().__init__(latent_dim, (channels, 28, 28))
         self.encoder = mlp([self.image_size + cond_dim, *hidden, 2 * latent_dim])
         self.decoder = mlp([latent_dim + cond_dim, *hidden[::-1], self.image_size])
+        self.prior_means = self.prior_logvars = None
+        if prior_components > 0:
+            self.prior_means = nn.Parameter(torch.randn(prior_components, latent_dim))
+            self.prior_logvars = nn.Parameter(torch.zeros(prior_components, latent_dim))
 
     @staticmethod
     def _join(a: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
@@ -42,6 +58,29 @@ class VAE(Autoencoder):
         mean, logvar = self.encoder(self._join(x.flatten(1), y)).chunk(2, dim=1)
         return mean, logvar
 
+    def log_prior(self, z: torch.Tensor) -> torch.Tensor:
+        """log p(z) for codes ``(..., latent_dim)``, summed over the code's dimensions."""
+        if self.prior_means is None:
+            return -0.5 * (z.square() + LOG_2PI).sum(-1)
+        z = z.unsqueeze(-2)
+        log_normal = -0.5 * ((z - self.prior_means).square() / self.prior_logvars.exp() + self.prior_logvars + LOG_2PI)
+        return log_normal.sum(-1).logsumexp(-1) - math.log(self.prior_means.shape[0])
+
+    def kl_to_prior(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """KL(q(z|x) || p(z)) per image: closed form for N(0, I), else the one-draw
+        estimate log q(z|x) - log p(z) at the reparameterised code ``z``."""
+        if self.prior_means is None:
+            return 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(1)
+        log_q = -0.5 * ((z - mean).square() / logvar.exp() + logvar + LOG_2PI).sum(1)
+        return log_q - self.log_prior(z)
+
+    def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
+        if self.prior_means is None:
+            return super().draw_codes(count, rng)
+        component = torch.randint(self.prior_means.shape[0], (count,), generator=rng).to(self.device)
+        eps = self.noise(count, rng, self.latent_dim)
+        return self.prior_means[component] + (0.5 * self.prior_logvars[component]).exp() * eps
+
     def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return self.decoder(self._join(z, y)).view(-1, *self.image_shape)
 
@@ -51,12 +90,14 @@ class VAE(Autoencoder):
     def decode_batch(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return torch.sigmoid(self.decode_logits(z, y))
 
-    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        """Training pass: posterior mean and log-variance, and the logits of p(x|z) for one
-        reparameterised draw z = mean + exp(logvar / 2) * eps."""
+    def forward(
+        self, x: torch.Tensor, y: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Training pass: posterior mean and log-variance, one reparameterised draw
+        z = mean + exp(logvar / 2) * eps, and the logits of p(x|z)."""
         mean, logvar = self.posterior(x, y)
         z = mean + (0.5 * logvar).exp() * torch.randn_like(mean)
-        return mean, logvar, self.decode_logits(z, y)
+        return mean, logvar, z, self.decode_logits(z, y)
 
     def log_weights(
         self, x: torch.Tensor, samples: int, rng: torch.Generator, y: torch.Tensor | None = None
@@ -70,8 +111,8 @@ class VAE(Autoencoder):
         logits = self.decode_logits(z.flatten(0, 1), ys).flatten(1)
         target = x.flatten(1).repeat(samples, 1)
         log_px = -F.binary_cross_entropy_with_logits(logits, target, reduction="none").sum(1).view(samples, -1)
-        log_pz = -0.5 * (z.square() + math.log(2 * math.pi)).sum(2)
-        log_qz = -0.5 * (eps.square() + logvar + math.log(2 * math.pi)).sum(2)
+        log_pz = self.log_prior(z)
+        log_qz = -0.5 * (eps.square() + logvar + LOG_2PI).sum(2)
         return log_px + log_pz - log_qz
 
     @torch.inference_mode()

@@ -1,5 +1,6 @@
-"""VAE recipe: maximise the ELBO E_q[log p(x|z)] - KL(q(z|x) || N(0, I)) with the
-reparameterisation z = mean + exp(logvar / 2) * eps.
+"""VAE recipe: maximise the ELBO E_q[log p(x|z)] - KL(q(z|x) || p(z)) with the
+reparameterisation z = mean + exp(logvar / 2) * eps; a learned mixture prior is
+trained by the same objective.
 
 With ``binarize`` (the default) every batch is binarised afresh, x ~ Bernoulli(pixel),
 so the Bernoulli likelihood is a true likelihood; otherwise grey levels are the targets.
@@ -32,9 +33,9 @@ class VAERecipe(Recipe):
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         x = torch.bernoulli(images) if self.hparams["binarize"] else images
         inputs = self.inputs(labels)
-        mean, logvar, logits = self.model(x, **inputs)
+        mean, logvar, z, logits = self.model(x, **inputs)
         nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1).mean()
-        kl = 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(1).mean()
+        kl = self.model.kl_to_prior(mean, logvar, z).mean()
         loss = nll + kl
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(loss)
