@@ -1,4 +1,5 @@
-"""Listing models must not import torch or the hub client (fresh interpreters)."""
+"""Listing models must not import torch, the hub client or importlib.metadata, which
+alone costs more than the rest of ``zoo list`` (fresh interpreters)."""
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-HEAVY = ("torch", "torchvision", "huggingface_hub")
+HEAVY = ("torch", "torchvision", "huggingface_hub", "importlib.metadata")
 
 
 def run_python(args: list[str], cwd) -> subprocess.CompletedProcess:

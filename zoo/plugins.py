@@ -8,7 +8,6 @@ Environment:
 from __future__ import annotations
 
 import importlib
-import importlib.metadata as metadata
 import os
 import warnings
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from typing import Any
 
 import pluggy
 
-from . import hookspecs
+from . import entry_points, hookspecs
 from .errors import PluginError
 
 ENTRY_POINT_GROUP = "zoo"
@@ -73,7 +72,7 @@ class _Candidate:
 
 def _builtin_candidates() -> list[_Candidate]:
     package = importlib.import_module(BUILTIN_PACKAGE)
-    version = _dist_version("generative-zoo")
+    version = entry_points.version("generative-zoo") or "source"
     return [
         _Candidate(
             PluginInfo(name, "generative-zoo (built-in)", version, f"{BUILTIN_PACKAGE}.{name}"),
@@ -83,21 +82,11 @@ def _builtin_candidates() -> list[_Candidate]:
     ]
 
 
-def _dist_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "source"
-
-
 def _entry_point_candidates() -> list[_Candidate]:
-    candidates = []
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        dist = getattr(ep, "dist", None)
-        dist_name = dist.metadata["Name"] if dist is not None else "unknown"
-        version = dist.version if dist is not None else "unknown"
-        candidates.append(_Candidate(PluginInfo(ep.name, dist_name, version, ep.value), ep.load))
-    return candidates
+    return [
+        _Candidate(PluginInfo(ep.name, ep.distribution, ep.version, ep.value), ep.load)
+        for ep in entry_points.entry_points(ENTRY_POINT_GROUP)
+    ]
 
 
 class PluginSet:

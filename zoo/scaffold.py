@@ -1,13 +1,13 @@
 """``zoo new-plugin``: write a standalone, pip-installable plugin package."""
 from __future__ import annotations
 
-import importlib.metadata as metadata
 import re
 import shutil
 from importlib import resources
 from pathlib import Path
 from string import Template
 
+from . import entry_points
 from .errors import ZooError
 
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
@@ -56,10 +56,8 @@ def _taken(name: str, model: str) -> str | None:
 
 
 def _zoo_requirement() -> str:
-    try:
-        return f"generative-zoo>={metadata.version('generative-zoo')}"
-    except metadata.PackageNotFoundError:
-        return "generative-zoo"
+    installed = entry_points.version("generative-zoo")
+    return f"generative-zoo>={installed}" if installed else "generative-zoo"
 
 
 def substitutions(name: str) -> dict[str, str]:
