@@ -44,7 +44,9 @@ def sampling_overhead(n: int, repeats: int) -> tuple[float, float]:
     def bare() -> None:
         for start in range(0, n, 1000):
             count = min(1000, n - start)
-            model(torch.randn(count, model.latent_dim, generator=rng)).add_(1).mul_(0.5).clamp_(0, 1)
+            z = torch.randn(count, model.latent_dim, generator=rng)
+            ids = torch.multinomial(model.cluster_weights, count, replacement=True, generator=rng) if model.clusters else None
+            model(z, ids).add_(1).mul_(0.5).clamp_(0, 1)
 
     def api() -> None:
         model.sample(n, seed=0)

@@ -8,12 +8,14 @@ import torch
 from torch import nn
 
 from zoo import gan, testing
+from zoo.clusters import ClusterCodebook
 from zoo.loading import build
 from zoo.models import seeded_generator
 from zoo.registry import get_spec
 
 FLAVOURS = [
     "gan-mnist",
+    "dcgan-mnist",
     "cgan-mnist",
     "cdcgan-mnist",
     "lsgan-mnist",
@@ -107,6 +109,7 @@ def test_critic_transforms():
 def test_one_train_step_is_finite_and_trains_both_players(name):
     recipe = make_recipe(name, 10)
     data = testing.tiny_data(get_spec(name), n=10)
+    recipe.prepare(data)
     before = {key: [p.detach().clone() for p in getattr(recipe, key).parameters()] for key in ("generator", "discriminator")}
     losses = recipe.train_step(data.images, data.labels)
     assert {"loss_d", "loss_g"} <= set(losses)
@@ -129,6 +132,64 @@ def test_critic_steps_split_the_batch():
     recipe.train_step(torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long))
     assert seen == [2] * 5
     assert all(p.abs().max() <= recipe.hparams["clip"] for p in recipe.discriminator.parameters())
+
+
+# --- self-conditioning -------------------------------------------------------------
+
+
+def blobs(n: int, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """``n`` 2-d points around three far-apart centres (unequal shares) and their true blob."""
+    gen = torch.Generator().manual_seed(seed)
+    truth = torch.tensor([0] * (n // 2) + [1] * (n // 3) + [2] * (n - n // 2 - n // 3))
+    centres = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    return centres[truth] + 0.5 * torch.randn(n, 2, generator=gen), truth
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_kmeans_recovers_separated_blobs(seed):
+    points, truth = blobs(300, seed)
+    codebook = ClusterCodebook(3, 2)
+    ids = codebook.fit(points, torch.Generator().manual_seed(seed))
+    assert len(set(zip(truth.tolist(), ids.tolist()))) == 3  # the same partition, renamed
+    assert sorted(codebook.sizes.tolist()) == [50.0, 100.0, 150.0]
+    assert torch.equal(codebook.assign(points[:5]), ids[:5])
+
+
+def test_kmeans_with_fewer_distinct_images_than_clusters_leaves_clusters_empty():
+    points = torch.tensor([[0.0, 0.0], [1.0, 1.0]]).repeat(4, 1)
+    codebook = ClusterCodebook(5, 2)
+    codebook.fit(points)
+    assert codebook.sizes.sum() == 8 and (codebook.sizes > 0).sum() == 2
+
+
+SELF_CONDITIONED = "lsgan-mnist"
+
+
+def test_self_conditioned_gan_draws_clusters_by_their_size_and_trains():
+    recipe = make_recipe(SELF_CONDITIONED, 8)
+    with pytest.raises(RuntimeError, match="call prepare"):
+        recipe.conditioning(4)
+    data = testing.tiny_data(get_spec(SELF_CONDITIONED), n=256)
+    recipe.prepare(data)
+    weights = recipe.codebook.sizes / recipe.codebook.sizes.sum()
+    assert torch.equal(recipe.ema.cluster_weights, weights) and torch.equal(recipe.generator.cluster_weights, weights)
+    torch.manual_seed(0)
+    drawn = torch.bincount(recipe.conditioning(20000)["labels"], minlength=len(weights)) / 20000
+    assert (drawn - weights).abs().max() < 0.01
+    seen, original = [], recipe.discriminator.forward
+    recipe.discriminator.forward = lambda images, labels: seen.append(labels) or original(images, labels)
+    recipe.train_step(data.images[:8], data.labels[:8])
+    assert torch.equal(seen[0], recipe.codebook.assign(data.images[:8]))  # real images carry their cluster
+
+
+def test_self_conditioned_generator_samples_its_clusters_and_ignores_empty_ones():
+    model = fresh(SELF_CONDITIONED)
+    with torch.no_grad():
+        model.cluster_weights.zero_()[7] = 1.0
+    z = model.noise(3, seeded_generator(5), model.latent_dim)
+    only_seven = model(z, torch.full((3,), 7)).add(1).mul(0.5)
+    assert torch.allclose(model.sample(3, seed=5), only_seven)
+    assert not torch.allclose(model(z, torch.full((3,), 8)), model(z, torch.full((3,), 7)))
 
 
 # --- sampling ------------------------------------------------------------------

@@ -268,6 +268,7 @@ def test_replicated_modules_keep_their_attributes_and_checkpoint_keys(data):
     try:
         spec = get_spec("dcgan-mnist")
         recipe = DCGANRecipe(spec, {**spec.config, **TINY_GAN}, DCGANRecipe.defaults, torch.device("cpu"), 1)
+        recipe.prepare(data)
         keys = {name: list(state) for name, state in recipe.state_dict().items()}
         for name, module in recipe.trainable_modules().items():
             setattr(recipe, name, distributed.replicate(module, torch.device("cpu")))

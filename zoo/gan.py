@@ -9,6 +9,7 @@ for the probabilistic losses); images are in the training range ``[-1, 1]``.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -16,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .clusters import ClusterCodebook
+from .data import ImageData
 from .distributed import unwrap
 from .models import ConditionalModel
 from .training import Recipe, ema_update
@@ -129,9 +132,10 @@ def without_batch_norm(module: nn.Module) -> nn.Module:
 
 
 def spectrally_normalised(module: nn.Module) -> nn.Module:
-    """Spectral normalisation (Miyato et al. 2018) of every convolution and linear layer, in place."""
+    """Spectral normalisation (Miyato et al. 2018) of every convolution, linear layer and
+    (class or cluster) embedding, in place."""
     for child in list(module.modules()):
-        if isinstance(child, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d)):
+        if isinstance(child, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d, nn.Embedding)):
             nn.utils.parametrizations.spectral_norm(child)
     return module
 
@@ -161,6 +165,11 @@ class GANRecipe(Recipe):
     discriminator and override ``discriminator_loss``/``generator_loss`` for
     extra terms. Conditional generators get uniform random fake labels and a
     discriminator called as ``D(images, labels)``.
+
+    A generator with ``clusters`` > 0 is self-conditioned: before a new run the
+    training images are clustered by k-means (``codebook``), real images are
+    labelled with their cluster's id, fakes get ids drawn in proportion to the
+    clusters' sizes, and the discriminator sees the ids like class labels.
     """
 
     defaults: dict[str, Any] = {
@@ -180,6 +189,8 @@ class GANRecipe(Recipe):
         self.generator = self.spec.builder()(**self.model_config).to(self.device)
         self.discriminator = self.build_discriminator().to(self.device)
         self.ema = copy.deepcopy(self.generator).eval().requires_grad_(False)
+        if self.self_conditioned:
+            self.codebook = ClusterCodebook(self.generator.clusters, math.prod(self.generator.image_shape)).to(self.device)
         self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
         self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
         self.loss = adversarial_loss(hp["loss"], hp["real_label"])
@@ -190,12 +201,29 @@ class GANRecipe(Recipe):
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=tuple(self.hparams["betas"]))
 
+    def prepare(self, data: ImageData) -> None:
+        """Cluster the training images of a new self-conditioned run."""
+        if self.self_conditioned:
+            self.codebook.fit(data.images)
+            weights = self.codebook.sizes / self.codebook.sizes.sum()
+            for generator in (unwrap(self.generator), self.ema):
+                generator.cluster_weights.copy_(weights)
+
+    @property
+    def self_conditioned(self) -> bool:
+        return getattr(unwrap(self.generator), "clusters", 0) > 0
+
     @property
     def conditional(self) -> bool:
-        return isinstance(unwrap(self.generator), ConditionalModel)
+        return self.self_conditioned or isinstance(unwrap(self.generator), ConditionalModel)
 
     def conditioning(self, n: int) -> Conditioning:
-        """Generator inputs besides the noise for ``n`` fakes: uniform labels for conditional models."""
+        """Generator inputs besides the noise for ``n`` fakes: uniform labels for conditional
+        models, cluster ids in proportion to the clusters' sizes for self-conditioned ones."""
+        if self.self_conditioned:
+            if not self.codebook.sizes.any():
+                raise RuntimeError("the clusters of this self-conditioned GAN are not fitted: call prepare(data) first")
+            return {"labels": torch.multinomial(self.codebook.sizes, n, replacement=True).to(self.device)}
         if self.conditional:
             return {"labels": torch.randint(0, self.generator.num_classes, (n,), device=self.device)}
         return {}
@@ -222,6 +250,8 @@ class GANRecipe(Recipe):
         """Hook after each discriminator update (weight clipping)."""
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        if self.self_conditioned:
+            labels = self.codebook.assign(images)
         totals: dict[str, float] = {}
         parts = list(zip((images * 2 - 1).chunk(self.hparams["d_steps"]), labels.chunk(self.hparams["d_steps"])))
         for i, (real, real_labels) in enumerate(parts):

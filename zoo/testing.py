@@ -445,9 +445,13 @@ def check_weights(spec: ModelSpec) -> None:
             expect_raises(ChecksumError, lambda: load(spec.name), "zoo.load() of a tampered weights file")
 
 
-def _make_recipe(spec: ModelSpec) -> Recipe:
+def _make_recipe(spec: ModelSpec, data: ImageData | None = None) -> Recipe:
+    """A recipe for tiny batches; prepared with ``data`` like a new run (none: as if resumed)."""
     steps = TINY_DATA // TINY_BATCH
-    return spec.recipe_class()(spec, dict(spec.config), tiny_hparams(spec), torch.device("cpu"), steps)
+    recipe = spec.recipe_class()(spec, dict(spec.config), tiny_hparams(spec), torch.device("cpu"), steps)
+    if data is not None:
+        recipe.prepare(data)
+    return recipe
 
 
 def _parameters(module: nn.Module) -> dict[str, torch.Tensor]:
@@ -486,11 +490,11 @@ def check_train_step(spec: ModelSpec) -> None:
     Steps run until every trainable module has moved (at most one pass over
     the tiny data, so a generator may wait for several critic steps).
     """
-    recipe = _make_recipe(spec)
+    data = tiny_data(spec)
+    recipe = _make_recipe(spec, data)
     modules = recipe.trainable_modules()
     expect(modules, "the recipe holds no module with trainable parameters")
     before = {name: _parameters(module) for name, module in modules.items()}
-    data = tiny_data(spec)
     batches = list(zip(data.images.split(TINY_BATCH), data.labels.split(TINY_BATCH)))
     still = set(modules)
     for step, (images, labels) in enumerate(batches[:-1], start=1):

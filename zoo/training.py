@@ -92,6 +92,10 @@ class Recipe:
     def setup(self) -> None:
         raise NotImplementedError
 
+    def prepare(self, data: ImageData) -> None:
+        """Called once before the first step of a new run (not on resume) with the
+        training data, for state fitted to it; checkpointed like the rest."""
+
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         raise NotImplementedError
 
@@ -290,6 +294,8 @@ class Trainer:
                     recipe.grad_scaler.load_state_dict(state["scaler"])
                 if "meter" in state:
                     meter.load_state_dict(state["meter"])
+            else:
+                recipe.prepare(self.data)
             self._prepare(recipe)
             self._restore_rng(state)
             epoch, batch = (state["epoch"], state.get("batch", 0)) if state is not None else (0, 0)

@@ -1,6 +1,7 @@
 """DCGAN recipe: non-saturating loss, Adam(2e-4, 0.5, 0.999), one-sided label smoothing,
 an EMA of the generator (the published weights), and learning rates that decay
-linearly to zero over the second half of training."""
+linearly to zero over the second half of training. With ``clusters`` in the model
+config the run is self-conditioned on k-means clusters of the training images."""
 from __future__ import annotations
 
 import torch
@@ -8,7 +9,7 @@ from torch.optim.lr_scheduler import LambdaLR
 
 from zoo.gan import GANRecipe
 
-from .model import DCGANDiscriminator
+from .model import discriminator_for
 
 
 class DCGANRecipe(GANRecipe):
@@ -28,7 +29,7 @@ class DCGANRecipe(GANRecipe):
         self.schedule_d = LambdaLR(self.opt_d, factor)
 
     def build_discriminator(self) -> torch.nn.Module:
-        return DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])
+        return discriminator_for(self.model_config)
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         losses = super().train_step(images, labels)

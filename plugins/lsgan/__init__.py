@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="lsgan-mnist",
             family="gan",
-            summary="Least squares GAN: DCGAN architecture trained with least-squares losses",
+            summary="Least squares GAN: DCGAN architecture trained with least-squares losses; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1611.04076",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.dcgan.model:DCGANGenerator",
             recipe="zoo_plugins.lsgan.recipe:LSGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100},
         )
     )

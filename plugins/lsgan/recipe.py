@@ -3,11 +3,11 @@ sigmoid cross-entropy, which keep penalising fakes that are far from the data.""
 from __future__ import annotations
 
 from zoo.gan import GANRecipe
-from zoo_plugins.dcgan.model import DCGANDiscriminator
+from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 
 class LSGANRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 10, "loss": "least-squares"}
 
     def build_discriminator(self) -> DCGANDiscriminator:
-        return DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])
+        return discriminator_for(self.model_config)

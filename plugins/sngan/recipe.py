@@ -5,12 +5,12 @@ from __future__ import annotations
 from torch import nn
 
 from zoo.gan import GANRecipe, spectrally_normalised, without_batch_norm
-from zoo_plugins.dcgan.model import DCGANDiscriminator
+from zoo_plugins.dcgan.model import discriminator_for
 
 
 class SNGANRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 10, "loss": "hinge"}
 
     def build_discriminator(self) -> nn.Module:
-        body = DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])
+        body = discriminator_for(self.model_config)
         return spectrally_normalised(without_batch_norm(body))

@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from zoo.gan import GANRecipe
-from zoo_plugins.dcgan.model import DCGANDiscriminator
+from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 
 class WGANRecipe(GANRecipe):
@@ -23,7 +23,7 @@ class WGANRecipe(GANRecipe):
     }
 
     def build_discriminator(self) -> DCGANDiscriminator:
-        return DCGANDiscriminator(self.model_config["width"], self.model_config["channels"])
+        return discriminator_for(self.model_config)
 
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.RMSprop(params, lr=lr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from zoo.gan import Conditioning, GANRecipe, gradient_penalty, without_batch_norm
-from zoo_plugins.dcgan.model import DCGANDiscriminator
+from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 
 class WGANGPRecipe(GANRecipe):
@@ -22,11 +22,11 @@ class WGANGPRecipe(GANRecipe):
     }
 
     def build_discriminator(self) -> DCGANDiscriminator:
-        return without_batch_norm(DCGANDiscriminator(self.model_config["width"], self.model_config["channels"]))
+        return without_batch_norm(discriminator_for(self.model_config))
 
     def discriminator_loss(
         self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
         loss, logs = super().discriminator_loss(real, labels, fake, cond)
-        penalty = gradient_penalty(self.discriminator, real, fake)
+        penalty = gradient_penalty(lambda images: self.discriminate(images, labels), real, fake)
         return loss + self.hparams["gp_weight"] * penalty, {**logs, "gradient_penalty": penalty.item()}
