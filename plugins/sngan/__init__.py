@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="sngan-mnist",
             family="gan",
-            summary="Spectrally normalised GAN: DCGAN generator, spectral-norm discriminator, hinge loss",
+            summary="Spectrally normalised GAN: DCGAN generator, spectral-norm discriminator, hinge loss; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1802.05957",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.dcgan.model:DCGANGenerator",
             recipe="zoo_plugins.sngan.recipe:SNGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100},
         )
     )
