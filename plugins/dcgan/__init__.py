@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="dcgan-mnist",
             family="gan",
-            summary="Deep convolutional GAN: transposed convolutions, batch norm, tanh output",
+            summary="Deep convolutional GAN: transposed convolutions, batch norm, tanh output; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1511.06434",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.dcgan.model:DCGANGenerator",
             recipe="zoo_plugins.dcgan.recipe:DCGANRecipe",
-            config={"latent_dim": 100, "width": 64, "channels": 1},
+            config={"latent_dim": 100, "width": 64, "channels": 1, "clusters": 100},
         )
     )
