@@ -278,6 +278,11 @@ def test_html_report_renders_in_headless_chromium(benched, tmp_path):
 # --- choosing what to bench ------------------------------------------------------
 
 
+def toy_dcgan_config() -> dict:
+    """dcgan-mnist's architecture at width 8 (the width its toy registry entry sets)."""
+    return {**get_spec("dcgan-mnist").config, "width": 8}
+
+
 @pytest.fixture
 def toy_catalog(monkeypatch, tmp_path):
     """The real classifier; dcgan-mnist pinned to untrained weights in a ZOO_HUB folder;
@@ -288,7 +293,7 @@ def toy_catalog(monkeypatch, tmp_path):
     weights = tmp_path / "o" / "dcgan-mnist" / "model.safetensors"
     weights.parent.mkdir(parents=True)
     torch.manual_seed(0)
-    save_file(DCGANGenerator(latent_dim=100, width=8).state_dict(), str(weights))
+    save_file(DCGANGenerator(**toy_dcgan_config()).state_dict(), str(weights))
     entry = '[models.{0}]\nplugin = "{1}"\nfamily = "gan"\ndataset = "{2}"\nlicence = "MIT"\nconfig = {{ width = 8 }}\n'
     hub = '[models.{0}.hub]\nrepo = "o/{0}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{1}" }}\n'
     text = entry.format("dcgan-mnist", "dcgan", "mnist") + hub.format("dcgan-mnist", sha256_of(weights))
@@ -334,7 +339,7 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
     row = Bench(toy_reference(), n=N).model_row("dcgan-mnist")
     assert (row.name, row.family) == ("dcgan-mnist", "gan")
     assert row.metrics["weights_bytes"] == toy_catalog.stat().st_size
-    assert row.metrics["parameters"] == sum(p.numel() for p in DCGANGenerator(latent_dim=100, width=8).parameters())
+    assert row.metrics["parameters"] == sum(p.numel() for p in DCGANGenerator(**toy_dcgan_config()).parameters())
 
 
 # --- the command ---------------------------------------------------------------
