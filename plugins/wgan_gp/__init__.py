@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="wgan-gp-mnist",
             family="gan",
-            summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10)",
+            summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10); self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1704.00028",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.dcgan.model:DCGANGenerator",
             recipe="zoo_plugins.wgan_gp.recipe:WGANGPRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100},
         )
     )
