@@ -14,6 +14,11 @@ IMPORTANCE_SAMPLES = 100
 LOG_2PI = math.log(2 * math.pi)
 
 
+def log_normal(z: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """log N(z; mean, diag(exp(logvar))), summed over the last dimension."""
+    return -0.5 * ((z - mean).square() / logvar.exp() + logvar + LOG_2PI).sum(-1)
+
+
 class VAE(Autoencoder):
     """q(z|x) = N(mean(x), diag(exp(logvar(x)))), p(x|z) Bernoulli.
 
@@ -62,17 +67,15 @@ class VAE(Autoencoder):
         """log p(z) for codes ``(..., latent_dim)``, summed over the code's dimensions."""
         if self.prior_means is None:
             return -0.5 * (z.square() + LOG_2PI).sum(-1)
-        z = z.unsqueeze(-2)
-        log_normal = -0.5 * ((z - self.prior_means).square() / self.prior_logvars.exp() + self.prior_logvars + LOG_2PI)
-        return log_normal.sum(-1).logsumexp(-1) - math.log(self.prior_means.shape[0])
+        components = log_normal(z.unsqueeze(-2), self.prior_means, self.prior_logvars)
+        return components.logsumexp(-1) - math.log(self.prior_means.shape[0])
 
     def kl_to_prior(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """KL(q(z|x) || p(z)) per image: closed form for N(0, I), else the one-draw
         estimate log q(z|x) - log p(z) at the reparameterised code ``z``."""
         if self.prior_means is None:
             return 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(1)
-        log_q = -0.5 * ((z - mean).square() / logvar.exp() + logvar + LOG_2PI).sum(1)
-        return log_q - self.log_prior(z)
+        return log_normal(z, mean, logvar) - self.log_prior(z)
 
     def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
         if self.prior_means is None:
