@@ -183,8 +183,28 @@ def test_cyclegan_trains_on_unpaired_halves_and_stores_styled_examples(tmp_path)
     assert coloured > 0.05 * 255, "the stored examples are not the coloured domain B"
     assert model.sample(4, seed=0).shape == (4, 1, 28, 28)
     record = (tmp_path / "log.jsonl").read_text(encoding="utf-8")
-    for loss in ("loss_d", "loss_g_adv", "cycle_a", "cycle_b", "identity"):
+    for loss in ("loss_d", "loss_g_adv", "cycle_a", "cycle_b", "identity", "polarity"):
         assert loss in record
+
+
+def test_cyclegan_polarity_term_pulls_b2a_of_dark_on_light_digits_to_the_digit():
+    spec = get_spec("cyclegan-mnist")
+    config = {**spec.config, **TINY["cyclegan-mnist"]}
+    images = crosses(16, seed=0)[0].images
+    inverted = (1 - images).expand(-1, 3, -1, -1)
+    strokes = images > 0.5
+    errors = {}
+    for weight in (0.0, 50.0):
+        torch.manual_seed(0)
+        hparams = {**spec.recipe_class().defaults, "batch_size": 16, "d_width": 8, "lr": 1e-2, "lambda_polarity": weight}
+        recipe = spec.recipe_class()(spec, config, hparams, torch.device("cpu"), 1)
+        for _ in range(25):
+            logs = recipe.train_step(images, torch.zeros(16, dtype=torch.long))
+        assert ("polarity" in logs) == bool(weight)
+        with torch.no_grad():
+            translated = recipe.generators.translate_batch(inverted, "b2a")
+            errors[weight] = (translated - images).abs()[strokes].mean().item()
+    assert errors[50.0] < errors[0.0] - 0.1, errors  # on the strokes, where black-on-white differs most
 
 
 def test_cyclegan_recipe_needs_both_domains_in_a_batch():

@@ -9,7 +9,7 @@ def register_models(register):
             name="cyclegan-mnist",
             family="translation",
             summary="CycleGAN: two ResNet generators (MNIST <-> MNIST-M-style colour digits), PatchGAN critics, "
-            "LSGAN + cycle + identity losses; samples turn coloured digits back into MNIST",
+            "LSGAN + cycle + identity + polarity losses; samples turn coloured digits back into MNIST",
             paper="https://arxiv.org/abs/1703.10593",
             dataset="mnist",
             image_shape=(1, 28, 28),

@@ -10,7 +10,10 @@ and an identity term ``lambda_identity`` * (|b2a(rgb(a)) - a| + |grey(a2b(grey(b
 The paper's identity loss feeds each generator a real image of its target
 domain; with 1 and 3 channels that is only possible through a grey copy, so
 b2a must leave a grey MNIST digit as it is and a2b must keep the luma of a
-grey B image. The paper's pool of past fakes for the critics is left out.
+grey B image. B's strokes are darker than their background in half of its
+styles, so a polarity term ``lambda_polarity`` * |b2a(rgb(1 - a)) - a| also
+shows b2a a grey digit drawn dark on light (0 gives the paper's losses). The
+paper's pool of past fakes for the critics is left out.
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ class CycleGANRecipe(Recipe):
         "lambda_cycle": 10.0,
         "lambda_cycle_b": 10.0,
         "lambda_identity": 5.0,
+        "lambda_polarity": 5.0,
         "lr": 2e-4,
         "betas": [0.5, 0.999],
         "d_width": 32,
@@ -70,6 +74,11 @@ class CycleGANRecipe(Recipe):
         hp = self.hparams
         cycle = hp["lambda_cycle"] * cycle_a + hp["lambda_cycle_b"] * cycle_b
         loss_g = adversarial + cycle + hp["lambda_identity"] * identity
+        logs = {}
+        if hp["lambda_polarity"]:
+            polarity = (g(-real_a.expand(-1, 3, -1, -1), "b2a") - real_a).abs().mean()
+            loss_g = loss_g + hp["lambda_polarity"] * polarity
+            logs["polarity"] = polarity.item()
         self.opt_g.zero_grad(set_to_none=True)
         self.backward(loss_g)
         self.optimizer_step(self.opt_g)
@@ -79,7 +88,7 @@ class CycleGANRecipe(Recipe):
         self.opt_d.zero_grad(set_to_none=True)
         self.backward(loss_d)
         self.optimizer_step(self.opt_d)
-        return {"loss_d": loss_d.item(), "loss_g_adv": adversarial.item(), "cycle_a": cycle_a.item(), "cycle_b": cycle_b.item(), "identity": identity.item()}
+        return {"loss_d": loss_d.item(), "loss_g_adv": adversarial.item(), "cycle_a": cycle_a.item(), "cycle_b": cycle_b.item(), "identity": identity.item(), **logs}
 
     def export_model(self) -> nn.Module:
         return self.generators
