@@ -228,6 +228,20 @@ def test_labels_none_draws_every_class_uniformly(name):
     assert torch.equal(labelled, model.sample(4, seed=0, labels=torch.full((4,), 7)))
 
 
+def test_infogan_q_head_learns_to_recover_the_generators_codes():
+    spec = get_spec("infogan-mnist")
+    torch.manual_seed(0)
+    hparams = {**testing.tiny_hparams(spec, 32), "lr_d": 2e-3, "lr_g": 2e-3}
+    config = {**spec.config, "width": 8, "hidden": 64}
+    recipe = spec.recipe_class()(spec, config, hparams, torch.device("cpu"), 1)
+    images = testing.tiny_data(spec, 32).images
+    labels = torch.zeros(32, dtype=torch.long)
+    first = [recipe.train_step(images, labels)["info_d"] for _ in range(3)]
+    for _ in range(60):
+        last = recipe.train_step(images, labels)["info_d"]
+    assert last < 0.5 * min(first), (first, last)  # the categorical code starts at log(10) = 2.3 nats
+
+
 def test_infogan_codes_sweep_and_validation():
     model = fresh("infogan-mnist")
     sweep = torch.stack([torch.linspace(-1, 1, 5), torch.zeros(5)], 1)

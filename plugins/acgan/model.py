@@ -1,4 +1,4 @@
-"""A DCGAN discriminator with an auxiliary head on its features (ACGAN classes, InfoGAN codes)."""
+"""A DCGAN discriminator with an auxiliary head on its features (the ACGAN classes)."""
 from __future__ import annotations
 
 import torch

@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="infogan-mnist",
             family="gan",
-            summary="InfoGAN: DCGAN with a 10-way categorical and 2 continuous codes; sample(n, codes=...) sweeps them",
+            summary="InfoGAN: the paper's MNIST networks with a 10-way categorical and 2 continuous codes; sample(n, codes=...) sweeps them",
             paper="https://arxiv.org/abs/1606.03657",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.infogan.model:InfoGANGenerator",
             recipe="zoo_plugins.infogan.recipe:InfoGANRecipe",
-            config={"latent_dim": 62, "categories": 10, "continuous": 2, "width": 32, "channels": 1},
+            config={"latent_dim": 62, "categories": 10, "continuous": 2, "width": 64, "hidden": 1024, "channels": 1},
         )
     )

@@ -1,21 +1,26 @@
-"""InfoGAN generator: DCGAN fed with noise plus interpretable codes."""
+"""InfoGAN networks for 28x28 images (Chen et al. 2016, appendix C.1): a generator fed
+with noise plus interpretable codes, and a discriminator whose head Q recovers them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
 import torch
+from torch import nn
 
 from zoo.gan import one_hot
-from zoo.models import check_indices
-from zoo_plugins.dcgan.model import DCGANGenerator
+from zoo.models import GenerativeModel, check_indices
+from zoo_plugins.dcgan.model import dcgan_init
 
 CODE_KEYS = ("categorical", "continuous")
 
 
-class InfoGANGenerator(DCGANGenerator):
+class InfoGANGenerator(GenerativeModel):
     """Noise ``z`` plus a categorical code (``categories`` values, uniform prior) and
     ``continuous`` codes (uniform prior on [-1, 1]), whose meaning training discovers.
+
+    The paper's MNIST generator: two fully connected layers (``hidden`` units,
+    then a 7x7 map of ``2 * width`` channels) and two transposed convolutions.
 
     ``sample(n, codes=...)`` fixes codes to sweep them and see their effect:
     ``codes`` is a dict with the optional keys ``"categorical"`` (``n`` ints in
@@ -28,14 +33,37 @@ class InfoGANGenerator(DCGANGenerator):
     """
 
     def __init__(
-        self, latent_dim: int = 62, categories: int = 10, continuous: int = 2, width: int = 64, channels: int = 1
+        self,
+        latent_dim: int = 62,
+        categories: int = 10,
+        continuous: int = 2,
+        width: int = 64,
+        hidden: int = 1024,
+        channels: int = 1,
     ) -> None:
-        super().__init__(latent_dim + categories + continuous, width, channels)
+        super().__init__()
         self.latent_dim = latent_dim
         self.categories = categories
         self.continuous = continuous
+        self.image_shape = (channels, 28, 28)
+        self.net = nn.Sequential(
+            nn.Linear(latent_dim + categories + continuous, hidden, bias=False),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(inplace=True),
+            nn.Linear(hidden, 2 * width * 7 * 7, bias=False),
+            nn.BatchNorm1d(2 * width * 7 * 7),
+            nn.ReLU(inplace=True),
+            nn.Unflatten(1, (2 * width, 7, 7)),
+            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(width),
+            nn.ReLU(inplace=True),
+            nn.ConvTranspose2d(width, channels, 4, 2, 1),
+            nn.Tanh(),
+        )
+        self.apply(dcgan_init)
 
     def forward(self, z: torch.Tensor, categorical: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
+        """Noise and codes -> images in [-1, 1] (the training range)."""
         codes = [z, one_hot(categorical, self.categories, z), continuous.to(z.device, z.dtype)]
         return self.net(torch.cat(codes, 1))
 
@@ -82,3 +110,35 @@ class InfoGANGenerator(DCGANGenerator):
         self, count: int, rng: torch.Generator, categorical: torch.Tensor, continuous: torch.Tensor
     ) -> torch.Tensor:
         return self(self.noise(count, rng, self.latent_dim), categorical, continuous).add_(1).mul_(0.5)
+
+
+class InfoGANDiscriminator(nn.Module):
+    """image in [-1, 1] -> (real/fake logit, estimates of the codes from the head Q).
+
+    The paper's MNIST discriminator: two strided convolutions and a fully connected
+    layer of ``hidden`` units shared by the real/fake output and by Q (a layer of
+    128 units, then ``codes`` outputs).
+    """
+
+    def __init__(self, codes: int, width: int = 64, hidden: int = 1024, channels: int = 1) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(channels, width, 4, 2, 1),
+            nn.LeakyReLU(0.1, inplace=True),
+            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
+            nn.BatchNorm2d(2 * width),
+            nn.LeakyReLU(0.1, inplace=True),
+            nn.Flatten(),
+            nn.Linear(2 * width * 7 * 7, hidden, bias=False),
+            nn.BatchNorm1d(hidden),
+            nn.LeakyReLU(0.1, inplace=True),
+        )
+        self.adversarial = nn.Linear(hidden, 1)
+        self.q = nn.Sequential(
+            nn.Linear(hidden, 128, bias=False), nn.BatchNorm1d(128), nn.LeakyReLU(0.1, inplace=True), nn.Linear(128, codes)
+        )
+        self.apply(dcgan_init)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.net(x)
+        return self.adversarial(h).squeeze(1), self.q(h)

@@ -11,15 +11,24 @@ import torch
 import torch.nn.functional as F
 
 from zoo.gan import Conditioning, GANRecipe
-from zoo_plugins.acgan.model import AuxiliaryDiscriminator
+
+from .model import InfoGANDiscriminator
 
 
 class InfoGANRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 10, "real_label": 0.9, "info_weight": 1.0, "continuous_weight": 0.1}
+    defaults = {
+        **GANRecipe.defaults,
+        "epochs": 10,
+        "batch_size": 128,
+        "lr_g": 1e-3,
+        "lr_d": 2e-4,
+        "info_weight": 1.0,
+        "continuous_weight": 0.1,
+    }
 
-    def build_discriminator(self) -> AuxiliaryDiscriminator:
+    def build_discriminator(self) -> InfoGANDiscriminator:
         cfg = self.model_config
-        return AuxiliaryDiscriminator(cfg["width"], cfg["channels"], cfg["categories"] + cfg["continuous"])
+        return InfoGANDiscriminator(cfg["categories"] + cfg["continuous"], cfg["width"], cfg["hidden"], cfg["channels"])
 
     def conditioning(self, n: int) -> Conditioning:
         return {
