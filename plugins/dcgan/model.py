@@ -21,6 +21,17 @@ def dcgan_init(module: nn.Module) -> None:
         nn.init.zeros_(module.bias)
 
 
+def upsampler(width: int, channels: int) -> list[nn.Module]:
+    """A 7x7 map of ``2 * width`` channels -> a 28x28 image of ``channels`` in [-1, 1]."""
+    return [
+        nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(width),
+        nn.ReLU(inplace=True),
+        nn.ConvTranspose2d(width, channels, 4, 2, 1),
+        nn.Tanh(),
+    ]
+
+
 class DCGANGenerator(GenerativeModel):
     """z -> 7x7 feature map -> 14x14 -> 28x28, tanh output mapped to [0, 1].
 
@@ -42,11 +53,7 @@ class DCGANGenerator(GenerativeModel):
             nn.Unflatten(1, (2 * width, 7, 7)),
             nn.BatchNorm2d(2 * width),
             nn.ReLU(inplace=True),
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(width),
-            nn.ReLU(inplace=True),
-            nn.ConvTranspose2d(width, channels, 4, 2, 1),
-            nn.Tanh(),
+            *upsampler(width, channels),
         )
         self.apply(dcgan_init)
 

@@ -10,7 +10,7 @@ from torch import nn
 
 from zoo.gan import one_hot
 from zoo.models import GenerativeModel, check_indices
-from zoo_plugins.dcgan.model import dcgan_init
+from zoo_plugins.dcgan.model import dcgan_init, upsampler
 
 CODE_KEYS = ("categorical", "continuous")
 
@@ -54,11 +54,7 @@ class InfoGANGenerator(GenerativeModel):
             nn.BatchNorm1d(2 * width * 7 * 7),
             nn.ReLU(inplace=True),
             nn.Unflatten(1, (2 * width, 7, 7)),
-            nn.ConvTranspose2d(2 * width, width, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(width),
-            nn.ReLU(inplace=True),
-            nn.ConvTranspose2d(width, channels, 4, 2, 1),
-            nn.Tanh(),
+            *upsampler(width, channels),
         )
         self.apply(dcgan_init)
 
