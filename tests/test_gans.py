@@ -9,6 +9,7 @@ from torch import nn
 
 from zoo import gan, testing
 from zoo.clusters import ClusterCodebook
+from zoo.data import ImageData
 from zoo.loading import build
 from zoo.models import seeded_generator
 from zoo.registry import get_spec
@@ -126,10 +127,12 @@ def test_gan_recipe_offers_both_generator_losses():
 
 def test_critic_steps_split_the_batch():
     recipe = make_recipe("wgan-mnist", 10)
+    images = torch.rand(10, 1, 28, 28)
+    recipe.prepare(ImageData(images, torch.zeros(10, dtype=torch.long)))
     seen = []
     original = recipe.discriminator_loss
     recipe.discriminator_loss = lambda real, *rest: seen.append(len(real)) or original(real, *rest)
-    recipe.train_step(torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long))
+    recipe.train_step(images, torch.zeros(10, dtype=torch.long))
     assert seen == [2] * 5
     assert all(p.abs().max() <= recipe.hparams["clip"] for p in recipe.discriminator.parameters())
 

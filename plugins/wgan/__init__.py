@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="wgan-mnist",
             family="gan",
-            summary="Wasserstein GAN: DCGAN generator, weight-clipped critic, five critic steps per generator step",
+            summary="Wasserstein GAN: DCGAN generator, weight-clipped critic, five critic steps per generator step; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1701.07875",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.dcgan.model:DCGANGenerator",
             recipe="zoo_plugins.wgan.recipe:WGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100},
         )
     )
