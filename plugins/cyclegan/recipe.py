@@ -68,15 +68,15 @@ class CycleGANRecipe(Recipe):
 
         adversarial = self.loss.generator(self.critic_a(fake_a)) + self.loss.generator(self.critic_b(fake_b))
         cycle_a, cycle_b = (g(fake_b, "b2a") - real_a).abs().mean(), (g(fake_a, "a2b") - real_b).abs().mean()
-        grey_b = grey(real_b)
-        identity = (g(real_a.expand(-1, 3, -1, -1), "b2a") - real_a).abs().mean()
+        grey_b, rgb_a = grey(real_b), real_a.expand(-1, 3, -1, -1)
+        identity = (g(rgb_a, "b2a") - real_a).abs().mean()
         identity = identity + (grey(g(grey_b, "a2b")) - grey_b).abs().mean()
         hp = self.hparams
         cycle = hp["lambda_cycle"] * cycle_a + hp["lambda_cycle_b"] * cycle_b
         loss_g = adversarial + cycle + hp["lambda_identity"] * identity
         logs = {}
         if hp["lambda_polarity"]:
-            polarity = (g(-real_a.expand(-1, 3, -1, -1), "b2a") - real_a).abs().mean()
+            polarity = (g(-rgb_a, "b2a") - real_a).abs().mean()
             loss_g = loss_g + hp["lambda_polarity"] * polarity
             logs["polarity"] = polarity.item()
         self.opt_g.zero_grad(set_to_none=True)
