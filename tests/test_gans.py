@@ -137,6 +137,30 @@ def test_critic_steps_split_the_batch():
     assert all(p.abs().max() <= recipe.hparams["clip"] for p in recipe.discriminator.parameters())
 
 
+def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
+    images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
+    recipe = make_recipe("wgan-mnist", 10, lr_decay="linear", epochs=4)
+    recipe.prepare(ImageData(images, labels))
+    start = recipe.hparams["lr_g"]
+    recipe.train_step(images, labels)
+    assert [g["lr"] for g in recipe.opt_g.param_groups] == [pytest.approx(0.75 * start)]
+    restored = make_recipe("wgan-mnist", 10, lr_decay="linear", epochs=4)
+    restored.load_state_dict(recipe.state_dict())
+    for _ in range(3):
+        restored.train_step(images, labels)
+    assert [g["lr"] for opt in (restored.opt_g, restored.opt_d) for g in opt.param_groups] == [0.0, 0.0]
+
+
+def test_wgan_constant_lr_by_default_and_unknown_decay_named():
+    recipe = make_recipe("wgan-mnist", 10)
+    images = torch.rand(10, 1, 28, 28)
+    recipe.prepare(ImageData(images, torch.zeros(10, dtype=torch.long)))
+    recipe.train_step(images, torch.zeros(10, dtype=torch.long))
+    assert recipe.opt_g.param_groups[0]["lr"] == recipe.hparams["lr_g"]
+    with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, got 'cosine'"):
+        make_recipe("wgan-mnist", 10, lr_decay="cosine")
+
+
 # --- self-conditioning -------------------------------------------------------------
 
 

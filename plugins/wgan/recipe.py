@@ -1,5 +1,8 @@
 """WGAN: a critic estimates the Wasserstein-1 distance; clipping its weights to
-[-clip, clip] keeps it Lipschitz. RMSprop, ``d_steps`` critic steps per generator step."""
+[-clip, clip] keeps it Lipschitz. RMSprop, ``d_steps`` critic steps per generator step.
+
+``lr_decay="linear"`` lowers both learning rates linearly to zero over the run
+(as in the WGAN-GP authors' code); the paper's ``"constant"`` keeps them fixed."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +11,8 @@ import torch
 
 from zoo.gan import GANRecipe
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
+
+LR_DECAYS = ("constant", "linear")
 
 
 class WGANRecipe(GANRecipe):
@@ -19,8 +24,23 @@ class WGANRecipe(GANRecipe):
         "d_steps": 5,
         "lr_g": 5e-5,
         "lr_d": 5e-5,
+        "lr_decay": "constant",
         "clip": 0.01,
     }
+
+    def setup(self) -> None:
+        super().setup()
+        decay = self.hparams["lr_decay"]
+        if decay not in LR_DECAYS:
+            raise ValueError(f"lr_decay must be one of {', '.join(LR_DECAYS)}, got {decay!r}")
+        if decay == "linear":
+            total = self.hparams["epochs"] * self.steps_per_epoch
+
+            def fraction_left(step: int) -> float:
+                return max(0.0, 1.0 - step / total)
+
+            self.schedule_g = torch.optim.lr_scheduler.LambdaLR(self.opt_g, fraction_left)
+            self.schedule_d = torch.optim.lr_scheduler.LambdaLR(self.opt_d, fraction_left)
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return discriminator_for(self.model_config)
@@ -32,3 +52,10 @@ class WGANRecipe(GANRecipe):
         with torch.no_grad():
             for parameter in self.discriminator.parameters():
                 parameter.clamp_(-self.hparams["clip"], self.hparams["clip"])
+
+    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        logs = super().train_step(images, labels)
+        if self.hparams["lr_decay"] == "linear":
+            self.schedule_g.step()
+            self.schedule_d.step()
+        return logs
