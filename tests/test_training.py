@@ -179,6 +179,17 @@ def test_checkpoint_of_the_previous_format_still_resumes(tmp_path, data, straigh
         assert torch.equal(weights(tmp_path)[key], value), key
 
 
+def test_run_started_before_a_recipe_gained_a_hyperparameter_resumes_with_its_default(tmp_path, data, straight):
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}).run()
+    path = tmp_path / "checkpoints/last.pt"
+    state = load_checkpoint(path)
+    assert state["hparams"].pop("ema_decay") == DCGANRecipe.defaults["ema_decay"]
+    torch.save(state, path)
+    gan_trainer(tmp_path, data, hparams={"ema_decay": DCGANRecipe.defaults["ema_decay"]}).run(resume=True)
+    for key, value in weights(straight).items():
+        assert torch.equal(weights(tmp_path)[key], value), key
+
+
 def test_resume_keeps_the_runs_settings_and_refuses_conflicting_ones(tmp_path, data):
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, seed=5).run()
     with pytest.raises(ZooError, match="already holds a run"):

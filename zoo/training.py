@@ -307,12 +307,15 @@ class Trainer:
         return self.out_dir
 
     def _adopt(self, state: dict[str, Any]) -> None:
-        """Take the run's own settings from its checkpoint; refuse conflicting requests."""
+        """Take the run's own settings from its checkpoint; refuse conflicting requests.
+
+        A hyperparameter the recipe gained after the run started takes its default."""
         recorded = self._recorded_settings(state)
+        hparams = {**self.recipe_cls.defaults, **state["hparams"]}
         conflicts = [
-            f"{key}={value!r} (the run has {state['hparams'].get(key)!r})"
+            f"{key}={value!r} (the run has {hparams.get(key)!r})"
             for key, value in self.requested["hparams"].items()
-            if key != "epochs" and state["hparams"].get(key) != value
+            if key != "epochs" and hparams.get(key) != value
         ]
         if recorded["model_config"] is not None:
             conflicts += [
@@ -329,8 +332,8 @@ class Trainer:
                 f"cannot resume {self.out_dir} with different settings: {'; '.join(conflicts)}. "
                 "A resumed run keeps its settings (only --epochs may change); start a new run to change them."
             )
-        epochs = self.requested["hparams"].get("epochs", state["hparams"].get("epochs"))
-        self.hparams = {**state["hparams"], "epochs": epochs}
+        epochs = self.requested["hparams"].get("epochs", hparams.get("epochs"))
+        self.hparams = {**hparams, "epochs": epochs}
         if recorded["model_config"] is not None:
             self.model_config = dict(recorded["model_config"])
         if recorded["seed"] is not None:
