@@ -125,22 +125,26 @@ def test_gan_recipe_offers_both_generator_losses():
         assert make_recipe("gan-mnist", 4, loss=name).loss.generator is loss
 
 
+def prepared_wgan(**hparams):
+    """A wgan-mnist recipe for batches of 10, its clusters fitted, and a batch of random images."""
+    images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
+    recipe = make_recipe("wgan-mnist", 10, **hparams)
+    recipe.prepare(ImageData(images, labels))
+    return recipe, images, labels
+
+
 def test_critic_steps_split_the_batch():
-    recipe = make_recipe("wgan-mnist", 10)
-    images = torch.rand(10, 1, 28, 28)
-    recipe.prepare(ImageData(images, torch.zeros(10, dtype=torch.long)))
+    recipe, images, labels = prepared_wgan()
     seen = []
     original = recipe.discriminator_loss
     recipe.discriminator_loss = lambda real, *rest: seen.append(len(real)) or original(real, *rest)
-    recipe.train_step(images, torch.zeros(10, dtype=torch.long))
+    recipe.train_step(images, labels)
     assert seen == [2] * 5
     assert all(p.abs().max() <= recipe.hparams["clip"] for p in recipe.discriminator.parameters())
 
 
 def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
-    images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
-    recipe = make_recipe("wgan-mnist", 10, lr_decay="linear", epochs=4)
-    recipe.prepare(ImageData(images, labels))
+    recipe, images, labels = prepared_wgan(lr_decay="linear", epochs=4)
     start = recipe.hparams["lr_g"]
     recipe.train_step(images, labels)
     assert [g["lr"] for g in recipe.opt_g.param_groups] == [pytest.approx(0.75 * start)]
@@ -152,10 +156,8 @@ def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
 
 
 def test_wgan_constant_lr_by_default_and_unknown_decay_named():
-    recipe = make_recipe("wgan-mnist", 10)
-    images = torch.rand(10, 1, 28, 28)
-    recipe.prepare(ImageData(images, torch.zeros(10, dtype=torch.long)))
-    recipe.train_step(images, torch.zeros(10, dtype=torch.long))
+    recipe, images, labels = prepared_wgan()
+    recipe.train_step(images, labels)
     assert recipe.opt_g.param_groups[0]["lr"] == recipe.hparams["lr_g"]
     with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, got 'cosine'"):
         make_recipe("wgan-mnist", 10, lr_decay="cosine")

@@ -32,6 +32,17 @@ def upsampler(width: int, channels: int) -> list[nn.Module]:
     ]
 
 
+def downsampler(channels: int, width: int, slope: float) -> list[nn.Module]:
+    """A 28x28 image of ``channels`` -> a 7x7 map of ``2 * width`` channels (leaky ReLU of ``slope``)."""
+    return [
+        nn.Conv2d(channels, width, 4, 2, 1),
+        nn.LeakyReLU(slope, inplace=True),
+        nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
+        nn.BatchNorm2d(2 * width),
+        nn.LeakyReLU(slope, inplace=True),
+    ]
+
+
 class DCGANGenerator(GenerativeModel):
     """z -> 7x7 feature map -> 14x14 -> 28x28, tanh output mapped to [0, 1].
 
@@ -81,11 +92,7 @@ class DCGANDiscriminator(nn.Module):
     def __init__(self, width: int = 64, channels: int = 1, clusters: int = 0) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(channels, width, 4, 2, 1),
-            nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(2 * width),
-            nn.LeakyReLU(0.2, inplace=True),
+            *downsampler(channels, width, 0.2),
             nn.Conv2d(2 * width, 4 * width, 3, 2, 1, bias=False),
             nn.BatchNorm2d(4 * width),
             nn.LeakyReLU(0.2, inplace=True),

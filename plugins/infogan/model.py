@@ -10,7 +10,7 @@ from torch import nn
 
 from zoo.gan import one_hot
 from zoo.models import GenerativeModel, check_indices
-from zoo_plugins.dcgan.model import dcgan_init, upsampler
+from zoo_plugins.dcgan.model import dcgan_init, downsampler, upsampler
 
 CODE_KEYS = ("categorical", "continuous")
 
@@ -119,11 +119,7 @@ class InfoGANDiscriminator(nn.Module):
     def __init__(self, codes: int, width: int = 64, hidden: int = 1024, channels: int = 1) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(channels, width, 4, 2, 1),
-            nn.LeakyReLU(0.1, inplace=True),
-            nn.Conv2d(width, 2 * width, 4, 2, 1, bias=False),
-            nn.BatchNorm2d(2 * width),
-            nn.LeakyReLU(0.1, inplace=True),
+            *downsampler(channels, width, 0.1),
             nn.Flatten(),
             nn.Linear(2 * width * 7 * 7, hidden, bias=False),
             nn.BatchNorm1d(hidden),
