@@ -152,6 +152,23 @@ def leaky_mlp(sizes: list[int], dropout: float = 0.0) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+# --- learning-rate schedule ----------------------------------------------------
+
+
+def linear_decay(
+    optimizer: torch.optim.Optimizer, total_steps: int, start_step: int = 0
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Hold the learning rate until ``start_step``, then lower it linearly to zero at
+    ``total_steps`` (constant when ``start_step >= total_steps``); step it once per train step."""
+
+    def factor(step: int) -> float:
+        if step < start_step or start_step >= total_steps:
+            return 1.0
+        return max(0.0, (total_steps - step) / (total_steps - start_step))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
 # --- the recipe base -------------------------------------------------------------
 
 

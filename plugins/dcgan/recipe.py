@@ -5,9 +5,8 @@ config the run is self-conditioned on k-means clusters of the training images.""
 from __future__ import annotations
 
 import torch
-from torch.optim.lr_scheduler import LambdaLR
 
-from zoo.gan import GANRecipe
+from zoo.gan import GANRecipe, linear_decay
 
 from .model import discriminator_for
 
@@ -18,15 +17,9 @@ class DCGANRecipe(GANRecipe):
     def setup(self) -> None:
         super().setup()
         total = self.hparams["epochs"] * self.steps_per_epoch
-        start = int(self.hparams["decay_from"] * total)
-
-        def factor(step: int) -> float:
-            if step < start or start >= total:  # decay_from >= 1: constant learning rates
-                return 1.0
-            return max(0.0, (total - step) / (total - start))
-
-        self.schedule_g = LambdaLR(self.opt_g, factor)
-        self.schedule_d = LambdaLR(self.opt_d, factor)
+        start = int(self.hparams["decay_from"] * total)  # decay_from >= 1: constant learning rates
+        self.schedule_g = linear_decay(self.opt_g, total, start)
+        self.schedule_d = linear_decay(self.opt_d, total, start)
 
     def build_discriminator(self) -> torch.nn.Module:
         return discriminator_for(self.model_config)

@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from zoo.gan import GANRecipe
+from zoo.gan import GANRecipe, linear_decay
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 LR_DECAYS = ("constant", "linear")
@@ -35,12 +35,8 @@ class WGANRecipe(GANRecipe):
             raise ValueError(f"lr_decay must be one of {', '.join(LR_DECAYS)}, got {decay!r}")
         if decay == "linear":
             total = self.hparams["epochs"] * self.steps_per_epoch
-
-            def fraction_left(step: int) -> float:
-                return max(0.0, 1.0 - step / total)
-
-            self.schedule_g = torch.optim.lr_scheduler.LambdaLR(self.opt_g, fraction_left)
-            self.schedule_d = torch.optim.lr_scheduler.LambdaLR(self.opt_d, fraction_left)
+            self.schedule_g = linear_decay(self.opt_g, total)
+            self.schedule_d = linear_decay(self.opt_d, total)
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return discriminator_for(self.model_config)
