@@ -155,11 +155,21 @@ def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
     assert [g["lr"] for opt in (restored.opt_g, restored.opt_d) for g in opt.param_groups] == [0.0, 0.0]
 
 
+def test_wgan_step_drop_lowers_both_rates_once_at_decay_from():
+    recipe, images, labels = prepared_wgan(lr_decay="step", decay_from=0.5, drop_factor=0.2, epochs=4)
+    start = recipe.hparams["lr_d"]
+    rates = []
+    for _ in range(4):
+        recipe.train_step(images, labels)
+        rates.append([opt.param_groups[0]["lr"] for opt in (recipe.opt_g, recipe.opt_d)])
+    assert rates == [[start, start], [pytest.approx(0.2 * start)] * 2, [pytest.approx(0.2 * start)] * 2, [pytest.approx(0.2 * start)] * 2]
+
+
 def test_wgan_constant_lr_by_default_and_unknown_decay_named():
     recipe, images, labels = prepared_wgan()
     recipe.train_step(images, labels)
     assert recipe.opt_g.param_groups[0]["lr"] == recipe.hparams["lr_g"]
-    with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, got 'cosine'"):
+    with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, step, got 'cosine'"):
         make_recipe("wgan-mnist", 10, lr_decay="cosine")
 
 

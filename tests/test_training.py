@@ -229,10 +229,10 @@ def test_run_folder_holds_logs_loss_plot_and_sample_grids(tmp_path, data, capsys
     with Image.open(tmp_path / "losses.png") as plot:
         assert plot.size == (900, 480)
     assert sorted(p.name for p in (tmp_path / "samples").iterdir()) == ["epoch_001.png", "epoch_002.png"]
-    assert capsys.readouterr().err.count("class coverage and KL to uniform are not measured") == 1
+    assert capsys.readouterr().err.count("class coverage, KL to uniform and confident fraction are not measured") == 1
 
 
-def test_class_coverage_and_kl_are_logged_when_the_classifier_is_available(tmp_path, data, monkeypatch):
+def test_class_coverage_kl_and_confidence_are_logged_when_the_classifier_is_available(tmp_path, data, monkeypatch):
     import zoo
     import zoo.metrics
     from zoo.loading import build
@@ -242,8 +242,7 @@ def test_class_coverage_and_kl_are_logged_when_the_classifier_is_available(tmp_p
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, dataset="mnist").run()
     record = json.loads((tmp_path / "log.jsonl").read_text())
     probs, _ = zoo.metrics.classify(classifier, zoo.load(tmp_path).sample(1000, seed=0))
-    expected = zoo.metrics.class_stats(probs)
-    assert (record["class_coverage"], record["kl_to_uniform"]) == (expected["class_coverage"], expected["kl_to_uniform"])
+    assert {key: record[key] for key in ("class_coverage", "kl_to_uniform", "confident_fraction")} == zoo.metrics.class_stats(probs)
 
 
 def test_trainable_modules_are_the_trained_networks_not_the_ema_copy():

@@ -1,5 +1,6 @@
-"""Mode collapse watched during training: class coverage and KL(class histogram || uniform)
-of a fixed-seed batch of samples, judged by the zoo's classifier for the run's dataset."""
+"""Mode collapse and sample quality watched during training: class coverage,
+KL(class histogram || uniform) and confident fraction of a fixed-seed batch of
+samples, judged by the zoo's classifier for the run's dataset."""
 from __future__ import annotations
 
 from typing import Callable
@@ -24,7 +25,7 @@ class CollapseProbe:
         self._unavailable = False
 
     def measure(self, model: nn.Module) -> dict[str, float]:
-        """``class_coverage`` and ``kl_to_uniform`` of the model's samples, or nothing."""
+        """``class_coverage``, ``kl_to_uniform`` and ``confident_fraction`` of the model's samples, or nothing."""
         if not hasattr(model, "sample"):
             return {}
         classifier = self._load()
@@ -39,8 +40,7 @@ class CollapseProbe:
         finally:
             model.train(was_training)
         probs, _ = classify(classifier, images)
-        stats = class_stats(probs)
-        return {"class_coverage": stats["class_coverage"], "kl_to_uniform": stats["kl_to_uniform"]}
+        return class_stats(probs)
 
     def _load(self) -> nn.Module | None:
         if self._classifier is not None or self._unavailable:
@@ -55,5 +55,5 @@ class CollapseProbe:
             self._classifier = load_classifier(self.device)
         except ZooError as exc:
             self._unavailable = True
-            self.note(f"class coverage and KL to uniform are not measured: {CLASSIFIER}: {exc}")
+            self.note(f"class coverage, KL to uniform and confident fraction are not measured: {CLASSIFIER}: {exc}")
         return self._classifier

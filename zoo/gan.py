@@ -169,6 +169,11 @@ def linear_decay(
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
 
 
+def step_drop(optimizer: torch.optim.Optimizer, drop_step: int, factor: float) -> torch.optim.lr_scheduler.LambdaLR:
+    """Multiply the learning rate by ``factor`` from ``drop_step`` on; step it once per train step."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: factor if step >= drop_step else 1.0)
+
+
 # --- the recipe base -------------------------------------------------------------
 
 

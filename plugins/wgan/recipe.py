@@ -1,18 +1,21 @@
 """WGAN: a critic estimates the Wasserstein-1 distance; clipping its weights to
 [-clip, clip] keeps it Lipschitz. RMSprop, ``d_steps`` critic steps per generator step.
 
-``lr_decay="linear"`` lowers both learning rates linearly to zero over the run
-(as in the WGAN-GP authors' code); the paper's ``"constant"`` keeps them fixed."""
+The paper's ``lr_decay="constant"`` keeps both learning rates fixed. From the
+fraction ``decay_from`` of the run on, ``"linear"`` lowers them linearly to zero
+(as in the WGAN-GP authors' code) and ``"step"`` multiplies them once by
+``drop_factor``: a fast start, then a slower rate once the critic's estimate
+of the distance has shrunk."""
 from __future__ import annotations
 
 from typing import Any
 
 import torch
 
-from zoo.gan import GANRecipe, linear_decay
+from zoo.gan import GANRecipe, linear_decay, step_drop
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
-LR_DECAYS = ("constant", "linear")
+LR_DECAYS = ("constant", "linear", "step")
 
 
 class WGANRecipe(GANRecipe):
@@ -25,6 +28,8 @@ class WGANRecipe(GANRecipe):
         "lr_g": 5e-5,
         "lr_d": 5e-5,
         "lr_decay": "constant",
+        "decay_from": 0.0,
+        "drop_factor": 0.2,
         "clip": 0.01,
     }
 
@@ -33,10 +38,13 @@ class WGANRecipe(GANRecipe):
         decay = self.hparams["lr_decay"]
         if decay not in LR_DECAYS:
             raise ValueError(f"lr_decay must be one of {', '.join(LR_DECAYS)}, got {decay!r}")
-        if decay == "linear":
+        if decay != "constant":
             total = self.hparams["epochs"] * self.steps_per_epoch
-            self.schedule_g = linear_decay(self.opt_g, total)
-            self.schedule_d = linear_decay(self.opt_d, total)
+            start = int(self.hparams["decay_from"] * total)
+            self.schedule_g, self.schedule_d = (
+                linear_decay(opt, total, start) if decay == "linear" else step_drop(opt, start, self.hparams["drop_factor"])
+                for opt in (self.opt_g, self.opt_d)
+            )
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return discriminator_for(self.model_config)
@@ -51,7 +59,7 @@ class WGANRecipe(GANRecipe):
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         logs = super().train_step(images, labels)
-        if self.hparams["lr_decay"] == "linear":
+        if self.hparams["lr_decay"] != "constant":
             self.schedule_g.step()
             self.schedule_d.step()
         return logs
