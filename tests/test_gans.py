@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import math
-import tomllib
-from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
 from zoo import gan, testing
+from zoo.catalog import read_catalog
 from zoo.clusters import ClusterCodebook
 from zoo.data import ImageData
 from zoo.loading import build
 from zoo.models import seeded_generator
+from zoo.paths import CATALOG_PATH
 from zoo.registry import get_spec
 
 FLAVOURS = [
@@ -31,14 +31,11 @@ FLAVOURS = [
 CONDITIONAL = ["cgan-mnist", "cdcgan-mnist", "acgan-mnist"]
 
 
-REGISTRY = Path(__file__).resolve().parent.parent / "registry.toml"
-
-
 @pytest.mark.parametrize("name", FLAVOURS)
 def test_published_weights_meet_the_flavour_targets(name):
     """Recorded on 10000 samples: all ten classes, KL to uniform at most 0.05 and 0.8 confident
     for unconditional flavours; label accuracy of at least 0.95 for conditional ones."""
-    metrics = tomllib.loads(REGISTRY.read_text())["models"][name]["metrics"]
+    metrics = read_catalog(CATALOG_PATH)[name].metrics
     assert metrics["samples"] == 10000 and metrics["class_coverage"] == 10
     if name in CONDITIONAL:
         assert metrics["label_accuracy"] >= 0.95
