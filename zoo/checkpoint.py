@@ -25,18 +25,23 @@ from typing import Any
 
 import torch
 
+from .files import replace_atomically
+
 FORMAT = 2
 
 
 def save_atomic(obj: Any, path: Path) -> None:
-    """torch.save to a temporary file, sync it, then rename: a kill never leaves a torn file."""
+    """torch.save to a temporary file, sync it, then rename: a kill or a full disk never
+    leaves a torn file, and the previous checkpoint stays until the new one is whole."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as handle:
-        torch.save(obj, handle)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            torch.save(obj, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    replace_atomically(path, write)
     _sync_folder(path.parent)
 
 

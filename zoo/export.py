@@ -7,7 +7,7 @@ from typing import Any
 
 from torch import nn
 
-from .files import replace_atomically
+from .files import replace_atomically, write_bytes_atomically
 from .spec import ModelSpec
 
 
@@ -19,11 +19,12 @@ def write_model_folder(
     training: dict[str, Any] | None = None,
 ) -> None:
     """Write ``config.json`` and ``model.safetensors`` (sampling weights only), atomically."""
-    from safetensors.torch import save_file
+    from safetensors.torch import save
 
     folder.mkdir(parents=True, exist_ok=True)
     state = {key: value.detach().cpu().contiguous() for key, value in model.state_dict().items()}
-    replace_atomically(folder / "model.safetensors", lambda tmp: save_file(state, str(tmp), metadata={"format": "pt"}))
+    # serialized here and written by Python, so a full disk is an OSError that names the file
+    write_bytes_atomically(folder / "model.safetensors", save(state, metadata={"format": "pt"}))
     config = {
         "zoo_model": spec.name,
         "plugin": spec.plugin,

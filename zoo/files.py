@@ -1,23 +1,58 @@
-"""Writing files so that a reader, or a kill, never meets half of one."""
+"""Writing files so that a reader, a kill or a full disk never leaves half of one."""
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
+
+from .errors import ZooError
+
+TEMPORARY_SUFFIX = ".tmp"
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class DiskFull(ZooError):
+    """The disk had no room left for a file; the file was left as it was."""
+
+
+@contextlib.contextmanager
+def refusing_full_disk(path: Path) -> Iterator[None]:
+    """Turn a full disk while writing ``path`` into a ``DiskFull`` error that names it."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno not in DISK_FULL:
+            raise
+        raise DiskFull(f"the disk is full: {path} could not be written ({exc.strerror})") from exc
+
+
+def temporary_path(path: Path) -> Path:
+    """A name beside ``path`` that no other writer, in this process or another, uses."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMPORARY_SUFFIX}")
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Delete temporary files that a killed writer left in ``folder`` (call it only while no one writes there)."""
+    for leftover in folder.glob(f"*{TEMPORARY_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
 
 
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Let ``write`` fill a temporary file beside ``path``, then rename it over ``path``.
 
-    Readers see the old file or the new one; a failed write leaves no temporary file.
+    Readers see the old file or the new one; a failed write leaves no temporary
+    file, and a full disk raises ``DiskFull``.
     """
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    tmp = temporary_path(path)
+    with refusing_full_disk(path):
+        try:
+            write(tmp)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def write_bytes_atomically(path: Path, data: bytes) -> None:

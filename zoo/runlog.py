@@ -5,7 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .files import write_bytes_atomically
+from .files import refusing_full_disk, write_bytes_atomically
 
 EPOCH_LOG = "log.jsonl"
 STEP_LOG = "steps.jsonl"
@@ -75,7 +75,7 @@ class RunLog:
 
 def _append(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
+    with refusing_full_disk(path), open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record) + "\n")
 
 

@@ -9,7 +9,9 @@ hardware: weights, optimisers, schedulers, random generators and the place in
 the data order all come back. Under ``torchrun`` it trains data-parallel (see
 ``zoo.distributed``); on CUDA it can train in bfloat16/float16 autocast and with
 ``torch.compile``. A SIGTERM (a cluster's preemption notice) ends the run at the
-next step with a checkpoint to resume from.
+next step with a checkpoint to resume from. One process at a time trains into a
+run folder (``zoo.runlock``); weights that stop being finite, or a full disk,
+end the run with the last good checkpoint kept.
 """
 from __future__ import annotations
 
@@ -35,8 +37,10 @@ from .collapse import CollapseProbe
 from .data import ImageData, batches, load_dataset
 from .errors import ZooError
 from .export import write_model_folder
+from .files import DiskFull, refusing_full_disk, remove_temporaries, replace_atomically
 from .loading import CONFIG_FILE
 from .lossplot import plot_losses
+from .runlock import run_lock
 from .runlog import LossMeter, RunLog
 from .spec import ModelSpec
 
@@ -46,7 +50,7 @@ TRACE_POINTS_PER_EPOCH = 20
 
 
 class TrainingDiverged(ZooError):
-    """A loss became NaN or Inf."""
+    """A loss, or a weight or buffer of the recipe's modules, became NaN or Inf."""
 
 
 class TrainingStopped(ZooError):
@@ -156,6 +160,15 @@ def ema_update(target: nn.Module, source: nn.Module, decay: float) -> None:
             t.lerp_(s, 1.0 - decay)
         for t, s in zip(target.buffers(), source.buffers()):
             t.copy_(s)
+
+
+def first_non_finite(modules: dict[str, nn.Module]) -> str | None:
+    """The name of the first floating-point parameter or buffer holding NaN or Inf, if any."""
+    for prefix, module in modules.items():
+        for name, tensor in [*module.named_parameters(), *module.named_buffers()]:
+            if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+                return f"{prefix}.{name}"
+    return None
 
 
 def describe_hardware(device: torch.device, processes: int = 1) -> str:
@@ -276,6 +289,22 @@ class Trainer:
         starts a new run), keeping the run's seed, hyperparameters and model
         config; only the number of epochs may change.
         """
+        with self._claim_folder():
+            self._run(resume)
+        return self.out_dir
+
+    @contextlib.contextmanager
+    def _claim_folder(self) -> Iterator[None]:
+        """Lock the run folder (rank 0) and clear temporary files a killed run left in it."""
+        if not self.world.main:
+            yield
+            return
+        with run_lock(self.out_dir):
+            for folder in (self.out_dir, self.checkpoint_path.parent, self.out_dir / "samples"):
+                remove_temporaries(folder)
+            yield
+
+    def _run(self, resume: bool) -> None:
         state = load_checkpoint(self.checkpoint_path) if resume and self.checkpoint_path.exists() else None
         if state is None and self.checkpoint_path.exists():
             raise ZooError(f"{self.out_dir} already holds a run; pass --resume to continue it or choose another --out")
@@ -303,8 +332,11 @@ class Trainer:
             wall = state["wall_time_s"] if state is not None else 0.0
             if self.world.main:
                 self.log.rewind(epoch, step)
-            self._loop(recipe, meter, epoch, batch, step, wall)
-        return self.out_dir
+            try:
+                self._loop(recipe, meter, epoch, batch, step, wall)
+            except DiskFull as exc:
+                raise DiskFull(f"{exc}; training stopped and {self._kept()}. "
+                               "Free some space, then continue with --resume") from exc
 
     def _adopt(self, state: dict[str, Any]) -> None:
         """Take the run's own settings from its checkpoint; refuse conflicting requests.
@@ -447,19 +479,29 @@ class Trainer:
         losses = distributed.mean_over_ranks(losses, self.world, self.device)
         bad = [key for key, value in losses.items() if not math.isfinite(value)]
         if bad:
-            kept = (
-                f"the last good checkpoint is kept at {self.checkpoint_path}"
-                if self.checkpoint_path.exists()
-                else "no checkpoint was written yet"
-            )
             raise TrainingDiverged(
                 f"{', '.join(bad)} became {losses[bad[0]]} at step {step + 1} "
-                f"(epoch {epoch + 1}, batch {batch + 1}/{self.steps_per_epoch}); training stopped and {kept}"
+                f"(epoch {epoch + 1}, batch {batch + 1}/{self.steps_per_epoch}); training stopped and {self._kept()}"
             )
         return losses
 
+    def _kept(self) -> str:
+        if self.checkpoint_path.exists():
+            return f"the last good checkpoint is kept at {self.checkpoint_path}"
+        return "no checkpoint was written yet"
+
+    def _refuse_divergence(self, recipe: Recipe, step: int) -> None:
+        """Stop before saving weights or buffers that are no longer finite (losses can stay finite)."""
+        bad = first_non_finite({name: m for name, m in recipe._stateful().items() if isinstance(m, nn.Module)})
+        if distributed.any_rank(bad is not None, self.world, self.device):
+            raise TrainingDiverged(
+                f"{bad or 'a weight on another process'} holds NaN or Inf after step {step}; "
+                f"training stopped and {self._kept()}. Start a new run with lower learning rates"
+            )
+
     def _checkpoint(self, recipe: Recipe, meter: LossMeter, epoch: int, batch: int, step: int, wall: float) -> None:
         """Write ``last.pt`` (rank 0); every rank contributes its random generators."""
+        self._refuse_divergence(recipe, step)
         rngs = distributed.gather(rng_state(self.device), self.world)
         if not self.world.main:
             return
@@ -487,6 +529,7 @@ class Trainer:
         )
 
     def _finish_epoch(self, recipe: Recipe, meter: LossMeter, epoch: int, step: int, wall: float) -> None:
+        self._refuse_divergence(recipe, step)
         means = meter.epoch_means()
         model = distributed.unwrap(recipe.export_model())
         if self.world.main:
@@ -499,8 +542,9 @@ class Trainer:
             return
         if hasattr(model, "sample"):
             self._save_grid(model, epoch)
-        plot_losses(list(means), self.log.epochs(), self.log.steps(), self.out_dir / "losses.png",
-                    f"{self.spec.name}: losses (lines: every few steps, dots: epoch means)")
+        with refusing_full_disk(self.out_dir / "losses.png"):
+            plot_losses(list(means), self.log.epochs(), self.log.steps(), self.out_dir / "losses.png",
+                        f"{self.spec.name}: losses (lines: every few steps, dots: epoch means)")
         if self.progress:
             tqdm.write(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k != "epoch"))
 
@@ -527,4 +571,4 @@ class Trainer:
         model.train(was_training)
         path = self.out_dir / "samples" / f"epoch_{epoch:03d}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        save_image(grid, path, nrow=8, padding=2)
+        replace_atomically(path, lambda tmp: save_image(grid, tmp, nrow=8, padding=2, format="png"))
