@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .errors import ZooError
+from .plugins import warnings_as_lines
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -361,7 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.invocation = " ".join(["zoo", *argv])
     try:
-        return COMMANDS[args.command](args)
+        with warnings_as_lines():
+            return COMMANDS[args.command](args)
     except (ZooError, ValueError, TypeError) as exc:
         print(f"zoo {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -3,16 +3,25 @@
 Environment:
 - ``ZOO_LOAD_PLUGINS=a,b``: load only these plugins.
 - ``ZOO_DISABLE_PLUGINS=a,b``: skip these plugins.
-- ``ZOO_STRICT_PLUGINS=1``: a broken plugin is an error instead of a warning.
+- ``ZOO_STRICT_PLUGINS=1``: a broken plugin, or a name in those lists that no
+  installed plugin has, is an error instead of a warning.
+
+A plugin runs contained: what it prints goes to stderr (the zoo's stdout stays
+clean for ``--json``), and any exception it raises, ``SystemExit`` included,
+marks it broken instead of ending the program. ``KeyboardInterrupt`` still
+interrupts.
 """
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib
 import os
+import sys
 import warnings
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import pluggy
 
@@ -24,7 +33,11 @@ BUILTIN_PACKAGE = "zoo_plugins"
 
 
 class PluginWarning(UserWarning):
-    """A plugin was skipped because it is broken."""
+    """A plugin was skipped because it is broken, or a plugin list names no installed plugin."""
+
+
+class PluginExit(Exception):
+    """A plugin called ``sys.exit()``; contained like any other error of a plugin."""
 
 
 @dataclass
@@ -55,6 +68,41 @@ def _env_list(var: str) -> set[str] | None:
 
 def strict_mode() -> bool:
     return os.environ.get("ZOO_STRICT_PLUGINS", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@contextlib.contextmanager
+def _contained() -> Iterator[None]:
+    """Run plugin code with its prints sent to stderr and its ``sys.exit()`` turned into ``PluginExit``."""
+    try:
+        with contextlib.redirect_stdout(sys.stderr):
+            yield
+    except SystemExit as exc:
+        raise PluginExit(f"called sys.exit({exc.code!r})") from None
+
+
+def _run_contained(function: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(function)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _contained():
+            return function(*args, **kwargs)
+
+    return run
+
+
+@contextlib.contextmanager
+def warnings_as_lines(prog: str = "zoo") -> Iterator[None]:
+    """Inside the block, print each ``PluginWarning`` as one line ``zoo: warning: ...`` on stderr."""
+    with warnings.catch_warnings():
+        show = warnings.showwarning
+
+        def one_line(message: Warning | str, category: type[Warning], *where: Any, **more: Any) -> None:
+            if issubclass(category, PluginWarning):
+                print(f"{prog}: warning: {message}", file=sys.stderr)
+            else:
+                show(message, category, *where, **more)
+
+        warnings.showwarning = one_line
+        yield
 
 
 def _wanted(name: str) -> bool:
@@ -97,9 +145,21 @@ class PluginSet:
         self.manager.add_hookspecs(hookspecs)
         self.plugins: dict[str, PluginInfo] = {}
         self.objects: dict[str, ModuleType | Any] = {}
-        for candidate in _builtin_candidates() + _entry_point_candidates():
+        candidates = _builtin_candidates() + _entry_point_candidates()
+        self._check_lists(sorted({candidate.info.name for candidate in candidates}))
+        for candidate in candidates:
             if _wanted(candidate.info.name):
                 self._add(candidate)
+
+    def _check_lists(self, installed: list[str]) -> None:
+        """Report names in ZOO_LOAD_PLUGINS / ZOO_DISABLE_PLUGINS that no installed plugin has."""
+        for var in ("ZOO_LOAD_PLUGINS", "ZOO_DISABLE_PLUGINS"):
+            unknown = sorted((_env_list(var) or set()) - set(installed))
+            if unknown:
+                self._report(
+                    f"{var}: no installed plugin is called {' or '.join(map(repr, unknown))}; "
+                    f"the installed plugins are {', '.join(installed)}"
+                )
 
     def _add(self, candidate: _Candidate) -> None:
         info = candidate.info
@@ -108,10 +168,11 @@ class PluginSet:
             return
         self.plugins[info.name] = info
         try:
-            plugin = candidate.load()
+            with _contained():
+                plugin = candidate.load()
             self.manager.register(plugin, name=info.name)
         except Exception as exc:  # noqa: BLE001 - any plugin bug must be contained
-            self.fail(info, f"{type(exc).__name__}: {exc}")
+            self.fail(info, str(exc) if isinstance(exc, PluginExit) else f"{type(exc).__name__}: {exc}")
             return
         unknown = [hc.name for hc in self.manager.get_hookcallers(plugin) or [] if not hc.has_spec()]
         if unknown:
@@ -124,11 +185,16 @@ class PluginSet:
         """Record a broken plugin; raise in strict mode, warn otherwise."""
         info.error = error
         self.plugins.setdefault(info.name, info)
+        self._report(info.describe_error())
+
+    @staticmethod
+    def _report(message: str) -> None:
+        """Raise in strict mode, warn otherwise."""
         if strict_mode():
-            raise PluginError(info.describe_error())
-        warnings.warn(info.describe_error(), PluginWarning, stacklevel=3)
+            raise PluginError(message)
+        warnings.warn(message, PluginWarning, stacklevel=4)
 
     def implementations(self, hook_name: str) -> list[tuple[PluginInfo, Any]]:
-        """Each working plugin's implementation of a hook, in load order."""
+        """Each working plugin's implementation of a hook, in load order, to be run contained."""
         impls = getattr(self.manager.hook, hook_name).get_hookimpls()
-        return [(self.plugins[impl.plugin_name], impl.function) for impl in impls]
+        return [(self.plugins[impl.plugin_name], _run_contained(impl.function)) for impl in impls]
