@@ -10,6 +10,7 @@ from safetensors.torch import load_file
 
 from . import hub
 from .errors import CatalogError, HubError
+from .folder_checks import check_finite, check_folder
 from .registry import get_spec
 from .spec import ModelSpec
 
@@ -75,11 +76,13 @@ def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
     weights = folder / WEIGHTS_FILE
     if not weights.is_file():
         raise HubError(f"{folder} has no {WEIGHTS_FILE}")
+    check_folder(spec, data["config"], weights)
     return spec, {**spec.config, **data["config"]}, weights
 
 
 def _load_weights(model: torch.nn.Module, path: Path, name: str) -> None:
     state = load_file(str(path))
+    check_finite(state, path)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:

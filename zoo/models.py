@@ -19,6 +19,23 @@ def check_count(n: Any, what: str = "n") -> int:
     return int(n)
 
 
+def check_device(device: Any) -> torch.device:
+    """``device`` as a ``torch.device`` that exists here and holds data, else a ``ValueError``.
+
+    Refused before anything moves: moving to the meta device (which holds no
+    data) would destroy the weights in place.
+    """
+    try:
+        device = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must name a device such as 'cpu', 'cuda' or 'cuda:1', got {device!r}") from None
+    if device.type == "meta":
+        raise ValueError("device 'meta' holds no data, so a model cannot sample there; use 'cpu' or 'cuda'")
+    if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"device {str(device)!r} is not available here ({torch.cuda.device_count()} CUDA devices)")
+    return device
+
+
 def seeded_generator(seed: int | None) -> torch.Generator:
     """A CPU random generator: seeded, or drawn from torch's global state."""
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
@@ -76,7 +93,7 @@ class GenerativeModel(nn.Module):
         n = check_count(n)
         batch_size = DEFAULT_BATCH_SIZE if batch_size is None else check_count(batch_size, "batch_size")
         if device is not None:
-            self.to(device)
+            self.to(check_device(device))
         rng = seeded_generator(seed)
         per_sample = self.split_conditioning(n, rng, **conditioning)
         out = torch.empty((n, *self.image_shape), device=self.device)
