@@ -224,6 +224,30 @@ def test_markdown_and_text_tables_have_a_line_per_row(benched):
     assert f"{result.rows[0].metrics['fid']:.2f}" in text
 
 
+def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_path, monkeypatch):
+    """On the dataset the papers measured, the VAE's quoted NLLs end the table, marked and
+    without images. (On the crosses above, a dataset no paper quotes, there are none.)"""
+    from zoo_plugins.vae.model import VAE
+
+    assert all(row.kind != "quoted" for row in benched[1].rows)
+    vae = benched[0][1]
+    toy = toy_reference()
+    reference = Reference("mnist", toy.train, toy.test)
+    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
+    result = run_bench([vae], reference, n=N, progress=False, calibration=False)
+    quoted = result.rows[1:]
+    assert [row.kind for row in result.rows] == ["model"] + ["quoted"] * len(VAE.quoted_nll)
+    assert [(row.name, row.metrics["nll"]) for row in quoted] == [(q.label, q.nll) for q in VAE.quoted_nll]
+    assert all(row.family == "autoencoder" and len(row.images) == 0 for row in quoted)
+    assert quoted[0].metrics["bits_per_dim"] == pytest.approx(quoted[0].metrics["nll"] / (784 * math.log(2)), abs=1e-4)
+    markdown = report.markdown_table(result)
+    assert f"| {quoted[0].name}, quoted | autoencoder |" in markdown and report.QUOTED_NOTE in markdown
+    assert report.QUOTED_NOTE not in report.markdown_table(benched[1])
+    report.write_reports(result, tmp_path)  # the picture and the page show the model's samples only
+    with Image.open(tmp_path / "bench.png") as image:
+        assert image.size[1] == 2 * 28 + 2 + 2
+
+
 def test_side_by_side_png_has_a_strip_per_row(benched):
     _, result, out = benched
     with Image.open(out / "bench.png") as image:

@@ -5,7 +5,10 @@ judged by the same feature network (``mnist-classifier``) against the same
 real test images: FID, KID, precision and recall, class coverage, KL to
 uniform, confident fraction, label accuracy where labels are known; plus the
 family's own test-set metrics (``evaluation_metrics``) and its costs. Samples
-come from fixed seeds and all quality numbers are reproducible.
+come from fixed seeds and all quality numbers are reproducible. Likelihood
+models bring the papers' NLLs for the bench's dataset (``quoted_nll``): they
+end the table as rows of kind "quoted", beside the measured NLLs, and are
+never measured or recorded.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ import torch
 
 from .data import ImageData, load_dataset
 from .errors import ZooError
+from .likelihood import QuotedNLL
 from .loading import WEIGHTS_FILE, load, read_folder_config
 from .metrics import (
     CLASSIFIER,
@@ -73,7 +77,7 @@ class Row:
     """One line of the bench: its numbers and its first ``PREVIEW`` images."""
 
     name: str
-    kind: str  # "real" (calibration) or "model"
+    kind: str  # "real" (calibration), "model" or "quoted" (a paper's number, no images)
     family: str
     metrics: dict[str, Any]
     images: torch.Tensor
@@ -206,6 +210,7 @@ class Bench:
         self.batch_size = batch_size
         self.classifier = load_classifier(self.device)
         self.reference_features = classify(self.classifier, reference.test.images)[1]
+        self.quoted: dict[QuotedNLL, tuple[str, tuple[int, ...]]] = {}  # -> family and image shape of its citer
 
     def settings(self) -> dict[str, Any]:
         pr_samples = min(PR_SAMPLES, self.n, len(self.reference.test))
@@ -280,6 +285,7 @@ class Bench:
         if callable(getattr(model, "evaluation_metrics", None)):
             stage("test-set metrics")
             metrics.update(self.family_metrics(model))
+            self.cite(model)
         metrics.update(
             images_per_s=round(self.n / seconds, 1),
             load_cold_s=round(cold, 3),
@@ -300,6 +306,20 @@ class Bench:
         return metrics
 
 
+    def cite(self, model: torch.nn.Module) -> None:
+        """Keep the papers' NLLs the model quotes for the dataset the bench measures on."""
+        for quoted in getattr(model, "quoted_nll", ()):
+            if quoted.dataset == self.reference.dataset:
+                self.quoted.setdefault(quoted, (model.spec.family, tuple(model.image_shape)))
+
+    def quoted_rows(self) -> Iterator[Row]:
+        """One row per cited paper's NLL, in nats per image and bits/dim: quoted, not measured."""
+        for quoted, (family, shape) in self.quoted.items():
+            bits = quoted.nll / (math.prod(shape) * math.log(2))
+            yield Row(quoted.label, "quoted", family, {"nll": quoted.nll, "bits_per_dim": round(bits, 4)},
+                      torch.empty(0, *shape))
+
+
 def run_bench(
     targets: Sequence[str],
     reference: Reference,
@@ -311,7 +331,8 @@ def run_bench(
     progress: bool = True,
     command: str = "",
 ) -> BenchResult:
-    """Measure the calibration rows and each target (a model name or folder) in order."""
+    """Measure the calibration rows and each target (a model name or folder) in order,
+    then add the papers' NLLs the likelihood models among them quote."""
     from tqdm.auto import tqdm
 
     rows = len(targets) + (CALIBRATION_ROWS if calibration else 0)
@@ -327,5 +348,6 @@ def run_bench(
         for target in targets:
             result.rows.append(bench.model_row(target, lambda what, t=target: bar.set_postfix_str(f"{t}: {what}")))
             bar.update()
+        result.rows.extend(bench.quoted_rows())
     return result
 

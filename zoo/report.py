@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .bench import BenchResult
+from .bench import BenchResult, Row
 from .metrics import CLASSIFIER, CONFIDENCE
 from .pictures import STRIP, grid, png_bytes, side_by_side
 
@@ -70,6 +70,19 @@ COLUMNS = (
 )
 
 
+QUOTED_NOTE = "Rows marked quoted are test NLLs from the papers' tables, for comparison; they were not measured here."
+
+
+def row_label(row: Row) -> str:
+    """A row's name, marked when its numbers are quoted from a paper."""
+    return f"{row.name}, quoted" if row.kind == "quoted" else row.name
+
+
+def quoted_note(result: BenchResult) -> str:
+    """The sentence that says which rows were not measured, if any."""
+    return f" {QUOTED_NOTE}" if any(row.kind == "quoted" for row in result.rows) else ""
+
+
 def shown_columns(result: BenchResult) -> list[Column]:
     """The columns at least one row has a value for."""
     return [c for c in COLUMNS if any(c.cell(row.metrics) is not None for row in result.rows)]
@@ -79,7 +92,7 @@ def cells(result: BenchResult, missing: str = "-") -> tuple[list[str], list[list
     """Header and body of the bench table as text cells."""
     columns = shown_columns(result)
     header = ["model", "family", *(c.title for c in columns)]
-    body = [[row.name, row.family, *(c.cell(row.metrics) or missing for c in columns)] for row in result.rows]
+    body = [[row_label(row), row.family, *(c.cell(row.metrics) or missing for c in columns)] for row in result.rows]
     return header, body
 
 
@@ -102,7 +115,7 @@ def text_table(result: BenchResult) -> str:
         return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *map(line, body), "", summary(result.settings)]) + "\n"
+    return "\n".join([line(header), rule, *map(line, body), "", summary(result.settings) + quoted_note(result)]) + "\n"
 
 
 def markdown_table(result: BenchResult) -> str:
@@ -113,7 +126,7 @@ def markdown_table(result: BenchResult) -> str:
         name = f"`{line[0]}`" if row.kind == "model" else line[0]
         lines.append("| " + " | ".join([name, *line[1:]]) + " |")
     command = result.settings.get("command") or "zoo bench"
-    return "\n".join(lines) + f"\n\nMeasured by `{command}`: {summary(result.settings)}.\n"
+    return "\n".join(lines) + f"\n\nMeasured by `{command}`: {summary(result.settings)}.{quoted_note(result)}\n"
 
 
 def _records(result: BenchResult) -> list[dict[str, Any]]:
@@ -136,8 +149,8 @@ def to_csv(result: BenchResult) -> str:
 
 
 def picture(result: BenchResult) -> bytes:
-    """The side-by-side PNG: the first samples of every row, same seed."""
-    return png_bytes(side_by_side([(row.name, row.images) for row in result.rows]))
+    """The side-by-side PNG: the first samples of every row with images, same seed."""
+    return png_bytes(side_by_side([(row.name, row.images) for row in result.rows if len(row.images)]))
 
 
 def _data_uri(png: bytes) -> str:
@@ -152,6 +165,7 @@ th, td { padding: 0.3em 0.6em; border-bottom: 1px solid #ddd; text-align: right;
 th { border-bottom: 2px solid #888; cursor: help; }
 th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }
 tr.real td { color: #666; font-style: italic; }
+tr.quoted td { color: #666; background: #f4f4f4; }
 dl { font-size: 0.85em; } dt { font-weight: bold; float: left; clear: left; width: 8em; } dd { margin-left: 9em; }
 .grids { display: flex; flex-wrap: wrap; gap: 1.5em; }
 figure { margin: 0; } figcaption { font-size: 0.85em; text-align: center; }
@@ -173,13 +187,14 @@ def to_html(result: BenchResult) -> str:
         f'<figure><img src="{_data_uri(png_bytes(grid(row.images)))}" alt="{e(row.name)}">'
         f"<figcaption>{e(row.name)}</figcaption></figure>"
         for row in result.rows
+        if len(row.images)
     )
     settings = "".join(f"<li>{e(key)}: {e(str(value))}</li>" for key, value in result.settings.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>zoo bench</title><style>{STYLE}</style></head>
 <body>
 <h1>zoo bench</h1>
-<p>{e(summary(result.settings))}.</p>
+<p>{e(summary(result.settings))}.{e(quoted_note(result))}</p>
 <div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
 <dl>{glossary}</dl>
 <h2>Side by side</h2>

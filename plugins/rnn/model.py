@@ -1,30 +1,17 @@
 """A GRU that models binary images pixel by pixel in raster order."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.models import GenerativeModel, check_count, check_images
-
-EVAL_BATCH = 500
-
-
-def check_binary_images(x: Any, shape: tuple[int, int, int], what: str = "x") -> torch.Tensor:
-    """Validate a batch of images whose pixels are all exactly 0 or 1."""
-    x = check_images(x, shape, what)
-    if ((x != 0) & (x != 1)).any():
-        raise ValueError(
-            f"{what} must be binary (every pixel 0 or 1); binarise grey images first, "
-            "e.g. torch.bernoulli(x) or (x > 0.5).float()"
-        )
-    return x
+from zoo.likelihood import AutoregressiveModel
+from zoo.models import check_count
 
 
-class PixelRNN(GenerativeModel):
+class PixelRNN(AutoregressiveModel):
     """p(x) = prod_t Bernoulli(x_t; sigmoid(logit_t(x_<t))) over the pixels in raster order.
 
     At step ``t`` the GRU reads the previous pixel ``x_{t-1}`` (0 before the
@@ -37,11 +24,6 @@ class PixelRNN(GenerativeModel):
     """
 
     image_shape = (1, 28, 28)
-    metric_notes = {
-        "nll": "exact negative log-likelihood, nats per image, of the test set binarised once with seed 0 "
-        "(x ~ Bernoulli(pixel), as for the VAE's nll_is; lower is better)",
-        "bits_per_dim": "the same NLL in bits per pixel: nll / (784 ln 2)",
-    }
 
     def __init__(self, hidden: int = 64, layers: int = 1, window: int = 5, positions: bool = True) -> None:
         super().__init__()
@@ -107,23 +89,3 @@ class PixelRNN(GenerativeModel):
 
     def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
         return self.draw(count, rng)[0]
-
-    @torch.inference_mode()
-    def log_likelihood(self, x: torch.Tensor, batch_size: int = EVAL_BATCH) -> torch.Tensor:
-        """Exact ``log p(x)`` in nats, one value per image ``(N,)``, of binary images
-        ``(N, 1, 28, 28)``, computed in teacher-forced batches of ``batch_size``."""
-        x = check_binary_images(x, self.image_shape)
-        batch_size = check_count(batch_size, "batch_size")
-        totals = []
-        for chunk in x.split(batch_size):
-            target = chunk.to(self.device, self.dtype).flatten(1)
-            logits = self(target)
-            totals.append(-F.binary_cross_entropy_with_logits(logits, target, reduction="none").sum(1))
-        return torch.cat(totals)
-
-    @torch.inference_mode()
-    def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        """Exact NLL of the test set binarised once with seed 0, in nats per image and bits per pixel."""
-        binary = torch.bernoulli(images.cpu(), generator=torch.Generator().manual_seed(0))
-        nll = -self.log_likelihood(binary).double().mean().item()
-        return {"nll": round(nll, 2), "bits_per_dim": round(nll / (self.num_pixels * math.log(2)), 4)}

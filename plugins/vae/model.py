@@ -2,15 +2,18 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from zoo.autoencoders import Autoencoder, mlp
+from zoo.likelihood import QuotedNLL, binarise, check_binary_images
+from zoo.models import check_count
 
-IMPORTANCE_SAMPLES = 100
+IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
+EVAL_ROWS = 20000  # decoder rows (images times draws) per batch when estimating likelihoods
 LOG_2PI = math.log(2 * math.pi)
 
 
@@ -31,6 +34,12 @@ class VAE(Autoencoder):
     networks (used by the conditional VAE). ``encode`` gives the posterior mean.
     """
 
+    quoted_nll = (
+        QuotedNLL("VAE", 88.6, "Tomczak and Welling 2018"),
+        QuotedNLL("VAE with VampPrior", 85.6, "Tomczak and Welling 2018"),
+        QuotedNLL("VAE", 86.8, "Burda et al. 2016"),
+        QuotedNLL("VAE, 2 stochastic layers", 85.3, "Burda et al. 2016"),
+    )
     metric_notes = {
         **Autoencoder.metric_notes,
         "elbo": "evidence lower bound, nats per image, on the test set binarised once with seed 0 (higher is better)",
@@ -103,12 +112,19 @@ class VAE(Autoencoder):
         return mean, logvar, z, self.decode_logits(z, y)
 
     def log_weights(
-        self, x: torch.Tensor, samples: int, rng: torch.Generator, y: torch.Tensor | None = None
+        self, x: torch.Tensor, samples: int, rng: torch.Generator | None = None, y: torch.Tensor | None = None
     ) -> torch.Tensor:
-        """log p(x, z_k) - log q(z_k|x) for ``samples`` draws z_k ~ q(z|x): ``(samples, n)``, binary x."""
+        """log p(x, z_k) - log q(z_k|x) for ``samples`` draws z_k ~ q(z|x): ``(samples, n)``.
+
+        The draws come from ``rng`` on the CPU when given, else from torch's
+        global generator on the model's device (as in training).
+        """
         mean, logvar = self.posterior(x, y)
         std = (0.5 * logvar).exp()
-        eps = torch.randn(samples, *mean.shape, generator=rng).to(mean.device, mean.dtype)
+        if rng is None:
+            eps = torch.randn(samples, *mean.shape, device=mean.device, dtype=mean.dtype)
+        else:
+            eps = torch.randn(samples, *mean.shape, generator=rng).to(mean.device, mean.dtype)
         z = mean + std * eps
         ys = None if y is None else y.expand(samples, *y.shape).flatten(0, 1)
         logits = self.decode_logits(z.flatten(0, 1), ys).flatten(1)
@@ -119,20 +135,53 @@ class VAE(Autoencoder):
         return log_px + log_pz - log_qz
 
     @torch.inference_mode()
+    def importance_estimates(
+        self, x: torch.Tensor, samples: int = IMPORTANCE_SAMPLES, seed: int = 0, batch_size: int = EVAL_ROWS,
+        **conditioning: Any,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Importance-sampled ``log p(x)`` and the ELBO, in nats, one value each per image ``(N,)``.
+
+        ``log p(x) ~ log (1/K) sum_k p(x, z_k) / q(z_k|x)`` with K = ``samples``
+        draws z_k ~ q(z|x), a lower bound in expectation that tightens as K
+        grows; the ELBO is the mean of the same log-weights. The draws come
+        from a CPU generator seeded with ``seed``, so the same arguments give
+        the same numbers. At most ``batch_size`` decoder rows (images times
+        draws) are in memory at once.
+        """
+        x = check_binary_images(x, self.image_shape)
+        samples = check_count(samples, "samples")
+        batch_size = check_count(batch_size, "batch_size")
+        inputs = self.condition_inputs(x.shape[0], **conditioning)
+        rng = torch.Generator().manual_seed(seed)
+        images = max(1, batch_size // samples)  # whole images per chunk when all their draws fit
+        draws = min(samples, batch_size)
+        log_px, elbo = [], []
+        for start in range(0, x.shape[0], images):
+            chunk = x[start : start + images].to(self.device, self.dtype)
+            y = {key: value[start : start + images] for key, value in inputs.items()}
+            log_w = torch.cat([
+                self.log_weights(chunk, min(draws, samples - done), rng, **y).double()
+                for done in range(0, samples, draws)
+            ])
+            log_px.append(log_w.logsumexp(0) - math.log(samples))
+            elbo.append(log_w.mean(0))
+        return torch.cat(log_px), torch.cat(elbo)
+
+    def log_likelihood(
+        self, x: torch.Tensor, samples: int = IMPORTANCE_SAMPLES, seed: int = 0, batch_size: int = EVAL_ROWS,
+        **conditioning: Any,
+    ) -> torch.Tensor:
+        """Importance-sampled ``log p(x)`` (conditional models: ``log p(x | labels)``) in nats,
+        one value per binary image ``(N, C, H, W)``: see :meth:`importance_estimates`."""
+        return self.importance_estimates(x, samples, seed, batch_size, **conditioning)[0]
+
+    @torch.inference_mode()
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """Adds the ELBO and the importance-sampled NLL (nats per image) of the test set,
         binarised once with seed 0, from ``IMPORTANCE_SAMPLES`` draws of q(z|x) per image."""
         metrics = super().evaluation_metrics(images, labels)
-        rng = torch.Generator().manual_seed(0)
-        binary = torch.bernoulli(images, generator=rng)
-        elbo = nll = 0.0
-        for start in range(0, images.shape[0], 100):
-            x = binary[start : start + 100].to(self.device, self.dtype)
-            inputs = self.condition_inputs(x.shape[0], **self.test_conditioning(labels[start : start + 100]))
-            log_w = self.log_weights(x, IMPORTANCE_SAMPLES, rng, **inputs).double()
-            elbo += log_w.mean(0).sum().item()
-            nll -= (log_w.logsumexp(0) - math.log(IMPORTANCE_SAMPLES)).sum().item()
-        metrics["elbo"] = round(elbo / images.shape[0], 2)
-        metrics["nll_is"] = round(nll / images.shape[0], 2)
+        log_px, elbo = self.importance_estimates(binarise(images), **self.test_conditioning(labels))
+        metrics["elbo"] = round(elbo.mean().item(), 2)
+        metrics["nll_is"] = round(-log_px.mean().item(), 2)
         metrics["nll_is_samples"] = IMPORTANCE_SAMPLES
         return metrics
