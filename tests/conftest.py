@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 
 import zoo.registry
+import zoo.shipped
 from zoo.registry import get_spec
 from zoo.threads import one_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+CATALOG = REPO_ROOT / "registry.toml"  # the built-in flavours' catalog, as this clone has it
 MNIST_ROOT = REPO_ROOT.parent / "shared" / "data"
 
 needs_mnist = pytest.mark.skipif(
@@ -35,4 +37,21 @@ def fresh_registry():
     """Rediscover plugins before and after a test that changes discovery."""
     zoo.registry.reset()
     yield
+    zoo.registry.reset()
+
+
+@pytest.fixture
+def builtin_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The built-in plugins' home moved to a folder of the test's own: the registry reads
+    the ``registry.toml`` returned (write it first) and looks for weights in ``hub/`` beside it."""
+    home = tmp_path / "builtin-home"
+    home.mkdir()
+    real_home_of = zoo.shipped.home_of
+
+    def home_of(module: str) -> Path | None:
+        return home if zoo.shipped.top_package(module) == "zoo_plugins" else real_home_of(module)
+
+    monkeypatch.setattr(zoo.shipped, "home_of", home_of)
+    zoo.registry.reset()
+    yield home / "registry.toml"
     zoo.registry.reset()

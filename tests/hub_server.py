@@ -4,7 +4,8 @@
 ``http://127.0.0.1:PORT/{owner}/{name}/resolve/{revision}/{file}`` the way the hub
 answers ``huggingface_hub``: HEAD and GET with ``X-Repo-Commit``, a quoted sha256
 ``ETag`` and ``Content-Length``; ``Range: bytes=N-`` gives 206; unknown repos,
-revisions and files give 404 with the hub's ``X-Error-Code``. Faults can be set per
+revisions and files give 404 with the hub's ``X-Error-Code``. ``GET /api/models`` lists
+the repos whose card carries the ``filter`` tags, as the hub's model list does. Faults can be set per
 file (corrupted bytes on the wire, a body cut short, a GET held back), and every
 request is recorded so that tests can assert that no request was made.
 
@@ -18,7 +19,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -104,8 +105,28 @@ class _Handler(BaseHTTPRequestHandler):
         body = ('{"error": "%s"}' % message).encode()
         self._reply(status, extra, body, send_body)
 
+    def _list_models(self, body: bool) -> None:
+        """``GET /api/models?filter=TAG&search=TEXT``: the repos whose card has every tag and whose id has TEXT."""
+        import json
+
+        from huggingface_hub import ModelCard
+
+        query = parse_qs(urlsplit(self.path).query)
+        tags, search = set(query.get("filter", [])), query.get("search", [""])[0].lower()
+        found = []
+        for card_path in sorted(self.state.root.glob("*/*/README.md")):
+            repo = f"{card_path.parent.parent.name}/{card_path.parent.name}"
+            data = ModelCard.load(card_path).data.to_dict()
+            if tags <= set(data.get("tags") or []) and search in repo.lower():
+                found.append({"id": repo, "modelId": repo, "tags": data.get("tags") or [],
+                              "library_name": data.get("library_name"), "cardData": data})
+        self._reply(200, {"Content-Type": "application/json"}, json.dumps(found).encode(), body)
+
     def _serve(self, body: bool) -> None:
         self._record()
+        if urlsplit(self.path).path == "/api/models":
+            self._list_models(body)
+            return
         parts = urlsplit(self.path).path.split("/")
         # "", owner, name, "resolve", revision, file...
         if len(parts) < 6 or parts[3] != "resolve" or not all(parts[1:]):

@@ -9,13 +9,15 @@ import csv
 import io
 import json
 import math
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 import torch
-from conftest import MNIST_ROOT, needs_mnist
+from conftest import CATALOG as CATALOG_PATH
+from conftest import MNIST_ROOT, REPO_ROOT, needs_mnist
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision.transforms.functional import pil_to_tensor
@@ -25,7 +27,7 @@ import zoo.bench
 import zoo.registry
 from zoo import report
 from zoo.bench import CALIBRATION_ROWS, PREVIEW, Bench, Reference, cold_load_seconds, run_bench, select, weights_file
-from zoo.catalog import parse_catalog, read_catalog
+from zoo.catalog import format_entry, parse_catalog, read_catalog
 from zoo.cli import main
 from zoo.data import crosses
 from zoo.errors import ZooError
@@ -33,8 +35,6 @@ from zoo.export import write_model_folder
 from zoo.hub import sha256_of
 from zoo.loading import build
 from zoo.metrics import CLASSIFIER, kernel_distance, precision_recall
-from zoo.paths import CATALOG_PATH
-from zoo.plugins import PluginSet
 from zoo.registry import get_spec
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -308,12 +308,12 @@ def toy_dcgan_config() -> dict:
 
 
 @pytest.fixture
-def toy_catalog(monkeypatch, tmp_path):
+def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
     """The real classifier; dcgan-mnist pinned to untrained weights in a ZOO_HUB folder;
     gan-mnist pinned but trained on another dataset; cgan-mnist without weights."""
     monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,gan,cgan,classifier")
     monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
-    monkeypatch.setenv("ZOO_HUB", str(tmp_path))
+    monkeypatch.setenv("ZOO_HUB", os.pathsep.join([str(tmp_path), str(REPO_ROOT / "hub")]))
     weights = tmp_path / "o" / "dcgan-mnist" / "model.safetensors"
     weights.parent.mkdir(parents=True)
     torch.manual_seed(0)
@@ -322,8 +322,8 @@ def toy_catalog(monkeypatch, tmp_path):
     hub = '[models.{0}.hub]\nrepo = "o/{0}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{1}" }}\n'
     text = entry.format("dcgan-mnist", "dcgan", "mnist") + hub.format("dcgan-mnist", sha256_of(weights))
     text += entry.format("gan-mnist", "gan", "fashion-mnist") + hub.format("gan-mnist", "a" * 64)
-    catalog = {CLASSIFIER: read_catalog(CATALOG_PATH)[CLASSIFIER], **parse_catalog(text)}
-    monkeypatch.setattr(zoo.registry, "_registry", zoo.registry.Registry(PluginSet(), catalog))
+    builtin_catalog.write_text(format_entry(read_catalog(CATALOG_PATH)[CLASSIFIER]) + "\n" + text, encoding="utf-8")
+    zoo.registry.reset()  # the toy config above already looked the spec up
     return weights
 
 
@@ -404,26 +404,28 @@ def test_reference_is_the_classifier_dataset():
 # --- recording into registry.toml and the model cards -------------------------------
 
 
-def test_record_writes_the_numbers_into_the_registry_and_the_card(benched, tmp_path):
+def test_record_writes_the_numbers_into_the_owners_catalog_and_card(benched, builtin_catalog, capsys):
     from dataclasses import replace
 
     from zoo.record import record
 
     _, result, _ = benched
-    registry = tmp_path / "registry.toml"
-    shutil.copyfile(CATALOG_PATH, registry)
-    card = tmp_path / "hub" / get_spec("cgan-mnist").checkpoint.repo / "README.md"
+    shutil.copyfile(CATALOG_PATH, builtin_catalog)
+    card = builtin_catalog.parent / "hub" / read_catalog(CATALOG_PATH)["cgan-mnist"].checkpoint.repo / "README.md"
     card.parent.mkdir(parents=True)
     card.write_text("# cgan-mnist\n\n## Metrics\n\nfrom export\n")
     cgan = replace(result.rows[-2], name="cgan-mnist")
     vae = replace(result.rows[-1], name="vae-mnist")
-    unknown = replace(result.rows[-1], name="not-in-the-registry")
+    unknown = replace(result.rows[-1], name="./a-run-folder")
     renamed = zoo.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown, vae])
 
-    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist", "vae-mnist"]
-    assert record(renamed, registry, tmp_path / "hub") == ["cgan-mnist", "vae-mnist"]  # replaces, never duplicates
+    for _ in range(2):  # the second time replaces, never duplicates
+        outcomes = {outcome.name: outcome for outcome in record(renamed)}
+        assert outcomes["cgan-mnist"].catalog == builtin_catalog and outcomes["cgan-mnist"].card == card
+        assert outcomes["vae-mnist"].catalog == builtin_catalog and outcomes["vae-mnist"].card is None
+        assert "no catalog" in outcomes["./a-run-folder"].problem
 
-    entries = read_catalog(registry)
+    entries = read_catalog(builtin_catalog)
     bench = entries["cgan-mnist"].bench
     assert bench["fid"] == cgan.metrics["fid"] and bench["label_accuracy"] == cgan.metrics["label_accuracy"]
     assert bench["command"] == "zoo bench (test)" and bench["samples"] == N and bench["date"]
@@ -435,9 +437,19 @@ def test_record_writes_the_numbers_into_the_registry_and_the_card(benched, tmp_p
     assert "| `cgan-mnist` |" in text and "(floor)" in text and "Measured by `zoo bench (test)`" in text
 
 
-def test_bench_record_refuses_a_missing_registry_before_measuring(tmp_path, capsys):
-    assert main(["bench", "cgan-mnist", "--record", str(tmp_path / "nope.toml")]) == 2
-    assert "no such registry file" in capsys.readouterr().err
+def test_record_says_why_a_catalog_cannot_be_written(benched, builtin_catalog):
+    from dataclasses import replace
+
+    from zoo.record import record
+
+    _, result, _ = benched
+    shutil.copyfile(CATALOG_PATH, builtin_catalog)
+    zoo.registry.get_registry()
+    builtin_catalog.unlink()
+    builtin_catalog.mkdir()  # no longer a file
+    cgan = replace(result.rows[-2], name="cgan-mnist")
+    (outcome,) = record(zoo.bench.BenchResult(result.settings, [cgan]))
+    assert outcome.catalog is None and f"cannot write {builtin_catalog}" in outcome.problem
 
 
 def test_a_bench_table_of_wrong_type_is_refused_naming_the_field():

@@ -11,7 +11,7 @@ import zoo
 import zoo.registry
 from zoo.catalog import CatalogEntry, parse_catalog
 from zoo.errors import CatalogError
-from zoo.plugins import PluginSet
+from zoo.plugins import PluginWarning
 
 WEIGHTS_SHA = "a" * 64
 CONFIG_SHA = "0123456789abcdef" * 4
@@ -132,7 +132,18 @@ BAD_ENTRIES = [
     ("repo-spaces", "hub.repo", "zoo org/toy gan", "hub.repo", "owner/name"),
     ("repo-too-deep", "hub.repo", "zoo/org/toy-gan", "hub.repo", "owner/name"),
     ("repo-url", "hub.repo", "https://huggingface.co/zoo/toy", "hub.repo", "owner/name"),
+    ("repo-dotdot-name", "hub.repo", "owner/..", "hub.repo", "owner/name"),
+    ("repo-dotdot-owner", "hub.repo", "../toy-gan", "hub.repo", "owner/name"),
+    ("repo-dotdot-inside", "hub.repo", "owner/a..b", "hub.repo", "no '..'"),
     ("missing-revision", "hub.revision", DELETE, "hub.revision", "is missing"),
+    ("file-traversal", "hub.files", {"model.safetensors": WEIGHTS_SHA, "../../x.safetensors": WEIGHTS_SHA},
+     "hub.files", "plain file name"),
+    ("file-absolute", "hub.files", {"model.safetensors": WEIGHTS_SHA, "/etc/x.safetensors": WEIGHTS_SHA},
+     "hub.files", "plain file name"),
+    ("file-in-folder", "hub.files", {"model.safetensors": WEIGHTS_SHA, "sub/x.json": WEIGHTS_SHA}, "hub.files",
+     "plain file name"),
+    ("file-backslash", "hub.files", {"model.safetensors": WEIGHTS_SHA, "..\\x.json": WEIGHTS_SHA}, "hub.files",
+     "plain file name"),
     ("files-not-table", "hub.files", "model.safetensors", "hub.files", "must be a table"),
     ("files-empty", "hub.files", {}, "hub.files", "at least one file"),
     ("sha-short", "hub.files", {"model.safetensors": "abc123"}, "hub.files.model.safetensors", "sha256"),
@@ -195,6 +206,12 @@ def test_bad_entry_among_good_ones_is_named() -> None:
         parse_catalog(to_toml({"first-gan": valid_entry(), "second-gan": bad}))
 
 
+@pytest.mark.parametrize("name", ["../x", "a/b", "Upper-gan", "-gan", "x" * 101])
+def test_bad_model_name_of_an_entry_is_named(name: str) -> None:
+    with pytest.raises(CatalogError, match="the model name"):
+        parse_catalog(to_toml({name: valid_entry()}))
+
+
 @pytest.mark.parametrize("value", ['"just a string"', "3", "[1, 2]"])
 def test_non_table_entry(value: str) -> None:
     text = f"[models]\n{NAME} = {value}\n"
@@ -242,23 +259,23 @@ def test_read_catalog_missing_file_is_empty(tmp_path) -> None:
 
 
 @pytest.fixture
-def builtins_only(monkeypatch: pytest.MonkeyPatch):
+def builtins_only(monkeypatch: pytest.MonkeyPatch, builtin_catalog):
+    """Two built-in plugins, whose catalog is the test's own file (returned)."""
     monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,classifier")
     monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
     monkeypatch.delenv("ZOO_STRICT_PLUGINS", raising=False)
-    zoo.registry.reset()
-    yield
-    zoo.registry.reset()
+    yield builtin_catalog
 
 
-def catalog_for(name: str, **changes: Any) -> dict[str, CatalogEntry]:
+def write_catalog(path, name: str, **changes: Any) -> None:
     data = valid_entry()
     data.update(changes)
-    return parse_catalog(to_toml({name: data}), source="test-registry.toml")
+    path.write_text(to_toml({name: data}), encoding="utf-8")
 
 
 def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
-    registry = zoo.registry.Registry(PluginSet(), catalog_for("dcgan-mnist", config={"width": 32}))
+    write_catalog(builtins_only, "dcgan-mnist", config={"width": 32})
+    registry = zoo.registry.get_registry()
     spec = registry.get("dcgan-mnist")
     assert spec.plugin == "dcgan"
     assert spec.checkpoint is not None
@@ -271,36 +288,58 @@ def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
 
 
 def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
-    registry = zoo.registry.Registry(PluginSet(), catalog_for("not-registered-gan"))
+    write_catalog(builtins_only, "not-registered-gan")
+    registry = zoo.registry.get_registry()
     assert "not-registered-gan" not in registry.names()
     with pytest.raises(zoo.UnknownModelError):
         registry.get("not-registered-gan")
 
 
-def test_catalog_plugin_mismatch_raises(builtins_only) -> None:
-    with pytest.raises(zoo.CatalogError) as excinfo:
-        zoo.registry.Registry(PluginSet(), catalog_for("dcgan-mnist", plugin="classifier"))
-    message = str(excinfo.value)
-    assert "entry 'dcgan-mnist'" in message
-    assert "field 'plugin'" in message
-    assert "'classifier'" in message and "'dcgan'" in message
+@pytest.mark.parametrize(
+    ("name", "changes", "field", "values"),
+    [
+        ("dcgan-mnist", {"plugin": "classifier"}, "plugin", ("'classifier'", "'dcgan'")),
+        ("mnist-classifier", {"plugin": "classifier", "family": "gan"}, "family", ("'gan'", "'classifier'")),
+    ],
+    ids=["plugin", "family"],
+)
+def test_catalog_mismatch_is_reported_and_the_entry_left_out(builtins_only, monkeypatch, name, changes, field, values) -> None:
+    write_catalog(builtins_only, name, **changes)
+    with pytest.warns(PluginWarning) as caught:
+        spec = zoo.registry.get_spec(name)
+    assert spec.checkpoint is None
+    message = str(caught[0].message)
+    assert f"entry {name!r}" in message and f"field {field!r}" in message and str(builtins_only) in message
+    assert all(value in message for value in values)
 
-
-def test_catalog_family_mismatch_raises(builtins_only) -> None:
-    with pytest.raises(zoo.CatalogError) as excinfo:
-        zoo.registry.Registry(PluginSet(), catalog_for("mnist-classifier", plugin="classifier", family="gan"))
-    message = str(excinfo.value)
-    assert "entry 'mnist-classifier'" in message
-    assert "field 'family'" in message
-    assert "'gan'" in message and "'classifier'" in message
-
-
-def test_bad_catalog_file_surfaces_from_list_models(builtins_only, monkeypatch, tmp_path) -> None:
-    path = tmp_path / "registry.toml"
-    path.write_text(to_toml({"dcgan-mnist": {**valid_entry(), "family": "autoencoder"}}), encoding="utf-8")
-    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", path)
-    with pytest.raises(zoo.CatalogError, match=r"entry 'dcgan-mnist': field 'family'"):
+    monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")  # strict mode: the same problem is an error
+    zoo.registry.reset()
+    with pytest.raises(zoo.CatalogError, match=f"entry {name!r}: field {field!r}"):
         zoo.list_models()
+
+
+def test_bad_catalog_file_is_reported_and_the_models_still_listed(builtins_only) -> None:
+    builtins_only.write_text("[models.x\n", encoding="utf-8")
+    with pytest.warns(PluginWarning, match="is not valid TOML"):
+        assert "dcgan-mnist" in zoo.list_models()
+
+
+def test_pins_come_from_the_catalog_file_not_the_parse_cache(builtins_only, monkeypatch, tmp_path) -> None:
+    """A parse cache edited to pin other bytes (its text untouched) cannot make them load."""
+    from zoo.catalog import parse_cache_dir
+
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    write_catalog(builtins_only, "dcgan-mnist")
+    zoo.list_models()  # fills the cache
+    (cached,) = parse_cache_dir().glob("registry-*.json")
+    copy_ = json.loads(cached.read_text())
+    copy_["tables"]["models"]["dcgan-mnist"]["hub"]["files"]["model.safetensors"] = "f" * 64
+    cached.write_text(json.dumps(copy_))
+    zoo.registry.reset()
+
+    registry = zoo.registry.get_registry()
+    assert registry.get("dcgan-mnist").checkpoint.weights_sha256 == "f" * 64  # listing may use the cache ...
+    assert registry.pinned("dcgan-mnist").weights_sha256 == WEIGHTS_SHA  # ... a load never does
 
 
 def test_unknown_top_level_table_is_an_error():

@@ -36,7 +36,7 @@ def test_info_prints_the_spec_as_json(capsys):
 
 def test_info_shows_the_recorded_bench_numbers(capsys):
     from zoo.catalog import read_catalog
-    from zoo.paths import CATALOG_PATH
+    from conftest import CATALOG as CATALOG_PATH
 
     recorded = read_catalog(CATALOG_PATH)["dcgan-mnist"].bench
     assert recorded["command"].startswith("zoo bench")

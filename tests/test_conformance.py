@@ -261,7 +261,8 @@ def install_plugin(site: Path, models: dict) -> None:
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kit-plugin\nVersion: 1.0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text("[zoo]\nkit = kit_plugin\n", encoding="utf-8")
     (site / "kit_models.py").write_text(textwrap.dedent(KIT_MODELS), encoding="utf-8")
-    (site / "kit_plugin.py").write_text(KIT_PLUGIN.format(MODELS=models), encoding="utf-8")
+    (site / "kit_plugin").mkdir()  # a package: its folder can ship a catalog and weights
+    (site / "kit_plugin" / "__init__.py").write_text(KIT_PLUGIN.format(MODELS=models), encoding="utf-8")
     importlib.invalidate_caches()
 
 
@@ -338,7 +339,7 @@ files = {{ "model.safetensors" = "{sha}" }}
 
 @pytest.fixture
 def pinned_kit_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """kit-good with weights in a local hub folder (ZOO_HUB), pinned in a temporary registry.toml."""
+    """kit-good with weights and a catalog shipped in the kit plugin's package; ZOO_HUB is an empty folder."""
     import torch
     from safetensors.torch import save_file
 
@@ -350,11 +351,11 @@ def pinned_kit_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.syspath_prepend(str(site))
     zoo.registry.reset()
     torch.manual_seed(0)
-    weights = tmp_path / "hub" / "kit-org" / "kit-good" / "model.safetensors"
+    weights = site / "kit_plugin" / "hub" / "kit-org" / "kit-good" / "model.safetensors"
     weights.parent.mkdir(parents=True)
     save_file(build(zoo.registry.get_spec("kit-good")).state_dict(), str(weights))
-    catalog = tmp_path / "registry.toml"
-    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", catalog)
+    catalog = site / "kit_plugin" / "registry.toml"
+    (tmp_path / "hub").mkdir()
     monkeypatch.setenv("ZOO_HUB", str(tmp_path / "hub"))
 
     def pin(sha: str) -> None:

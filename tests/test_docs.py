@@ -20,7 +20,7 @@ def test_readme_documents_every_cli_command():
 
 def test_readme_lists_every_pretrained_model_with_its_card():
     from zoo.catalog import read_catalog
-    from zoo.paths import CATALOG_PATH
+    from conftest import CATALOG as CATALOG_PATH
 
     published = [name for name in read_catalog(CATALOG_PATH) if name != "mnist-classifier"]
     missing = [name for name in published if f"[`{name}`](hub/generative-zoo/{name}/README.md)" not in README]

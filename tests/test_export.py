@@ -12,6 +12,7 @@ import torch
 from safetensors.torch import load_file
 
 import zoo
+import zoo.publish
 import zoo.registry
 from zoo.catalog import format_entry, parse_catalog
 from zoo.cli import main
@@ -58,13 +59,9 @@ def hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Point the registry at a registry.toml of the test's own."""
-    path = tmp_path / "registry.toml"
-    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", path)
-    zoo.registry.reset()
-    yield path
-    zoo.registry.reset()
+def catalog(builtin_catalog: Path):
+    """The built-in plugins' catalog is a registry.toml of the test's own."""
+    return builtin_catalog
 
 
 def front_matter(card: str) -> dict:
@@ -80,7 +77,7 @@ def test_exported_folder_loads_the_same_from_folder_zoo_hub_folder_and_hub_serve
     run_dir, hub_server: HubServer, hf_cache, catalog, monkeypatch  # noqa: F811
 ):
     folder = hub_server.root / REPO
-    entry = export_run(run_dir, folder, repo=REPO, with_metrics=False, name="dcgan-mnist")
+    entry = export_run(run_dir, folder, repo=REPO, with_metrics=False, name="dcgan-mnist").entry
 
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "losses.png",
                                                         "model.safetensors", "samples.png"]
@@ -114,11 +111,53 @@ def test_export_cli_prints_the_registry_entry(run_dir, tmp_path, capsys, catalog
     assert json.loads((out / "config.json").read_text())["zoo_model"] == "dcgan-mnist"
 
 
-def test_export_defaults_to_hub_repo_folder(run_dir, tmp_path, monkeypatch, catalog):
+def test_export_defaults_to_the_exports_folder(run_dir, tmp_path, monkeypatch, catalog):
     monkeypatch.chdir(tmp_path)
-    entry = export_run(run_dir, with_metrics=False)
-    assert entry.checkpoint.repo == "generative-zoo/dcgan-mnist"
-    assert (tmp_path / "hub" / "generative-zoo" / "dcgan-mnist" / "model.safetensors").is_file()
+    exported = export_run(run_dir, with_metrics=False)
+    assert exported.entry.checkpoint.repo == "generative-zoo/dcgan-mnist"
+    assert exported.folder == Path("exports/generative-zoo/dcgan-mnist")
+    assert (tmp_path / "exports" / "generative-zoo" / "dcgan-mnist" / "model.safetensors").is_file()
+
+
+def test_export_refuses_an_existing_folder_unless_forced(run_dir, tmp_path, catalog, capsys):
+    out = tmp_path / "published"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["export", str(run_dir), "--out", str(out), "--no-metrics"]) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+    assert main(["export", str(run_dir), "--out", str(out), "--no-metrics", "--force"]) == 0
+    assert not (out / "keep.txt").exists() and (out / "model.safetensors").is_file()
+
+
+def test_a_failed_export_leaves_the_target_as_it_was(run_dir, tmp_path, catalog, monkeypatch):
+    out = tmp_path / "published"
+    export_run(run_dir, out, with_metrics=False)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken_card(*args, **kwargs):
+        raise OSError("no space left for the card")
+
+    monkeypatch.setattr(zoo.publish, "render_card", broken_card)
+    with pytest.raises(OSError, match="no space left"):
+        export_run(run_dir, out, with_metrics=False, force=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["builtin-home", "published"]  # nothing half-built
+
+
+def test_export_never_writes_into_the_run_folder_or_installed_weights_by_default(run_dir, tmp_path, catalog,
+                                                                                monkeypatch):
+    with pytest.raises(ZooError, match="outside the run folder"):
+        export_run(run_dir, run_dir, with_metrics=False, force=True)
+    installed = catalog.parent / "hub"
+    installed.mkdir()
+    zoo.registry.reset()
+    monkeypatch.chdir(installed)
+    with pytest.raises(ZooError, match="inside the installed weights"):
+        export_run(run_dir, with_metrics=False)
+    assert list(installed.iterdir()) == []
+    export_run(run_dir, installed / "generative-zoo" / "dcgan-mnist", with_metrics=False)  # named: allowed
 
 
 def test_export_refuses_a_name_of_another_architecture(run_dir, tmp_path, catalog):

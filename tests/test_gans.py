@@ -13,7 +13,7 @@ from zoo.clusters import ClusterCodebook
 from zoo.data import ImageData
 from zoo.loading import build
 from zoo.models import seeded_generator
-from zoo.paths import CATALOG_PATH
+from conftest import CATALOG as CATALOG_PATH
 from zoo.registry import get_spec
 
 FLAVOURS = [

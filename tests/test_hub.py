@@ -425,21 +425,16 @@ def test_two_processes_share_one_verified_download(hub_server: HubServer, tmp_pa
 @pytest.fixture
 def hub_folder(tmp_path: Path, hub_server: HubServer, hf_cache: Path,  # noqa: F811
                monkeypatch: pytest.MonkeyPatch) -> Path:
-    """ZOO_HUB set to a folder; the hub (HF_ENDPOINT) is the test server, which must stay unasked."""
-    from huggingface_hub import constants
-
+    """ZOO_HUB set to a folder; the hub (HF_ENDPOINT, read when a file is fetched) is the test server."""
     folder = tmp_path / "local-hub"
     folder.mkdir()
     monkeypatch.setenv("ZOO_HUB", str(folder))
     monkeypatch.setenv("HF_ENDPOINT", hub_server.url)
-    monkeypatch.setattr(constants, "ENDPOINT", hub_server.url)
-    assert not (zoo_hub.BUNDLED_HUB / REPO).exists()
     yield folder
-    assert hub_server.requests == [], "ZOO_HUB as a folder must not reach any hub"
     assert not hf_cache.exists() or blobs(hf_cache) == []
 
 
-def test_local_folder_file_is_verified_and_used_in_place(hub_folder: Path) -> None:
+def test_local_folder_file_is_verified_and_used_in_place(hub_folder: Path, hub_server: HubServer) -> None:  # noqa: F811
     data = safetensors_bytes(10)
     path = write_file(hub_folder, REPO, WEIGHTS, data)
     checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
@@ -448,6 +443,7 @@ def test_local_folder_file_is_verified_and_used_in_place(hub_folder: Path) -> No
 
     assert found.path == path
     assert str(hub_folder) in found.source
+    assert hub_server.requests == [], "a ZOO_HUB folder that has the file must not reach any hub"
 
 
 def test_local_folder_tampered_file_is_a_checksum_error(hub_folder: Path) -> None:
@@ -463,7 +459,47 @@ def test_local_folder_tampered_file_is_a_checksum_error(hub_folder: Path) -> Non
     assert str(path) in message and str(hub_folder) in message
 
 
-def test_local_folder_without_the_file_is_a_hub_error_naming_zoo_hub(hub_folder: Path) -> None:
+def test_zoo_hub_folders_are_tried_in_order(hub_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = safetensors_bytes(13)
+    second = tmp_path / "second-hub"
+    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+    monkeypatch.setenv("ZOO_HUB", os.pathsep.join([str(hub_folder), str(second)]))
+
+    write_file(second, REPO, WEIGHTS, data)
+    assert resolve(checkpoint).path == second / REPO / WEIGHTS
+    write_file(hub_folder, REPO, WEIGHTS, data)
+    assert resolve(checkpoint).path == hub_folder / REPO / WEIGHTS
+
+
+def test_installed_weights_come_after_zoo_hub_and_before_the_hub(hub_folder: Path, tmp_path: Path) -> None:
+    data = safetensors_bytes(14)
+    installed = tmp_path / "site" / "plugin_pkg" / "hub"
+    write_file(installed, REPO, WEIGHTS, data)
+    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+
+    found = resolve(checkpoint, shipped=[installed])
+    assert found.path == installed / REPO / WEIGHTS and "installed weights" in found.source
+    write_file(hub_folder, REPO, WEIGHTS, data)
+    assert resolve(checkpoint, shipped=[installed]).path == hub_folder / REPO / WEIGHTS
+
+
+def test_zoo_hub_url_entry_is_used_after_a_folder_without_the_file(
+    online: HubServer, hf_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checkpoint = publish(online, safetensors_bytes(15))
+    empty = tmp_path / "empty-hub"
+    empty.mkdir()
+    monkeypatch.setenv("ZOO_HUB", f"{empty}{os.pathsep}{online.url}")
+
+    found = resolve(checkpoint)
+
+    assert online.url in found.source
+    assert sha256_of(found.path) == checkpoint.weights_sha256
+
+
+def test_a_file_nobody_has_is_a_hub_error_naming_every_place_looked(
+    hub_folder: Path, hub_server: HubServer  # noqa: F811
+) -> None:
     write_file(hub_folder, REPO, "config.json", b"{}")
     checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: "0" * 64, "config.json": sha256(b"{}")})
 
@@ -472,7 +508,8 @@ def test_local_folder_without_the_file_is_a_hub_error_naming_zoo_hub(hub_folder:
 
     message = str(excinfo.value)
     assert not isinstance(excinfo.value, zoo.ChecksumError)
-    assert f"ZOO_HUB={hub_folder}" in message and WEIGHTS in message and REPO in message
+    assert f"ZOO_HUB folder {hub_folder}" in message and WEIGHTS in message and REPO in message
+    assert hub_server.requests, "after ZOO_HUB and the installed weights comes the hub"
     assert resolve(checkpoint, "config.json").path == hub_folder / REPO / "config.json"
 
 

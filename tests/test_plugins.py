@@ -63,11 +63,10 @@ def models_source(*names: str, family: str = "gan") -> str:
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builtin_catalog: Path):
     for var in ZOO_ENV:
         monkeypatch.delenv(var, raising=False)
-    # Discovery is under test here, not the bundled catalog.
-    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", tmp_path / "no-registry.toml")
+    # Discovery is under test here, not the built-in catalog: builtin_catalog is left unwritten.
     root = tmp_path / "site-packages"
     root.mkdir()
     zoo.registry.reset()
@@ -390,11 +389,9 @@ files = {{ "model.safetensors" = "{sha}" }}
 
 
 def test_disabling_the_catalog_owner_hands_the_name_over(
-    site: Site, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    site: Site, monkeypatch: pytest.MonkeyPatch, builtin_catalog: Path
 ) -> None:
-    catalog = tmp_path / "registry.toml"
-    catalog.write_text(CATALOG, encoding="utf-8")
-    monkeypatch.setattr(zoo.registry, "CATALOG_PATH", catalog)
+    builtin_catalog.write_text(CATALOG, encoding="utf-8")
     site.add_plugin("fork", models_source("dcgan-mnist"))
 
     with pytest.warns(PluginWarning, match="ZOO_DISABLE_PLUGINS"):

@@ -22,6 +22,9 @@ from zoo.hub import sha256_of
 from zoo.scaffold import LAYOUT, ScaffoldError, new_plugin
 from zoo.spec import ModelSpec
 
+from installs import build_wheels, fresh_env, site_packages, wheels  # noqa: F401 - wheels is a fixture
+from installs import run as installs_run
+
 NAME = "acmegan"  # a plugin name no built-in uses
 MODEL = f"{NAME}-mnist"
 
@@ -68,7 +71,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 # --- the walkthrough ---------------------------------------------------------
 
 
-def test_contributing_walkthrough(tmp_path: Path) -> None:
+def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> None:  # noqa: F811
     """CONTRIBUTING.md, step by step; a --target install stands in for `pip install -e`."""
     pytest.importorskip("setuptools", reason="installing the plugin offline needs setuptools (pip install -e '.[test]')")
     # 1. Scaffold.
@@ -105,10 +108,9 @@ def test_contributing_walkthrough(tmp_path: Path) -> None:
         assert f"test_conformance[{MODEL}-{check}] PASSED" in tests
     assert "failed" not in tests and "skipped" not in tests
 
-    # 5. Train, sample, export with a registry entry. `zoo train` would read MNIST for
-    #    minutes; the same Trainer runs here on a few toy images.
+    # 5. Train, sample, export into the plugin's own package. `zoo train` would read MNIST
+    #    for minutes; the same Trainer runs here on a few toy images.
     run_dir, grid = tmp_path / "runs" / MODEL, tmp_path / "grid.png"
-    hub, registry = tmp_path / "hub" / "acme" / MODEL, tmp_path / "registry.toml"
     run(["-c", textwrap.dedent(f"""
         from zoo import testing
         from zoo.cli import main
@@ -119,14 +121,36 @@ def test_contributing_walkthrough(tmp_path: Path) -> None:
         data, hparams = testing.tiny_data(spec), testing.tiny_hparams(spec, batch_size=16)
         Trainer(spec, {str(run_dir)!r}, data=data, dataset="crosses", hparams=hparams, progress=False).run()
         assert main(["sample", {str(run_dir)!r}, "-n", "16", "-o", {str(grid)!r}]) == 0
-        assert main(["export", {str(run_dir)!r}, "--out", {str(hub)!r}, "--repo", "acme/{MODEL}",
-                     "--no-metrics", "--registry", {str(registry)!r}]) == 0
+        assert main(["export", {str(run_dir)!r}, "--into", {str(folder)!r}, "--no-metrics"]) == 0
         """)], tmp_path, site)
     assert grid.stat().st_size > 0
-    entry = read_catalog(registry)[MODEL]
-    assert (entry.plugin, entry.family, entry.checkpoint.repo) == (NAME, "gan", f"acme/{MODEL}")
+    package = folder / f"zoo_{NAME}"
+    hub = package / "hub" / f"zoo-{NAME}" / MODEL  # the plugin's distribution owns the repo, not the zoo
+    entry = read_catalog(package / "registry.toml")[MODEL]
+    assert (entry.plugin, entry.family, entry.checkpoint.repo) == (NAME, "gan", f"zoo-{NAME}/{MODEL}")
     assert entry.checkpoint.weights_sha256 == sha256_of(hub / "model.safetensors")
     assert {"config.json", "model.safetensors", "README.md"} <= {p.name for p in hub.iterdir()}
+    assert f"pip install zoo-{NAME}" in (hub / "README.md").read_text(encoding="utf-8")
+
+    # 6. Ship: the plugin's wheel carries its catalog and weights; installed the plain way beside
+    #    the zoo's wheel, the model loads offline, verified, from a folder outside both projects.
+    (plugin_wheel,) = build_wheels([folder], tmp_path / "plugin-wheel")
+    bin_dir = fresh_env(tmp_path / "venv", [wheels["core"], plugin_wheel])
+    offline = {"HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "empty-hf")}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    fetched = installs_run([bin_dir / "zoo", "download", MODEL], elsewhere, offline).stdout
+    installed = site_packages(bin_dir) / f"zoo_{NAME}" / "hub" / f"zoo-{NAME}" / MODEL / "model.safetensors"
+    assert f"model.safetensors: verified sha256, {installed}" in fetched
+    installs_run([bin_dir / "zoo", "sample", MODEL, "-n", "4", "-o", elsewhere / "grid.png"], elsewhere, offline)
+
+    # 7. Tampered installed weights are refused, never used.
+    data = installed.read_bytes()
+    installed.write_bytes(data[:-1] + bytes([data[-1] ^ 0xFF]))
+    load = f"import zoo\ntry:\n    zoo.load({MODEL!r})\nexcept zoo.ChecksumError as e:\n    print('refused:', e)"
+    assert "refused: sha256 mismatch" in installs_run([bin_dir / "python", "-c", load], elsewhere, offline).stdout
+    refused = installs_run([bin_dir / "zoo", "sample", MODEL, "-o", elsewhere / "x.png"], elsewhere, offline, check=False)
+    assert refused.returncode == 2 and "sha256 mismatch" in refused.stderr and not (elsewhere / "x.png").exists()
 
 
 # --- what the scaffold writes ------------------------------------------------
@@ -186,7 +210,20 @@ def test_scaffold_refuses_names_in_use(site: Path, tmp_path: Path) -> None:
         new_plugin("roadrunner", tmp_path)
     with pytest.raises(ScaffoldError, match="a plugin named 'dcgan' is already installed"):
         new_plugin("dcgan", tmp_path)
+    add_dist(site, "zoo-coyote", "coyote-plugin", "coyote_models", "")
+    with pytest.raises(ScaffoldError, match="a distribution named 'zoo-coyote' is already installed"):
+        new_plugin("coyote", tmp_path)
+    (site / "zoo_wile.py").write_text("", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="a module named 'zoo_wile' can already be imported"):
+        new_plugin("wile", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("name", ["dcgan-mnist", "my_mnist"])
+def test_scaffold_refuses_a_name_with_the_dataset_suffix(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ScaffoldError, match="the model is named NAME-mnist already"):
+        new_plugin(name, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_cli_new_plugin_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

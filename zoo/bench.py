@@ -42,6 +42,7 @@ from .metrics import (
     precision_recall,
 )
 from .models import ConditionalModel
+from .naming import names_a_folder
 from .registry import get_registry, get_spec
 from .spec import ModelSpec
 from .threads import one_thread
@@ -122,7 +123,7 @@ def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str]
     skipped: dict[str, str] = {}
     for pattern in [*patterns, *(["*"] if all_models else [])]:
         folder = Path(pattern).expanduser()
-        if any(char in pattern for char in "*?[") and not folder.is_dir():
+        if any(char in pattern for char in "*?[") and not names_a_folder(pattern):
             specs = [registry.specs[name] for name in registry.names(pattern)]
             reasons = {spec.name: _unbenchable(spec) for spec in specs if spec.family != "classifier"}
             found = [name for name, reason in reasons.items() if reason is None]
@@ -131,7 +132,7 @@ def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str]
             skipped.update({name: reason for name, reason in reasons.items() if reason is not None})
             targets += found
             continue
-        if folder.is_dir():
+        if names_a_folder(pattern):
             reason = _unbenchable(get_spec(read_folder_config(folder)["zoo_model"]), folder=True)
         else:
             reason = _unbenchable(get_spec(pattern))
@@ -158,12 +159,11 @@ def _sync(device: torch.device) -> None:
 
 def weights_file(target: str) -> Path:
     """The weight file ``zoo.load(target)`` reads."""
-    folder = Path(target).expanduser()
-    if folder.is_dir():
-        return folder / WEIGHTS_FILE
+    if names_a_folder(target):
+        return Path(target).expanduser() / WEIGHTS_FILE
     from . import hub
 
-    return hub.resolve(get_spec(target).checkpoint).path
+    return hub.fetch(target).path
 
 
 def cold_load_seconds(target: str, device: torch.device) -> float:

@@ -21,7 +21,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def card_metadata(spec: ModelSpec, repo: str, metrics: Mapping[str, Any]) -> str:
+def card_metadata(spec: ModelSpec, repo: str, metrics: Mapping[str, Any], distribution: str = LIBRARY) -> str:
     """The YAML block (without the ``---`` fences) of a model card."""
     from huggingface_hub import EvalResult, ModelCardData
 
@@ -50,6 +50,7 @@ def card_metadata(spec: ModelSpec, repo: str, metrics: Mapping[str, Any]) -> str
         ]
         or None,
         zoo_model=spec.name,
+        zoo_distribution=distribution,
         repo=repo,
     )
     return data.to_yaml()
@@ -63,10 +64,12 @@ def render_card(
     has_samples: bool,
     has_loss_plot: bool = False,
     notes: Mapping[str, str] | None = None,
+    distribution: str = LIBRARY,
 ) -> str:
     """The model card text: metadata, how to use, how it was trained, what it scores.
 
-    ``notes`` explains a model's own metrics (metric name -> meaning).
+    ``notes`` explains a model's own metrics (metric name -> meaning); ``distribution``
+    is what a user installs to get the model's plugin.
     """
     table = "\n".join(f"| {key} | {value} |" for key, value in metrics.items()) or "| (not measured) | |"
     explained = "".join(f"\n- `{key}`: {text}" for key, text in (notes or {}).items() if key in metrics)
@@ -79,7 +82,7 @@ def render_card(
         else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, 1, 28, 28) in [0, 1]'
     )
     return f"""---
-{card_metadata(spec, repo, metrics)}
+{card_metadata(spec, repo, metrics, distribution)}
 ---
 
 # {spec.name}
@@ -87,6 +90,10 @@ def render_card(
 {spec.summary}. Flavour `{spec.plugin}` of the generative zoo{f"; paper: {spec.paper}" if spec.paper else ""}.
 {samples}
 ## Use
+
+```bash
+pip install {distribution}
+```
 
 ```python
 import zoo

@@ -11,10 +11,10 @@ from typing import Any, Mapping, Sequence
 
 from .errors import CatalogError
 from .files import write_bytes_atomically
+from .naming import file_name_problem, model_name_problem, repo_id_problem
 from .spec import FAMILIES, Checkpoint
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
 
 @dataclass(frozen=True)
@@ -65,16 +65,23 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     fields = _Fields(source, name, table if isinstance(table, Mapping) else {})
     if not isinstance(table, Mapping):
         raise CatalogError(f"{source}: entry {name!r} must be a table, got {type(table).__name__}")
+    problem = model_name_problem(name)
+    if problem:
+        raise CatalogError(f"{source}: entry {name!r}: the model name {problem}")
     family = fields.get("family", str)
     if family not in FAMILIES:
         raise fields.error("family", f"must be one of {', '.join(FAMILIES)}, got {family!r}")
     repo = fields.get("hub.repo", str)
-    if not REPO_ID.match(repo):
-        raise fields.error("hub.repo", f"must look like 'owner/name', got {repo!r}")
+    problem = repo_id_problem(repo)
+    if problem:
+        raise fields.error("hub.repo", problem)
     files = fields.get("hub.files", dict)
     if not files:
         raise fields.error("hub.files", "must list at least one file with its sha256")
     for file_name, digest in files.items():
+        problem = file_name_problem(file_name)
+        if problem:
+            raise fields.error("hub.files", f"names a file that {problem}")
         if not isinstance(digest, str) or not SHA256.match(digest):
             raise fields.error(f"hub.files.{file_name}", f"must be a 64-character lowercase hex sha256, got {digest!r}")
     weights = fields.get("hub.weights", str, required=False, default="model.safetensors")
@@ -136,12 +143,29 @@ def validate_catalog(data: Mapping[str, Any], source: str) -> dict[str, CatalogE
     return {name: parse_entry(source, name, table) for name, table in models.items()}
 
 
+def read_pins(path: Path, name: str) -> Checkpoint:
+    """The checkpoint pinned for ``name`` in the catalog file itself, parsed afresh.
+
+    The parse cache of :func:`read_catalog` speeds up listing; a sha256 that
+    decides what is loaded comes from the file only.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read the catalog {path}: {exc}") from None
+    entries = parse_catalog(text, str(path))
+    if name not in entries:
+        raise CatalogError(f"{path} has no entry for {name!r} any more; it changed while the zoo was running")
+    return entries[name].checkpoint
+
+
 def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     """The validated entries of a registry.toml file (none if it does not exist).
 
     The parsed TOML is cached as JSON together with the text it came from (see
     :func:`parse_cache_dir`): parsing TOML is the slowest part of ``zoo list``,
     and a copy is used only when its text equals the file's, so it is never stale.
+    Pins that decide a load come from :func:`read_pins`, never from this cache.
     """
     if not path.exists():
         return {}

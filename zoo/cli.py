@@ -5,9 +5,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from .errors import ZooError
+
+if TYPE_CHECKING:
+    from .bench import BenchResult
 from .plugins import warnings_as_lines
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -62,13 +65,13 @@ def cmd_sample(args: argparse.Namespace) -> int:
 @command
 def cmd_download(args: argparse.Namespace) -> int:
     from . import hub
-    from .registry import get_spec
+    from .registry import get_registry
 
-    spec = get_spec(args.name)
-    if spec.checkpoint is None:
-        raise ZooError(f"model {spec.name!r} has no pretrained weights to download")
-    for filename in spec.checkpoint.files:
-        found = hub.resolve(spec.checkpoint, filename)
+    checkpoint = get_registry().pinned(args.name)
+    if checkpoint is None:
+        raise ZooError(f"model {args.name!r} has no pretrained weights to download")
+    for filename in checkpoint.files:
+        found = hub.fetch(args.name, filename)
         print(f"{filename}: verified sha256, {found.path} (from {found.source})")
     return 0
 
@@ -115,8 +118,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from . import report
     from .bench import load_reference, run_bench, select
 
-    if args.record and not args.record.is_file():
-        raise ZooError(f"--record {args.record}: no such registry file; pass the registry.toml to write into")
     targets, skipped = select(args.names, args.all)
     for name, reason in skipped.items():
         print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
@@ -125,31 +126,48 @@ def cmd_bench(args: argparse.Namespace) -> int:
         batch_size=args.batch_size, calibration=not args.no_calibration, command=args.invocation,
     )
     paths = report.write_reports(result, args.out)
-    if args.record:
-        from .record import record
-
-        recorded = record(result, args.record, args.record.parent / "hub")
-        print(f"recorded bench numbers of {len(recorded)} model(s) in {args.record} and their cards", file=sys.stderr)
+    unrecorded = _record(result) if args.record else 0
     formats = {"json": report.to_json, "csv": report.to_csv, "markdown": report.markdown_table}
     chosen = next((name for name in formats if getattr(args, name)), None)
     print(formats[chosen](result) if chosen else report.text_table(result), end="")
     print(f"wrote {', '.join(str(path) for path in paths)}", file=sys.stderr)
-    return 0
+    return 1 if unrecorded else 0
+
+
+def _record(result: BenchResult) -> int:
+    """Record the bench's numbers in their owners' catalogs, saying where; returns how many could not be."""
+    from .record import record
+
+    failed = 0
+    for outcome in record(result):
+        if outcome.problem:
+            failed += 1
+            print(f"zoo bench: did not record {outcome.name}: {outcome.problem}", file=sys.stderr)
+        else:
+            card = f" and {outcome.card}" if outcome.card else ""
+            print(f"zoo bench: recorded {outcome.name} in {outcome.catalog}{card}", file=sys.stderr)
+    return failed
 
 
 @command
 def cmd_export(args: argparse.Namespace) -> int:
     from .catalog import format_entry, upsert_entries
-    from .publish import default_folder, export_run
+    from .publish import export_run
 
-    entry = export_run(
-        args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics, name=args.name
+    if args.into is not None and args.out is not None:
+        raise ZooError("give --into PLUGIN_DIR or --out FOLDER, not both")
+    exported = export_run(
+        args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics,
+        name=args.name, force=args.force, into=args.into,
     )
-    print(f"wrote a hub folder for {entry.name} to {args.out or default_folder(entry.checkpoint.repo)}")
+    entry = exported.entry
+    print(f"wrote a hub folder for {entry.name} to {exported.folder}")
+    if exported.catalog is not None:
+        print(f"updated {exported.catalog}")
     if args.registry:
-        upsert_entries(args.registry, [entry])
+        upsert_entries(args.registry.resolve(), [entry])
         print(f"updated {args.registry}")
-    else:
+    if exported.catalog is None and not args.registry:
         print(format_entry(entry))
     return 0
 
@@ -191,6 +209,23 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
         print(f"  {path}")
     model = substitutions(args.name)["model"]
     print(f"next:\n  pip install -e {folder}\n  zoo list {model}\n  pytest {folder}\n  zoo train {model} --epochs 1")
+    return 0
+
+
+@command
+def cmd_search(args: argparse.Namespace) -> int:
+    from .search import search
+
+    found = search(args.pattern, endpoint=args.endpoint)
+    if not found:
+        print(f"no published zoo model matches {args.pattern!r}" if args.pattern else "no published zoo models",
+              file=sys.stderr)
+        return 1
+    rows = [("repo", "model", "distribution", "installed")]
+    rows += [(p.repo, p.model, p.distribution, p.installed or f"no: pip install {p.distribution}") for p in found]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
     return 0
 
 
@@ -309,18 +344,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, default=Path("bench"),
                    help="folder for bench.json/.csv/.md/.png/.html (default ./bench)")
     p.add_argument("--no-calibration", action="store_true", help="leave out the real and degraded real data rows")
-    p.add_argument("--record", type=Path, nargs="?", const=Path("registry.toml"), default=None, metavar="REGISTRY",
-                   help="write each model's numbers into REGISTRY (default registry.toml) and its card in hub/ beside it")
+    p.add_argument("--record", action="store_true",
+                   help="write each model's numbers into the catalog of the distribution that owns it, and its card")
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="print JSON instead of the table")
     shown.add_argument("--csv", action="store_true", help="print CSV instead of the table")
     shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for README and model cards)")
 
-    p = sub.add_parser("export", help="turn a run folder into a hub folder with a model card and registry entry")
+    p = sub.add_parser("export", help="turn a run folder into a hub folder with a model card and catalog entry")
     p.add_argument("run_dir", type=Path)
     p.add_argument("--name", default=None, help="model name to publish the run as (default: from its config.json)")
-    p.add_argument("--out", type=Path, default=None, help="hub folder to write (default hub/REPO)")
-    p.add_argument("--repo", default=None, help="hub repo id (default generative-zoo/NAME)")
+    p.add_argument("--out", type=Path, default=None, help="hub folder to write (default exports/REPO)")
+    p.add_argument("--into", type=Path, default=None, metavar="PLUGIN_DIR",
+                   help="write the folder into the hub/ and the entry into the registry.toml of this plugin's package")
+    p.add_argument("--force", action="store_true", help="replace an existing hub folder")
+    p.add_argument("--repo", default=None,
+                   help="hub repo id (default OWNER/NAME: generative-zoo for built-ins, else the plugin's distribution)")
     p.add_argument("--data", type=Path, default=None, help="dataset root, for the card's metrics")
     p.add_argument("--no-metrics", action="store_true", help="skip measuring (no dataset needed)")
     p.add_argument("--registry", type=Path, default=None, help="write the entry into this registry.toml")
@@ -341,6 +380,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cols", type=_positive_int, default=8, help="digits per row (default 8)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ...")
     p.add_argument("-o", "--output", type=Path, default=Path("reconstructions.png"))
+
+    p = sub.add_parser("search", help="list the zoo's models published on a hub and the distribution each needs")
+    p.add_argument("pattern", nargs="?", default=None, help="part of the repo id to look for")
+    p.add_argument("--endpoint", default=None, help="hub URL (default $HF_ENDPOINT, else the Hugging Face hub)")
 
     p = sub.add_parser("push", help="upload an exported hub folder to a hub (HF_ENDPOINT, HF_TOKEN)")
     p.add_argument("folder", type=Path, help="folder written by zoo export")

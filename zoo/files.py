@@ -4,13 +4,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TypeVar
 
 from .errors import ZooError
 
 TEMPORARY_SUFFIX = ".tmp"
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+T = TypeVar("T")
 
 
 class DiskFull(ZooError):
@@ -58,3 +60,31 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
 def write_bytes_atomically(path: Path, data: bytes) -> None:
     """``path.write_bytes(data)``, replacing ``path`` in one step."""
     replace_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def build_aside(target: Path, fill: Callable[[Path], T]) -> T:
+    """Let ``fill`` write a new folder beside ``target``, then rename it into place.
+
+    An existing ``target`` is replaced only once the new folder is complete: a
+    failure leaves ``target`` as it was and no half-written folder behind.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.new")
+    staging.mkdir()
+    try:
+        result = fill(staging)
+        if target.exists():
+            old = staging.with_suffix(".old")
+            os.replace(target, old)
+            try:
+                os.replace(staging, target)
+            except BaseException:
+                os.replace(old, target)
+                raise
+            shutil.rmtree(old)
+        else:
+            os.replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return result

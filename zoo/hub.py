@@ -1,24 +1,33 @@
-"""Finding, fetching and verifying pretrained files.
+"""Finding, fetching and verifying pinned files.
 
 Resolution order for a pinned file of a model:
-1. ``ZOO_HUB``: a local folder of hub repos (``ZOO_HUB/owner/name/file``) or a
-   hub URL (downloaded with huggingface_hub through that endpoint);
-2. the weights bundled with the zoo (``hub/owner/name/file`` in the project);
+1. ``ZOO_HUB``: one or several local folders of hub repos (``FOLDER/owner/name/file``)
+   or hub URLs (fetched with huggingface_hub from that endpoint), separated by
+   ``os.pathsep``, tried in order;
+2. the weights installed with a distribution: the model's own plugin package's
+   ``hub/`` folder and the ``zoo.weights`` distributions for that package first,
+   then every other installed weights folder;
 3. the Hugging Face hub through ``huggingface_hub.hf_hub_download``, which
    honours ``HF_ENDPOINT``, ``HF_HUB_OFFLINE``, its cache and its file locks.
 
-Every file is checked against its pinned sha256 before it is used.
+Every file is checked against its pinned sha256 before it is used; a file that
+is found but does not match is an error, never skipped over.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from .errors import ChecksumError, HubError
-from .paths import BUNDLED_HUB
 from .spec import Checkpoint
+
+# On POSIX os.pathsep is ":", which URLs contain too: a URL entry runs to its
+# host, optional port and path, and the next ":" after that separates entries.
+_POSIX_ENTRY = re.compile(r"https?://[^/:]+(?::\d+)?(?:/[^:]*)?|[^:]+")
 
 
 @dataclass(frozen=True)
@@ -37,36 +46,74 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _zoo_hub() -> str | None:
-    value = os.environ.get("ZOO_HUB", "").strip()
-    return value or None
+def zoo_hub_entries(value: str | None = None) -> list[str]:
+    """The folders and URLs of ``ZOO_HUB`` (or ``value``), in order."""
+    value = os.environ.get("ZOO_HUB", "") if value is None else value
+    parts = _POSIX_ENTRY.findall(value) if os.pathsep == ":" else value.split(os.pathsep)
+    return [part.strip() for part in parts if part.strip()]
 
 
 def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def resolve(checkpoint: Checkpoint, filename: str | None = None) -> ResolvedFile:
-    """Return a verified local copy of one pinned file of ``checkpoint``."""
+def fetch(name: str, filename: str | None = None) -> ResolvedFile:
+    """A verified local copy of one pinned file of the registered model ``name``."""
+    from .registry import get_registry
+
+    registry = get_registry()
+    checkpoint = registry.pinned(name)
+    if checkpoint is None:
+        raise HubError(
+            f"model {name!r} has no pretrained weights in any installed catalog; "
+            f"train it with `zoo train {name}` and load the run folder"
+        )
+    return resolve(checkpoint, filename, shipped=registry.weight_folders(name))
+
+
+def resolve(checkpoint: Checkpoint, filename: str | None = None, shipped: Sequence[Path] = ()) -> ResolvedFile:
+    """Return a verified local copy of one pinned file of ``checkpoint``.
+
+    ``shipped`` are the installed weights folders to try after ``ZOO_HUB``.
+    """
     filename = filename or checkpoint.weights
     if filename not in checkpoint.files:
         raise HubError(f"{checkpoint.repo}: {filename!r} is not pinned; pinned files: {', '.join(checkpoint.files)}")
     expected = checkpoint.files[filename]
-    override = _zoo_hub()
-    if override and _is_url(override):
-        return _download(checkpoint, filename, expected, endpoint=override.rstrip("/"))
-    folders = ([Path(override).expanduser()] if override else []) + [BUNDLED_HUB]
-    for folder in folders:
-        candidate = folder / checkpoint.repo / filename
-        if candidate.is_file():
-            _verify(candidate, expected, f"local hub folder {folder}")
-            return ResolvedFile(candidate, f"local hub folder {folder}")
-    if override:
-        raise HubError(
-            f"{filename} of {checkpoint.repo} is not in ZOO_HUB={override} "
-            f"(looked for {Path(override) / checkpoint.repo / filename}); unset ZOO_HUB to use the bundled weights or the hub"
-        )
-    return _download(checkpoint, filename, expected, endpoint=None)
+    looked: list[str] = []
+    for entry in zoo_hub_entries():
+        if _is_url(entry):
+            try:
+                return _download(checkpoint, filename, expected, endpoint=entry.rstrip("/"))
+            except ChecksumError:
+                raise
+            except HubError as exc:
+                looked.append(f"ZOO_HUB {entry}: {exc}")
+                continue
+        found = _from_folder(Path(entry).expanduser(), checkpoint, filename, expected, f"ZOO_HUB folder {entry}")
+        if found:
+            return found
+        looked.append(f"ZOO_HUB folder {entry}: no {checkpoint.repo}/{filename}")
+    for folder in shipped:
+        found = _from_folder(folder, checkpoint, filename, expected, f"installed weights {folder}")
+        if found:
+            return found
+    try:
+        return _download(checkpoint, filename, expected, endpoint=None)
+    except ChecksumError:
+        raise
+    except HubError as exc:
+        if not looked:
+            raise
+        raise HubError(f"{exc} Also looked in: {'; '.join(looked)}") from None
+
+
+def _from_folder(folder: Path, checkpoint: Checkpoint, filename: str, expected: str, source: str) -> ResolvedFile | None:
+    candidate = folder / checkpoint.repo / filename
+    if not candidate.is_file():
+        return None
+    _verify(candidate, expected, source)
+    return ResolvedFile(candidate, source)
 
 
 def _verify(path: Path, expected: str, source: str) -> None:
@@ -92,7 +139,8 @@ def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: st
     # library huggingface_hub uses, which is not always an OSError; HfHubHTTPError derives from it.
     transfer_errors = (OSError, *HfHubHTTPError.__bases__)
 
-    where = endpoint or os.environ.get("HF_ENDPOINT") or "the Hugging Face hub"
+    endpoint = endpoint or os.environ.get("HF_ENDPOINT", "").rstrip("/") or None  # read now, not at import
+    where = endpoint or "the Hugging Face hub"
     source = f"{where} ({checkpoint.repo}@{checkpoint.revision})"
     kwargs = dict(repo_id=checkpoint.repo, filename=filename, revision=checkpoint.revision, endpoint=endpoint)
     try:

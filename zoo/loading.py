@@ -9,8 +9,9 @@ import torch
 from safetensors.torch import load_file
 
 from . import hub
-from .errors import CatalogError, HubError
+from .errors import CatalogError, HubError, UnknownModelError
 from .folder_checks import check_finite, check_folder
+from .naming import names_a_folder
 from .registry import get_spec
 from .spec import ModelSpec
 
@@ -23,30 +24,36 @@ def load(
     device: str | torch.device | None = None,
     dtype: torch.dtype | None = None,
 ) -> torch.nn.Module:
-    """Load a pretrained model by registry name or from a hub-layout folder.
+    """Load a pretrained model by registered name, or from a hub-layout folder given as a path.
 
-    A folder must hold ``config.json`` (written by ``zoo train``/``zoo export``)
-    and ``model.safetensors``. Named models are verified against the sha256
-    pinned in registry.toml before their weights are read.
+    A name is looked up in the registry only, and its weights are verified
+    against the sha256 pinned in its distribution's catalog before they are
+    read. A folder is loaded only when given as a ``Path`` or a string with a
+    path separator (``./x``, ``runs/x``, an absolute path); it must hold
+    ``config.json`` (written by ``zoo train``/``zoo export``) and ``model.safetensors``.
     """
     if not isinstance(name, (str, Path)):
         raise TypeError(f"zoo.load() takes a model name or a folder path, got {type(name).__name__}")
-    folder = Path(name).expanduser()
-    if isinstance(name, Path) or folder.is_dir():
-        spec, config, weights = _from_folder(folder)
+    if names_a_folder(name):
+        spec, config, weights = _from_folder(Path(name).expanduser())
     else:
-        spec = get_spec(name)
-        if spec.checkpoint is None:
-            raise HubError(
-                f"model {spec.name!r} has no pretrained weights in the registry; "
-                f"train it with `zoo train {spec.name}` and load the run folder"
-            )
+        spec = registered_spec(name)
         config = dict(spec.config)
-        weights = hub.resolve(spec.checkpoint).path
+        weights = hub.fetch(spec.name).path
     model = build(spec, config)
     _load_weights(model, weights, spec.name)
     model.eval().requires_grad_(False)
     return model.to(device=device, dtype=dtype)
+
+
+def registered_spec(name: str) -> ModelSpec:
+    """``get_spec(name)``; an unknown name that is also a folder here gets a hint to pass it as a path."""
+    try:
+        return get_spec(name)
+    except UnknownModelError as exc:
+        if Path(name).expanduser().is_dir():
+            raise UnknownModelError(f"{exc} To load the folder {name!r}, pass it as a path: ./{name}") from None
+        raise
 
 
 def build(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.nn.Module:

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .card import render_card
-from .catalog import CatalogEntry
+from .catalog import CatalogEntry, upsert_entries
 from .errors import ZooError
-from .files import replace_atomically, write_bytes_atomically
+from .files import build_aside, replace_atomically, write_bytes_atomically
 from .hub import sha256_of
 from .loading import CONFIG_FILE, WEIGHTS_FILE, load, read_folder_config
-from .registry import get_spec
+from .naming import repo_id_problem
+from .plugin_project import read_plugin_project
+from .plugins import BUILTIN_PACKAGE
+from .registry import get_registry, get_spec
+from .shipped import WEIGHTS_FOLDER, top_package, weights_distributions
 from .spec import Checkpoint, ModelSpec
 
 DEFAULT_OWNER = "generative-zoo"
@@ -40,8 +46,17 @@ def measure(model: Any, data_root: str | Path | None) -> dict[str, Any]:
 
 
 def default_folder(repo: str) -> Path:
-    """Where ``zoo export`` writes by default: ``hub/OWNER/NAME``, the layout ``ZOO_HUB`` reads."""
-    return Path("hub") / repo
+    """Where ``zoo export`` writes by default: ``exports/OWNER/NAME``, a folder ``ZOO_HUB`` can read."""
+    return Path("exports") / repo
+
+
+def default_owner(spec: ModelSpec) -> str:
+    """The hub owner a model is published under unless told: the zoo's for built-ins, else its distribution's."""
+    return _owner_name(_distribution(spec))
+
+
+def _owner_name(distribution: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", distribution).strip("-").lower() or "local"
 
 
 def publishing_spec(trained: ModelSpec, name: str | None) -> ModelSpec:
@@ -57,6 +72,15 @@ def publishing_spec(trained: ModelSpec, name: str | None) -> ModelSpec:
     return spec
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What ``zoo export`` wrote: the hub folder, its catalog entry, and the catalog it went into (if any)."""
+
+    folder: Path
+    entry: CatalogEntry
+    catalog: Path | None = None
+
+
 def export_run(
     run_dir: str | Path,
     out_dir: str | Path | None = None,
@@ -64,42 +88,95 @@ def export_run(
     data_root: str | Path | None = None,
     with_metrics: bool = True,
     name: str | None = None,
-) -> CatalogEntry:
-    """Write a hub folder for a run: config.json, the sampling weights, a model card.
+    force: bool = False,
+    into: str | Path | None = None,
+) -> Exported:
+    """Write a hub folder for a run: config.json, the sampling weights, samples, a model card.
 
     ``name`` publishes the run as another registered model of the same
-    architecture (default: the model it was trained as); ``repo`` defaults to
-    ``generative-zoo/NAME`` and ``out_dir`` to ``hub/REPO``. Only the exported
-    module's weights are copied, never the training checkpoint.
+    architecture (default: the model it was trained as). ``into`` is a plugin's
+    source folder: the hub folder goes into its package's ``hub/`` and the entry
+    into its package's ``registry.toml``, so that the plugin's wheel carries both.
+    Otherwise the folder is ``out_dir`` (default ``exports/REPO``). An existing
+    folder is replaced only with ``force``; the new one is built beside it and
+    renamed into place, so a failed export leaves the target as it was. Only the
+    exported module's weights are copied, never the training checkpoint.
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise ZooError(f"{run_dir} is not a folder; pass the run folder that `zoo train --out` wrote")
     config = read_folder_config(run_dir)
     spec = publishing_spec(get_spec(config["zoo_model"]), name)
-    repo = repo or f"{DEFAULT_OWNER}/{spec.name}"
-    out_dir = Path(out_dir) if out_dir is not None else default_folder(repo)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_bytes_atomically(out_dir / CONFIG_FILE, (json.dumps({**config, "zoo_model": spec.name}, indent=2) + "\n").encode())
-    if run_dir.resolve() != out_dir.resolve():
-        _copy(run_dir / WEIGHTS_FILE, out_dir / WEIGHTS_FILE)
-        if (run_dir / LOSS_PLOT).is_file():
-            _copy(run_dir / LOSS_PLOT, out_dir / LOSS_PLOT)
-    model = load(out_dir)
+    project = read_plugin_project(into) if into is not None else None
+    if project is not None and spec.plugin not in project.plugins:
+        raise ZooError(
+            f"{project.folder} provides plugin(s) {', '.join(project.plugins)}, but {spec.name!r} belongs to "
+            f"plugin {spec.plugin!r}; export it into that plugin's folder"
+        )
+    owner = _owner_name(project.distribution) if project else default_owner(spec)
+    repo = repo or f"{owner}/{spec.name}"
+    problem = repo_id_problem(repo)
+    if problem:
+        raise ZooError(f"--repo {problem}")
+    explicit = out_dir is not None or project is not None
+    target = Path(out_dir) if out_dir is not None else project.hub / repo if project else default_folder(repo)
+    _check_target(target, run_dir, force, explicit)
+    published = {**config, "zoo_model": spec.name}
+    entry = build_aside(target, lambda new: _write_export(new, run_dir, published, spec, repo, data_root, with_metrics))
+    catalog = None
+    if project is not None:
+        catalog = project.catalog
+        upsert_entries(catalog, [entry])
+    return Exported(target, entry, catalog)
+
+
+def _check_target(target: Path, run_dir: Path, force: bool, explicit: bool) -> None:
+    resolved, run = target.resolve(), run_dir.resolve()
+    if resolved == run or resolved.is_relative_to(run) or run.is_relative_to(resolved):
+        raise ZooError(f"cannot export {run_dir} into {target}: write the hub folder outside the run folder")
+    if target.exists() and not force:
+        raise ZooError(f"{target} already exists; pass --force to replace it, or choose another --out")
+    if not explicit:
+        for folder in installed_weight_folders():
+            if resolved.is_relative_to(folder.resolve()):
+                raise ZooError(
+                    f"the default export folder {target} is inside the installed weights {folder}; "
+                    "name it with --out (and --force) if you mean to replace them"
+                )
+
+
+def installed_weight_folders() -> list[Path]:
+    """Every hub folder an installed distribution ships (plugin homes' ``hub/`` and ``zoo.weights``)."""
+    registry = get_registry()
+    folders = [home / WEIGHTS_FOLDER for home in registry.homes.values() if home is not None]
+    folders += [found.folder for found in weights_distributions()]
+    return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+
+
+def _write_export(
+    folder: Path, run_dir: Path, config: dict[str, Any], spec: ModelSpec, repo: str,
+    data_root: str | Path | None, with_metrics: bool,
+) -> CatalogEntry:
+    """Fill a new folder with what ``zoo export`` publishes; returns the catalog entry."""
+    _copy(run_dir / WEIGHTS_FILE, folder / WEIGHTS_FILE)
+    if (run_dir / LOSS_PLOT).is_file():
+        _copy(run_dir / LOSS_PLOT, folder / LOSS_PLOT)
+    write_bytes_atomically(folder / CONFIG_FILE, (json.dumps(config, indent=2) + "\n").encode())
+    model = load(folder)
     metrics = measure(model, data_root) if with_metrics else {}
     has_samples = hasattr(model, "sample")
     if has_samples:
         from torchvision.utils import save_image
 
-        save_image(model.sample(64, seed=0), out_dir / "samples.png", nrow=8, padding=2)
+        save_image(model.sample(64, seed=0), folder / "samples.png", nrow=8, padding=2)
     training = {key: value for key, value in config.get("training", {}).items() if value is not None}
     spec = spec.with_updates(dataset=training.get("dataset") or spec.dataset)  # what it was trained on
     card = render_card(
-        spec, repo, metrics, training, has_samples,
-        has_loss_plot=(out_dir / LOSS_PLOT).is_file(), notes=getattr(model, "metric_notes", None),
+        spec, repo, metrics, training, has_samples, has_loss_plot=(folder / LOSS_PLOT).is_file(),
+        notes=getattr(model, "metric_notes", None), distribution=_distribution(spec),
     )
-    write_bytes_atomically(out_dir / CARD_FILE, card.encode("utf-8"))
-    files = {file: sha256_of(out_dir / file) for file in (WEIGHTS_FILE, CONFIG_FILE)}
+    write_bytes_atomically(folder / CARD_FILE, card.encode("utf-8"))
+    files = {file: sha256_of(folder / file) for file in (WEIGHTS_FILE, CONFIG_FILE)}
     return CatalogEntry(
         name=spec.name,
         plugin=spec.plugin,
@@ -111,6 +188,14 @@ def export_run(
         metrics=metrics,
         training=training,
     )
+
+
+def _distribution(spec: ModelSpec) -> str:
+    """The distribution a user installs to get ``spec``'s plugin (``generative-zoo`` for built-ins)."""
+    info = get_registry().plugins.plugins.get(spec.plugin)
+    if info is None or top_package(info.module) == BUILTIN_PACKAGE:
+        return DEFAULT_OWNER
+    return info.distribution
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -10,9 +10,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import REPO_ID
 from .errors import HubError, ZooError
 from .loading import CONFIG_FILE, WEIGHTS_FILE, read_folder_config
+from .naming import repo_id_problem
 
 REQUIRED = (CONFIG_FILE, WEIGHTS_FILE, "README.md")
 PICKLES = ("*.pt", "*.pth", "*.bin", "*.ckpt", "*.pkl")
@@ -59,8 +59,9 @@ def push_folder(
     from huggingface_hub.errors import HTTPError, HfHubHTTPError
 
     folder = Path(folder)
-    if not REPO_ID.match(repo):
-        raise ZooError(f"--repo must look like 'owner/name', got {repo!r}")
+    problem = repo_id_problem(repo)
+    if problem:
+        raise ZooError(f"--repo {problem}")
     check_folder(folder)
     endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
     api = HfApi(endpoint=endpoint, token=token)

@@ -1,32 +1,70 @@
-"""``zoo bench --record``: the bench's numbers into registry.toml and the bundled model cards."""
+"""``zoo bench --record``: each model's numbers into the catalog of the distribution that owns it,
+and into the "Benchmark" section of its model card when that distribution ships the card beside it."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .bench import BenchResult
+from .bench import BenchResult, Row
 from .card import replace_section
 from .catalog import read_catalog, upsert_entries
+from .errors import CatalogError
 from .files import write_bytes_atomically
+from .naming import names_a_folder
+from .registry import get_registry
 from .report import markdown_table
+from .shipped import WEIGHTS_FOLDER
 
 CARD_FILE = "README.md"
 CARD_SECTION = "Benchmark"
 SETTINGS_KEPT = ("command", "date", "samples", "seed", "batch_size", "device")
 
 
-def record(result: BenchResult, registry: Path, hub_root: Path) -> list[str]:
-    """Write each benched model of ``registry`` into its ``bench`` table and into the
-    "Benchmark" section of its card under ``hub_root`` (next to the floor row); returns their names."""
-    entries = read_catalog(registry)
+@dataclass(frozen=True)
+class Recorded:
+    """Where one model's numbers went (``catalog``, maybe ``card``), or why they could not (``problem``)."""
+
+    name: str
+    catalog: Path | None = None
+    card: Path | None = None
+    problem: str | None = None
+
+
+def record(result: BenchResult) -> list[Recorded]:
+    """Write every benched model's row into its owner's catalog (one write per catalog) and card."""
+    registry = get_registry()
+    outcomes: list[Recorded] = []
+    owned: dict[Path, list[Row]] = {}
+    for row in (row for row in result.rows if row.kind == "model"):
+        source = registry.sources.get(row.name)
+        if source is not None:
+            owned.setdefault(source.path, []).append(row)
+        elif names_a_folder(row.name):
+            outcomes.append(Recorded(row.name, problem="a model folder has no catalog; export it first"))
+        else:
+            outcomes.append(Recorded(row.name, problem="no installed catalog has an entry for it (not published)"))
+    for path, rows in owned.items():
+        outcomes += _record_into(path, rows, result)
+    return outcomes
+
+
+def _record_into(path: Path, rows: list[Row], result: BenchResult) -> list[Recorded]:
+    target = path.resolve()  # a catalog reached through a link is written where it lives
     settings = {key: result.settings[key] for key in SETTINGS_KEPT if key in result.settings}
+    try:
+        entries = read_catalog(target)
+        upsert_entries(target, [replace(entries[row.name], bench={**row.metrics, **settings}) for row in rows])
+    except (OSError, CatalogError, KeyError) as exc:
+        return [Recorded(row.name, problem=f"cannot write {target}: {exc}") for row in rows]
     floor = [row for row in result.rows if row.kind == "real"][:1]
-    rows = [row for row in result.rows if row.kind == "model" and row.name in entries]
-    upsert_entries(registry, [replace(entries[row.name], bench={**row.metrics, **settings}) for row in rows])
+    outcomes = []
     for row in rows:
-        card = hub_root / entries[row.name].checkpoint.repo / CARD_FILE
-        if card.is_file():
+        card = (path.parent / WEIGHTS_FOLDER / entries[row.name].checkpoint.repo / CARD_FILE).resolve()
+        try:
             section = markdown_table(BenchResult(result.settings, [*floor, row]))
             text = replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section)
             write_bytes_atomically(card, text.encode("utf-8"))
-    return [row.name for row in rows]
+        except OSError:
+            card = None  # the distribution ships no card beside its catalog (or it cannot be written)
+        outcomes.append(Recorded(row.name, catalog=target, card=card))
+    return outcomes

@@ -1,24 +1,37 @@
-"""The model registry: specs from plugins, checkpoints from registry.toml."""
+"""The model registry: specs from plugins, pins and measurements from their distributions' catalogs."""
 from __future__ import annotations
 
 import fnmatch
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .catalog import CatalogEntry, read_catalog
-from .errors import CatalogError, ModelNameCollision, UnknownModelError
-from .paths import CATALOG_PATH
-from .plugins import PluginSet
-from .spec import ModelSpec
+from . import shipped
+from .catalog import CatalogEntry, read_catalog, read_pins
+from .errors import CatalogError, ModelNameCollision, UnknownModelError, ZooError
+from .plugins import PluginInfo, PluginSet, PluginWarning, strict_mode
+from .spec import Checkpoint, ModelSpec
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The ``registry.toml`` in one plugin home, and the plugins loaded from that home."""
+
+    path: Path
+    distribution: str
+    plugins: frozenset[str]
 
 
 class Registry:
     """Every model name the installed plugins know, with pinned checkpoints."""
 
-    def __init__(self, plugins: PluginSet, catalog: dict[str, CatalogEntry]) -> None:
+    def __init__(self, plugins: PluginSet) -> None:
         self.plugins = plugins
         self.specs: dict[str, ModelSpec] = {}
         self.collisions: dict[str, list[str]] = {}
-        registered: set[str] = set()
+        self.sources: dict[str, Catalog] = {}  # model name -> the catalog its entry came from
+        registered: list[PluginInfo] = []
         for info, register_models in plugins.implementations("register_models"):
             pending: list[ModelSpec] = []
             try:
@@ -26,18 +39,77 @@ class Registry:
             except Exception as exc:  # noqa: BLE001 - contain broken plugins
                 plugins.fail(info, f"register_models raised {type(exc).__name__}: {exc}")
                 continue
-            registered.add(info.name)
+            registered.append(info)
             for spec in pending:
                 self._add(spec.with_updates(plugin=info.name))
                 info.models.append(spec.name)
-        for name, entry in catalog.items():
-            if name not in self.specs:
+        self.homes = {info.name: shipped.home_of(info.module) for info in registered}
+        for catalog in self._catalogs(registered):
+            self._attach_catalog(catalog)
+
+    def _catalogs(self, registered: list[PluginInfo]) -> list[Catalog]:
+        """One catalog per plugin home that has a ``registry.toml``."""
+        by_home: dict[Path, list[PluginInfo]] = {}
+        for info in registered:
+            home = self.homes[info.name]
+            if home is not None:
+                by_home.setdefault(home, []).append(info)
+        return [
+            Catalog(home / shipped.CATALOG_FILE, infos[0].distribution, frozenset(info.name for info in infos))
+            for home, infos in by_home.items()
+            if (home / shipped.CATALOG_FILE).is_file()
+        ]
+
+    def _attach_catalog(self, catalog: Catalog) -> None:
+        """Merge a catalog's entries into the specs its own plugins registered; report the rest."""
+        try:
+            entries = read_catalog(catalog.path)
+        except CatalogError as exc:
+            self._report(exc)
+            return
+        for name, entry in entries.items():
+            spec = self.specs.get(name)
+            if spec is None:
+                continue  # the model's plugin is disabled or broken
+            if spec.plugin not in catalog.plugins:
+                if entry.plugin in self.homes:  # not a disabled plugin's entry: a clash
+                    owner = self.plugins.plugins[spec.plugin]
+                    self._report(CatalogError(
+                        f"{catalog.path}: entry {name!r} pins a model that plugin {spec.plugin!r} of "
+                        f"{owner.distribution} registers, not {catalog.distribution}; a catalog pins only "
+                        f"its own distribution's models, so the entry is ignored"
+                    ))
                 continue
-            if entry.plugin not in registered:
-                # The entry's own plugin is disabled or broken; another plugin's
-                # model of the same name gets no checkpoint from it.
+            try:
+                self.specs[name] = _attach(spec, entry, catalog.path)
+            except CatalogError as exc:
+                self._report(exc)
                 continue
-            self.specs[name] = _attach(self.specs[name], entry)
+            self.sources[name] = catalog
+
+    def _report(self, problem: ZooError) -> None:
+        """A catalog problem is fatal in strict mode and a warning otherwise, like a broken plugin."""
+        if strict_mode():
+            raise problem
+        warnings.warn(str(problem), PluginWarning, stacklevel=4)
+
+    def pinned(self, name: str) -> Checkpoint | None:
+        """The pins of ``name``, read from its catalog file itself (or from its plugin's spec)."""
+        spec = self.get(name)
+        catalog = self.sources.get(name)
+        return spec.checkpoint if catalog is None else read_pins(catalog.path, name)
+
+    def weight_folders(self, name: str) -> list[Path]:
+        """Installed hub-layout folders to look in for ``name``'s files: its own home's first."""
+        spec = self.get(name)
+        own_home = self.homes.get(spec.plugin)
+        own_package = shipped.top_package(self.plugins.plugins[spec.plugin].module)
+        distributions = shipped.weights_distributions()
+        folders = [home / shipped.WEIGHTS_FOLDER for home in [own_home] if home is not None]
+        folders += [d.folder for d in distributions if d.package == own_package]
+        folders += [home / shipped.WEIGHTS_FOLDER for home in self.homes.values() if home is not None]
+        folders += [d.folder for d in distributions]
+        return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
 
     def _add(self, spec: ModelSpec) -> None:
         if spec.name in self.collisions:
@@ -81,16 +153,16 @@ def _checked(spec: Any) -> ModelSpec:
     return spec
 
 
-def _attach(spec: ModelSpec, entry: CatalogEntry) -> ModelSpec:
-    """Merge a registry.toml entry into the spec its plugin registered."""
+def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
+    """Merge a catalog entry into the spec its plugin registered."""
     if entry.plugin != spec.plugin:
         raise CatalogError(
-            f"registry.toml: entry {entry.name!r}: field 'plugin' says {entry.plugin!r} "
+            f"{source}: entry {entry.name!r}: field 'plugin' says {entry.plugin!r} "
             f"but the model is registered by plugin {spec.plugin!r}"
         )
     if entry.family != spec.family:
         raise CatalogError(
-            f"registry.toml: entry {entry.name!r}: field 'family' says {entry.family!r} "
+            f"{source}: entry {entry.name!r}: field 'family' says {entry.family!r} "
             f"but plugin {spec.plugin!r} registers it as {spec.family!r}"
         )
     return spec.with_updates(
@@ -111,7 +183,7 @@ def get_registry() -> Registry:
     """The process-wide registry, built on first use."""
     global _registry
     if _registry is None:
-        _registry = Registry(PluginSet(), read_catalog(CATALOG_PATH))
+        _registry = Registry(PluginSet())
     return _registry
 
 

@@ -12,6 +12,7 @@ from .errors import ZooError
 
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 MAX_NAME = 40
+DATASET_SUFFIX = "mnist"  # the dataset the scaffolded model trains on
 
 # output path (with {name}/{module} filled in) -> template file in zoo/templates/plugin
 LAYOUT = {
@@ -29,21 +30,28 @@ class ScaffoldError(ZooError, ValueError):
 
 
 def check_name(name: str) -> None:
-    """A plugin name: lowercase letters and digits, words joined by '-' or '_'."""
+    """A plugin name: lowercase letters and digits, words joined by '-' or '_', without the dataset suffix."""
     if not isinstance(name, str) or not NAME.fullmatch(name) or len(name) > MAX_NAME:
         raise ScaffoldError(
             f"invalid plugin name {name!r}: use lowercase letters and digits, starting with a letter, "
             f"words joined by '-' or '_' (at most {MAX_NAME} characters), e.g. 'wgan' or 'my-gan'"
         )
+    if name.endswith(("-" + DATASET_SUFFIX, "_" + DATASET_SUFFIX)):
+        raise ScaffoldError(
+            f"invalid plugin name {name!r}: the model is named NAME-{DATASET_SUFFIX} already; "
+            f"name the plugin {name[: -len(DATASET_SUFFIX) - 1]!r}"
+        )
 
 
-def _taken(name: str, model: str) -> str | None:
-    """Why ``name`` or ``model`` is already in use by an installed plugin, if it is."""
+def _taken(values: dict[str, str]) -> str | None:
+    """Why one of the names the plugin would create is already in use, if one is."""
+    import importlib.util
     import warnings
 
     from .plugins import PluginWarning
     from .registry import get_registry
 
+    name, model, module, dist = values["name"], values["model"], values["module"], values["dist"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PluginWarning)
         registry = get_registry()
@@ -52,6 +60,10 @@ def _taken(name: str, model: str) -> str | None:
         return f"a plugin named {name!r} is already installed (from {plugins[name].distribution})"
     if model in registry.specs or model in registry.collisions:
         return f"a model named {model!r} already exists"
+    if entry_points.version(dist) is not None:
+        return f"a distribution named {dist!r} is already installed"
+    if importlib.util.find_spec(module) is not None:
+        return f"a module named {module!r} can already be imported"
     return None
 
 
@@ -68,7 +80,7 @@ def substitutions(name: str) -> dict[str, str]:
         "module": f"zoo_{suffix}",
         "module_suffix": suffix,
         "dist": f"zoo-{name}",
-        "model": f"{name}-mnist",
+        "model": f"{name}-{DATASET_SUFFIX}",
         "cls": "".join(part.capitalize() for part in re.split(r"[-_]", name)),
         "zoo_requirement": _zoo_requirement(),
     }
@@ -81,7 +93,7 @@ def new_plugin(name: str, parent: str | Path = ".") -> Path:
     target = Path(parent) / values["dist"]
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose another name or --dir")
-    reason = _taken(name, values["model"])
+    reason = _taken(values)
     if reason:
         raise ScaffoldError(f"cannot create plugin {name!r}: {reason}; choose another name")
     target.mkdir(parents=True)

@@ -5,6 +5,8 @@ import importlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from .naming import model_name_problem
+
 FAMILIES = ("gan", "autoencoder", "translation", "autoregressive", "classifier")
 
 
@@ -49,8 +51,9 @@ class ModelSpec:
     plugin: str = ""
 
     def __post_init__(self) -> None:
-        if not self.name or not isinstance(self.name, str):
-            raise ValueError(f"model spec needs a non-empty string name, got {self.name!r}")
+        problem = model_name_problem(self.name)
+        if problem:
+            raise ValueError(f"model spec name {problem}")
         if self.family not in FAMILIES:
             raise ValueError(
                 f"model {self.name!r}: family {self.family!r} is not one of {', '.join(FAMILIES)}"

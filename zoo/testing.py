@@ -436,7 +436,7 @@ def check_weights(spec: ModelSpec) -> None:
     model = load(spec.name)
     _check_outputs(spec, model, f"zoo.load({spec.name!r})")
     checkpoint = spec.checkpoint
-    good = hub.resolve(checkpoint).path.read_bytes()
+    good = hub.fetch(spec.name).path.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         tampered = Path(tmp) / checkpoint.repo / checkpoint.weights
         tampered.parent.mkdir(parents=True)
