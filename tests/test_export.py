@@ -254,3 +254,28 @@ def test_push_explains_an_unreachable_hub(exported, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(HubError, match="cannot reach http://127.0.0.1:9"):
         push_folder(exported, "org/tiny", token="hf_x")
+
+
+def test_search_lists_the_zoos_published_models_with_their_distribution(run_dir, hub_server, catalog, capsys):  # noqa: F811
+    export_run(run_dir, hub_server.root / REPO, repo=REPO, with_metrics=False)
+    hub_server.add_file("someone/not-a-zoo-model", "README.md", b"---\nlibrary_name: diffusers\ntags: [x]\n---\n# x\n")
+
+    assert main(["search", "--endpoint", hub_server.url]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0].split() == ["repo", "model", "distribution", "installed"]
+    assert [row.split()[:3] for row in rows[1:]] == [[REPO, "dcgan-mnist", "generative-zoo"]]
+    assert rows[1].split()[3] == zoo.entry_points.version("generative-zoo")
+    assert any(r.path.startswith("/api/models?") and "filter=generative-zoo" in r.path for r in hub_server.requests)
+
+    assert main(["search", "tiny", "--endpoint", hub_server.url]) == 0
+    assert REPO in capsys.readouterr().out
+    assert main(["search", "no-such-thing", "--endpoint", hub_server.url]) == 1
+    assert "no published zoo model matches 'no-such-thing'" in capsys.readouterr().err
+
+
+def test_search_explains_an_unreachable_hub(capsys, monkeypatch):
+    from huggingface_hub.utils import _http
+
+    monkeypatch.setattr(_http.time, "sleep", lambda seconds: None)  # the client's retry pauses
+    assert main(["search", "--endpoint", "http://127.0.0.1:9"]) == 2
+    assert "cannot reach http://127.0.0.1:9" in capsys.readouterr().err
