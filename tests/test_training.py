@@ -19,6 +19,7 @@ from conftest import REPO_ROOT
 from toy_plugin import SPEC as TOY
 from zoo import distributed
 from zoo.checkpoint import load_checkpoint
+from zoo.cli import main
 from zoo.data import crosses
 from zoo.errors import ZooError
 from zoo.registry import get_spec
@@ -405,3 +406,29 @@ def test_cuda_resume_is_exact(tmp_path):
     Trainer(TOY, tmp_path / "b", hparams={"epochs": 2}, **options).run(resume=True)
     for key, value in weights(tmp_path / "a").items():
         assert torch.equal(weights(tmp_path / "b")[key], value), key
+
+
+def write_tiny_mnist(root: Path, count: int = 64) -> None:
+    """``count`` random digits in torchvision's MNIST layout (IDX files under MNIST/raw)."""
+    import struct
+
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    pixels = torch.randint(0, 256, (count, 28, 28), generator=torch.Generator().manual_seed(0), dtype=torch.uint8)
+    labels = torch.arange(count, dtype=torch.uint8) % 10
+    for split in ("train", "t10k"):
+        (raw / f"{split}-images-idx3-ubyte").write_bytes(struct.pack(">IIII", 2051, count, 28, 28) + pixels.numpy().tobytes())
+        (raw / f"{split}-labels-idx1-ubyte").write_bytes(struct.pack(">II", 2049, count) + labels.numpy().tobytes())
+
+
+def test_resume_remembers_the_dataset_root(tmp_path, monkeypatch):
+    root, out = tmp_path / "my-data", tmp_path / "run"
+    write_tiny_mnist(root)
+    args = ["train", "gan-mnist", "--out", str(out), "--batch-size", "32"]
+    assert main([*args, "--data", str(root), "--epochs", "1"]) == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # ./data (the default root) does not exist here
+    monkeypatch.delenv("ZOO_DATA", raising=False)
+    assert main([*args, "--epochs", "2", "--resume"]) == 0
+    assert json.loads((out / "config.json").read_text())["training"]["epochs"] == 2

@@ -79,7 +79,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 @command
 def cmd_train(args: argparse.Namespace) -> int:
     from .registry import get_spec
-    from .training import Trainer, TrainingStopped
+    from .training import Trainer, TrainingStopped, recorded_data_root
 
     spec = get_spec(args.name)
     hparams = dict(_parse_setting(item) for item in args.set)
@@ -88,8 +88,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.batch_size is not None:
         hparams["batch_size"] = args.batch_size
     out = args.out or Path("runs") / spec.name
+    data_root = args.data or (recorded_data_root(out) if args.resume else None)  # a resumed run keeps its data
     trainer = Trainer(
-        spec, out, data_root=args.data, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
+        spec, out, data_root=data_root, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
         dataset=args.dataset, precision=args.precision, compile_modules=args.compile or None,
         checkpoint_every=args.checkpoint_every,
     )

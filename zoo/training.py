@@ -200,6 +200,15 @@ class _StopSignal:
         self.requested = True
 
 
+def recorded_data_root(out_dir: str | Path) -> Path | None:
+    """The dataset root a run in ``out_dir`` was started with (None without a checkpoint or a recorded root)."""
+    path = Path(out_dir) / CHECKPOINT
+    if not path.is_file():
+        return None
+    root = load_checkpoint(path).get("data_root")
+    return Path(root) if root else None
+
+
 class Trainer:
     """Runs a recipe over a dataset with progress, checkpoints and exact resume.
 
@@ -241,6 +250,7 @@ class Trainer:
         self.out_dir = Path(out_dir)
         self.world = distributed.world_from_env()
         self.dataset = dataset if dataset is not None or data is not None else spec.dataset
+        self.data_root = None if data_root is None else str(Path(data_root).expanduser().resolve())
         self.data = data if data is not None else load_dataset(self.dataset, data_root, train=True)
         self.recipe_cls = spec.recipe_class()
         self.requested = {
@@ -518,6 +528,7 @@ class Trainer:
                 "hparams": self.hparams,
                 "model_config": self.model_config,
                 "dataset": self.dataset,
+                "data_root": self.data_root,
                 "precision": self.precision,
                 "compile": self.compile_modules,
                 "world_size": self.world.size,
