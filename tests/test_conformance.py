@@ -129,6 +129,13 @@ class TrustingAutoencoder(GoodAutoencoder):
         return self.encode_batch(x)
 
 
+class OwnPriorAutoencoder(GoodAutoencoder):
+    """Draws its codes in generate(), which `zoo interpolate` (through draw_codes) never sees."""
+
+    def generate(self, count, rng):
+        return self.decode_batch(2 + self.noise(count, rng, self.latent_dim))
+
+
 class GoodClassifier(nn.Module):
     image_shape = (1, 28, 28)
 
@@ -245,6 +252,7 @@ BROKEN = {
     "kit-float32-noise": ("Float32Noise", {}, "devices", "RuntimeError"),
     "kit-deaf-conditional": ("DeafConditional", {"conditional": True}, "labels", "other labels give the same images"),
     "kit-trusting-autoencoder": ("TrustingAutoencoder", {"family": "autoencoder"}, "autoencoder", r"encode\('not images'\) raised AttributeError"),
+    "kit-own-prior-autoencoder": ("OwnPriorAutoencoder", {"family": "autoencoder"}, "autoencoder", r"must equal decode\(prior_codes\(n, seed=s\)\)"),
     "kit-flat-logits": ("FlatLogits", {"family": "classifier"}, "classifier", r"must give a \(n, classes\) tensor"),
     "kit-no-step": ("Good", {"recipe": "kit_models:NoStepRecipe"}, "train-step", "left the parameters of recipe.model unchanged"),
     "kit-nan-loss": ("Good", {"recipe": "kit_models:NaNRecipe"}, "train-step", "loss 'loss' is nan at step 1"),

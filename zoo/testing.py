@@ -395,6 +395,13 @@ def check_autoencoder(spec: ModelSpec) -> None:
     short = z[:, :-1]
     expect_raises(ValueError, lambda: model.decode(short, **cond), f"decode(codes of shape {tuple(short.shape)})")
     expect_raises(ValueError, lambda: model.interpolate(x[0:2], x[1:2], **pair), "interpolate(a batch of 2 images, b)")
+    if _samples(spec):
+        drawn = model.decode(model.prior_codes(n, seed=5), **cond)
+        expect(
+            torch.allclose(model.sample(n, seed=5, **cond), drawn, atol=1e-5),
+            "sample(n, seed=s) must equal decode(prior_codes(n, seed=s)): sample, `zoo interpolate` and the bench "
+            "draw codes through draw_codes(); override draw_codes(), not generate(), to change the prior",
+        )
 
 
 @_check("translation", lambda spec: spec.family == "translation")
