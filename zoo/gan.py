@@ -21,7 +21,7 @@ from .clusters import ClusterCodebook
 from .data import ImageData
 from .distributed import unwrap
 from .models import ConditionalModel
-from .training import Recipe, ema_update
+from .training import Recipe, UpdateCounter, ema_decay, ema_update
 
 Scores = torch.Tensor
 Conditioning = dict[str, torch.Tensor]
@@ -182,7 +182,9 @@ class GANRecipe(Recipe):
 
     One ``train_step`` takes ``batch_size`` real images, splits them into
     ``d_steps`` minibatches for as many discriminator updates, then updates the
-    generator once on the last minibatch's fakes and the EMA copy after it.
+    generator once on the last minibatch's fakes and the EMA copy after it (with
+    a warm-up, :func:`zoo.training.ema_decay`, so that a short run's average
+    forgets the random start).
     ``loss`` names an entry of :data:`LOSSES`; subclasses build the
     discriminator and override ``discriminator_loss``/``generator_loss`` for
     extra terms. Conditional generators get uniform random fake labels and a
@@ -211,6 +213,7 @@ class GANRecipe(Recipe):
         self.generator = self.spec.builder()(**self.model_config).to(self.device)
         self.discriminator = self.build_discriminator().to(self.device)
         self.ema = copy.deepcopy(self.generator).eval().requires_grad_(False)
+        self.ema_updates = UpdateCounter()
         if self.self_conditioned:
             self.codebook = ClusterCodebook(self.generator.clusters, math.prod(self.generator.image_shape)).to(self.device)
         self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
@@ -292,7 +295,7 @@ class GANRecipe(Recipe):
         self.opt_g.zero_grad(set_to_none=True)
         self.backward(loss_g)
         self.optimizer_step(self.opt_g)
-        ema_update(self.ema, self.generator, self.hparams["ema_decay"])
+        ema_update(self.ema, self.generator, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
         return {**totals, "loss_g": loss_g.item(), **logs}
 
     def export_model(self) -> nn.Module:

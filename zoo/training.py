@@ -146,11 +146,39 @@ class Recipe:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         stateful = self._stateful()
-        missing = set(stateful) ^ set(state)
+        older = {name for name, value in stateful.items() if isinstance(value, UpdateCounter) and name not in state}
+        missing = (set(stateful) ^ set(state)) - older
         if missing:
             raise ZooError(f"checkpoint does not match the recipe: differing entries {sorted(missing)}")
         for name, value in stateful.items():
-            value.load_state_dict(state[name])
+            if name in older:
+                value.count.fill_(WARMED_UP)  # a run from before the counter existed is past any warm-up
+            else:
+                value.load_state_dict(state[name])
+
+
+class UpdateCounter(nn.Module):
+    """How many updates a recipe has made (of an EMA, ...); a module, so the checkpoint holds it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.register_buffer("count", torch.zeros((), dtype=torch.long))
+
+    def advance(self) -> int:
+        """Count one more update; returns how many came before it."""
+        before = int(self.count)
+        self.count += 1
+        return before
+
+
+WARMED_UP = 10**9
+
+
+def ema_decay(decay: float, updates: int) -> float:
+    """The decay of an EMA after ``updates`` updates: ``min(decay, (1 + t) / (10 + t))``, so that an
+    average of a short run forgets the random start instead of weighting it for ~1/(1 - decay) steps."""
+    return min(decay, (1 + updates) / (10 + updates))
+
 
 
 def ema_update(target: nn.Module, source: nn.Module, decay: float) -> None:
