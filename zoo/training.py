@@ -454,9 +454,11 @@ class Trainer:
     def _loop(self, recipe: Recipe, meter: LossMeter, epoch: int, batch: int, step: int, wall: float) -> None:
         epochs, per_epoch = self.hparams["epochs"], self.steps_per_epoch
         trace_every = max(1, per_epoch // TRACE_POINTS_PER_EPOCH)
-        bar = tqdm(
+        bar = tqdm(  # counts images: the rate is images per second and the ETA is the whole run's
             total=epochs * per_epoch,
             initial=step,
+            unit="img",
+            unit_scale=self.hparams["batch_size"],
             disable=not self.progress,
             dynamic_ncols=True,
             mininterval=0.1 if sys.stderr.isatty() else 10.0,
