@@ -1,7 +1,8 @@
 """zoo bench: KID and precision/recall, the bench rows, its reports, and the HTML page in a real browser.
 
 The bench runs on the toy crosses (no MNIST needed) with untrained models
-written to folders, so the numbers are bad but every code path is real.
+written to folders, so the numbers are bad but every code path is real. The
+folders sit under a name with ``&`` and ``<script>`` in it, as a user's might.
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import math
 import os
 import shutil
 import subprocess
+import xml.etree.ElementTree as ElementTree
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -26,7 +29,9 @@ from zoo_plugins.dcgan.model import DCGANGenerator
 import zoo.bench
 import zoo.registry
 from zoo import report
-from zoo.bench import CALIBRATION_ROWS, PREVIEW, Bench, Reference, cold_load_seconds, run_bench, select, weights_file
+from zoo.bench import (
+    CALIBRATION_ROWS, PREVIEW, Bench, BenchResult, Reference, Row, cold_load_seconds, run_bench, select, weights_file,
+)
 from zoo.catalog import format_entry, parse_catalog, read_catalog
 from zoo.cli import main
 from zoo.data import crosses
@@ -42,6 +47,7 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 N = 200
 QUALITY = ("fid", "kid", "kid_std", "precision", "recall", "class_coverage", "kl_to_uniform", "confident_fraction")
 CHROMIUM = shutil.which("chromium")
+ODD = "runs & <script>alert(1)"  # a folder name that must stay text in every report
 
 
 # --- KID and precision/recall ---------------------------------------------------
@@ -111,7 +117,7 @@ COLD_LOAD_S = 1.25  # stands in for the fresh process, which has a test of its o
 
 @pytest.fixture(scope="module")
 def benched(tmp_path_factory):
-    root = tmp_path_factory.mktemp("bench")
+    root = tmp_path_factory.mktemp("bench") / ODD
     targets = [model_folder(root, "cgan-mnist"), model_folder(root, "vae-mnist")]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
@@ -218,10 +224,56 @@ def test_markdown_and_text_tables_have_a_line_per_row(benched):
     assert table[0].startswith("| model | family | FID | KID | precision | recall |")
     assert "label acc" in table[0] and "bits/dim" in table[0] and "img/s" in table[0]
     assert "Measured by `zoo bench (test)`: 200 samples per row (seed 0)" in markdown
-    text = report.text_table(result)
+    text = report.wide_table(result)
     for row in result.rows:
         assert row.name in text
     assert f"{result.rows[0].metrics['fid']:.2f}" in text
+
+
+def test_every_file_keeps_every_column(benched):
+    """The compact terminal table leaves columns out; the files never do."""
+    _, result, out = benched
+    titles = [column.title for column in report.shown_columns(result)]
+    assert {"KID", "KL unif", "recon MSE", "ELBO", "NLL", "bits/dim", "img/s", "params", "weights"} <= set(titles)
+    header = [line for line in (out / "bench.md").read_text().splitlines() if line.startswith("|")][0]
+    assert [cell.strip() for cell in header.strip("|").split("|")] == ["model", "family", *titles]
+    page = (out / "bench.html").read_text()
+    assert all(f">{escape(title)}</th>" in page for title in titles)
+    keys = {key for row in result.rows for key in row.metrics}
+    assert set(next(csv.reader(io.StringIO((out / "bench.csv").read_text())))) == {"name", "kind", "family", *keys}
+    assert {key for row in json.loads((out / "bench.json").read_text())["rows"] for key in row["metrics"]} == keys
+
+
+def test_the_compact_table_fits_120_columns_and_keeps_every_row(benched):
+    _, result, _ = benched
+    text = report.text_table(result, width=120)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 120 < max(map(len, report.wide_table(result).splitlines()))
+    assert lines[0].split() == ["model", "family", "FID", "precision", "recall", "classes", "confident", "extra"]
+    width = len(lines[1].split()[0])  # the model column; long folder names wrap onto lines of their own
+    joined = "".join(line[:width] for line in lines[2:]).replace(" ", "")
+    assert all(row.name.replace(" ", "") in joined for row in result.rows)
+    vae = next(line for line in lines if f"{result.rows[-1].metrics['fid']:.2f}" in line)
+    assert vae.endswith(f"NLL {result.rows[-1].metrics['nll_is']:.1f}")  # the family's main number
+    cgan = next(line for line in lines if f"{result.rows[-2].metrics['fid']:.2f}" in line)
+    assert cgan.endswith(f"label acc {result.rows[-2].metrics['label_accuracy']:.3f}")
+
+
+def quoted(label: str, nll: float, family: str = "autoencoder") -> Row:
+    return Row(label, "quoted", family, {"nll": nll, "bits_per_dim": round(nll / (784 * math.log(2)), 4)},
+               torch.empty(0, 1, 28, 28))
+
+
+def test_quoted_rows_stay_readable_in_a_100_column_table(benched):
+    _, result, _ = benched
+    papers = [quoted("VAE with VampPrior (Tomczak and Welling 2018)", 85.6), quoted("PixelRNN (van den Oord 2016)", 79.2)]
+    text = report.text_table(BenchResult(result.settings, [*result.rows, *papers]), width=100)
+    lines = text.splitlines()
+    assert max(map(len, lines)) <= 100
+    first = next(i for i, line in enumerate(lines) if line.startswith("VAE with VampPrior"))
+    assert lines[first].split()[-3:] == ["-", "NLL", "85.6"] and " quoted " in lines[first]
+    assert " ".join(line.split("  ")[0] for line in lines[first:first + 3]).startswith(papers[0].name)
+    assert report.QUOTED_NOTE.split()[0] in text
 
 
 def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_path, monkeypatch):
@@ -268,8 +320,115 @@ def test_html_report_is_self_contained(benched):
     _, result, out = benched
     page = (out / "bench.html").read_text()
     assert page.count('<img src="data:image/png;base64,') == 1 + len(result.rows)
-    assert "http://" not in page and "https://" not in page and "<link" not in page
+    assert "https://" not in page and "<link" not in page and "<script" not in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert page.count("<tr") == 1 + len(result.rows)
+
+
+def test_every_name_in_the_report_is_escaped(benched):
+    targets, _, out = benched
+    page = (out / "bench.html").read_text()
+    assert "<script>" not in page and escape(ODD) in page
+    for chart in svgs(page):
+        assert all("script" not in element.tag for element in chart.iter())
+    names = [text for chart in svgs(page) for text in chart.itertext()]
+    assert targets[0] in names  # the folder name is drawn as text, exactly
+
+
+def svgs(page: str) -> list[ElementTree.Element]:
+    """Every inline SVG chart of a page, parsed as XML (which fails on anything unescaped)."""
+    charts = page.split("<svg ")[1:]
+    return [ElementTree.fromstring("<svg " + chart.split("</svg>")[0] + "</svg>") for chart in charts]
+
+
+def every_kind_of_row() -> BenchResult:
+    """Rows of every kind the charts draw: real data, each family, translation accuracies and the papers' NLLs;
+    three models share one spot of the precision-recall plane and their numbers must not overlap."""
+    def row(name, kind, family, **metrics):
+        return Row(name, kind, family, metrics, torch.full((2, 1, 28, 28), 0.5))
+
+    quality = {"precision": 0.8, "recall": 0.6, "class_coverage": 10, "confident_fraction": 0.9}
+    rows = [
+        row("mnist train (floor)", "real", "data", fid=1.6, precision=0.86, recall=0.89, label_accuracy=0.992),
+        row("mnist train, blur sigma=0.5", "real", "data", fid=38.2, precision=0.9, recall=0.54),
+        row("mnist train, blur sigma=1", "real", "data", fid=367.0, precision=0.8, recall=0.003),
+        row("mnist train, noise sigma=0.1", "real", "data", fid=97.0, precision=0.75, recall=0.33),
+        row("dcgan-mnist", "model", "gan", fid=7.9, **quality),
+        row("runs/x@3", "model", "gan", fid=8.1, **quality),
+        row(f"{ODD}/cgan-mnist", "model", "gan", fid=8.8, label_accuracy=0.985, **quality),
+        row("pix2pix-mnist", "model", "translation", fid=5.8, translation_label_accuracy=0.991, **quality),
+        row("cyclegan-mnist", "model", "translation", fid=11.0, cycle_label_accuracy=0.985, b2a_label_accuracy=0.987,
+            **quality),
+        row("vae-mnist", "model", "autoencoder", fid=130.2, nll_is=99.1, recon_mse=0.0149, **quality),
+        row("rnn-mnist", "model", "autoregressive", fid=267.8, nll=92.5, **quality),
+        quoted("VAE (Burda et al. 2016)", 86.8),
+        quoted("PixelRNN (van den Oord et al. 2016)", 79.2, "autoregressive"),
+    ]
+    return BenchResult({"samples": 10, "seed": 0, "reference": "mnist test split", "feature_network": "classifier",
+                        "kid": "-", "precision_recall": "-", "batch_size": 10, "device": "cpu", "torch": "-",
+                        "date": "-"}, rows)
+
+
+def test_the_page_draws_a_chart_for_each_kind_of_number(tmp_path):
+    result = every_kind_of_row()
+    report.write_reports(result, tmp_path)
+    charts = svgs((tmp_path / "bench.html").read_text())
+    titles = [chart.find("{http://www.w3.org/2000/svg}title").text for chart in charts]
+    assert [title.split()[0] for title in titles] == ["FID:", "Precision", "Test", "Label"]
+    texts = [list(chart.itertext()) for chart in charts]
+    models = [row.name for row in result.rows if row.kind == "model"]
+    assert all(name in texts[0] and name in texts[1] for name in models)  # one line, one point per model
+    assert {"blur sigma=0.5 38.2", "mnist train (floor) 1.6"} <= set(texts[0])  # reference lines, labelled
+    assert {"VAE (Burda et al. 2016) (paper)", "vae-mnist", "rnn-mnist"} <= set(texts[2])
+    assert {"pix2pix-mnist translated", "cyclegan-mnist b2a", f"{ODD}/cgan-mnist", "real digits 0.992"} <= set(texts[3])
+    assert "log scale" in texts[0][-1] or any("log scale" in t for t in texts[0])
+    assert any("nats per image" in t for t in texts[2])
+
+
+def test_a_bench_without_models_of_a_kind_leaves_its_chart_out(benched):
+    _, result, out = benched
+    charts = svgs((out / "bench.html").read_text())
+    titles = [chart.find("{http://www.w3.org/2000/svg}title").text.split()[0] for chart in charts]
+    assert titles == ["FID:", "Precision", "Test", "Label"]  # a VAE (NLL) and a conditional GAN (labels)
+    gan_only = BenchResult(result.settings, [row for row in result.rows if row.family != "autoencoder"])
+    assert [c.split("<title>")[1].split()[0] for c in report.charts(gan_only)] == ["FID:", "Precision", "Label"]
+
+
+CHART_PROBE = """<script>window.addEventListener("load", () => {
+  const charts = Array.from(document.querySelectorAll("svg.chart"));
+  const drawn = charts.filter(svg => { const dots = Array.from(svg.querySelectorAll("circle"));
+    return dots.length > 0 && dots.every(dot => dot.getBoundingClientRect().width > 0); });
+  const overlaps = [];
+  charts.forEach(svg => { const texts = Array.from(svg.querySelectorAll("text"));
+    const boxes = texts.map(text => text.getBoundingClientRect());
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach((b, j) => {
+      if (a.left + 1 < b.right && b.left + 1 < a.right && a.top + 1 < b.bottom && b.top + 1 < a.bottom)
+        overlaps.push(texts[i].textContent + " / " + texts[i + 1 + j].textContent); })); });
+  document.body.dataset.charts = charts.length + " drawn " + drawn.length;
+  document.body.dataset.overlaps = overlaps.length ? overlaps.join("; ") : "none";
+});</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
+def test_charts_are_drawn_in_headless_chromium_with_no_text_over_text(tmp_path):
+    report.write_reports(every_kind_of_row(), tmp_path)
+    probe = tmp_path / "probe.html"
+    probe.write_text((tmp_path / "bench.html").read_text().replace("</body>", CHART_PROBE + "</body>"))
+    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"]
+    dom = subprocess.run([*browser, "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert 'data-charts="4 drawn 4"' in dom.stdout, dom.stderr[-2000:]
+    assert 'data-overlaps="none"' in dom.stdout, dom.stdout.split("data-overlaps=")[-1][:2000]
+
+    shot = tmp_path / "shot.png"
+    subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1200,900", (tmp_path / "bench.html").as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    with Image.open(shot) as image:
+        colours = {colour for _, colour in image.convert("RGB").getcolors(1200 * 900)}
+    from zoo.charts import FAMILY_COLOURS
+
+    drawn = [family for family in ("gan", "translation", "autoencoder", "autoregressive")
+             if tuple(int(FAMILY_COLOURS[family][i:i + 2], 16) for i in (1, 3, 5)) in colours]
+    assert drawn == ["gan", "translation", "autoencoder", "autoregressive"]  # the dots, in their families' colours
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
@@ -290,11 +449,11 @@ def test_html_report_renders_in_headless_chromium(benched, tmp_path):
     assert f'data-rendered="{1 + len(result.rows)}"' in dom.stdout, dom.stderr[-2000:]
 
     shot = tmp_path / "shot.png"
-    subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1400,1200", (out / "bench.html").as_uri()],
+    subprocess.run([*browser, f"--screenshot={shot}", "--window-size=1400,4000", (out / "bench.html").as_uri()],
                    capture_output=True, timeout=120, check=True)
     with Image.open(shot) as image:
         grey = pil_to_tensor(image.convert("L")).float()
-    assert image.size == (1400, 1200)
+    assert image.size == (1400, 4000)  # tall enough for the charts, the table and the pictures
     assert (grey < 250).double().mean() > 0.02  # text and table drawn, not a blank page
     assert (grey < 10).double().mean() > 0.03  # the black backgrounds of the sample pictures
 
@@ -372,15 +531,19 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
 @pytest.mark.parametrize(
     "flag, check",
     [
-        ([], lambda out, name: out.splitlines()[0].split()[:3] == ["model", "family", "FID"] and name in out),
+        ([], lambda out, name: out.splitlines()[0].split()[-2:] == ["confident", "extra"]
+         and max(map(len, out.splitlines())) <= 120 and "cgan-mnist" in out),
+        (["--wide"], lambda out, name: out.splitlines()[0].split()[:4] == ["model", "family", "FID", "KID"]
+         and "img/s" in out.splitlines()[0] and name in out),
         (["--markdown"], lambda out, name: out.startswith("| model | family |") and f"| `{name}` | gan |" in out),
         (["--json"], lambda out, name: json.loads(out)["rows"][0]["name"] == name),
         (["--csv"], lambda out, name: out.splitlines()[1].startswith(f"{name},model,gan,")),
     ],
-    ids=["table", "markdown", "json", "csv"],
+    ids=["table", "wide", "markdown", "json", "csv"],
 )
 def test_zoo_bench_prints_the_table_and_writes_every_file(benched, monkeypatch, tmp_path, capsys, flag, check):
     name = benched[0][0]
+    monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setattr(zoo.bench, "load_reference", lambda root: toy_reference())
     monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)
     assert main(["bench", name, "-n", str(N), "--no-calibration", "-o", str(tmp_path), *flag]) == 0

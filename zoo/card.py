@@ -63,19 +63,26 @@ def render_card(
     training: Mapping[str, Any],
     has_samples: bool,
     has_loss_plot: bool = False,
+    has_progress_plot: bool = False,
     notes: Mapping[str, str] | None = None,
     distribution: str = LIBRARY,
 ) -> str:
     """The model card text: metadata, how to use, how it was trained, what it scores.
 
-    ``notes`` explains a model's own metrics (metric name -> meaning); ``distribution``
-    is what a user installs to get the model's plugin.
+    ``has_loss_plot`` and ``has_progress_plot`` show ``losses.png`` and ``progress.png``
+    (coverage, KL and confident fraction per epoch) side by side under Training;
+    ``notes`` explains a model's own metrics (metric name -> meaning);
+    ``distribution`` is what a user installs to get the model's plugin.
     """
     table = "\n".join(f"| {key} | {value} |" for key, value in metrics.items()) or "| (not measured) | |"
     explained = "".join(f"\n- `{key}`: {text}" for key, text in (notes or {}).items() if key in metrics)
     training_rows = "\n".join(f"| {key} | `{json.dumps(value)}` |" for key, value in training.items())
     samples = "\n![64 samples, seed 0](samples.png)\n" if has_samples else ""
-    losses = "\n![training losses](losses.png)\n" if has_loss_plot else ""
+    plots = [picture for shown, picture in (
+        (has_loss_plot, "![training losses](losses.png)"),
+        (has_progress_plot, "![classes covered, KL to uniform and confident fraction per epoch](progress.png)"),
+    ) if shown]
+    losses = f"\n{' '.join(plots)}\n" if plots else ""
     usage = (
         f'model = zoo.load("{spec.name}")\nimages = model.sample(64, seed=0)  # (64, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
         if spec.family != "classifier"

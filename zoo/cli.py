@@ -92,7 +92,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     trainer = Trainer(
         spec, out, data_root=data_root, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
         dataset=args.dataset, precision=args.precision, compile_modules=args.compile or None,
-        checkpoint_every=args.checkpoint_every,
+        checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None,
     )
     try:
         trainer.run(resume=args.resume)
@@ -116,21 +116,29 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 @command
 def cmd_bench(args: argparse.Namespace) -> int:
+    import shutil
+
     from . import report
     from .bench import load_reference, run_bench, select
+    from .snapshots import expand
 
-    targets, skipped = select(args.names, args.all)
+    labels = dict(pair for name in args.names for pair in expand(name))
+    targets, skipped = select(list(labels), args.all)
     for name, reason in skipped.items():
         print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
     result = run_bench(
         targets, load_reference(args.data), n=args.n, seed=args.seed, device=args.device,
         batch_size=args.batch_size, calibration=not args.no_calibration, command=args.invocation,
     )
+    for row in result.rows:
+        row.name = labels.get(row.name, row.name)  # a run's snapshot shows as RUN@EPOCH
     paths = report.write_reports(result, args.out)
     unrecorded = _record(result) if args.record else 0
-    formats = {"json": report.to_json, "csv": report.to_csv, "markdown": report.markdown_table}
+    formats = {"json": report.to_json, "csv": report.to_csv, "markdown": report.markdown_table,
+               "wide": report.wide_table}
     chosen = next((name for name in formats if getattr(args, name)), None)
-    print(formats[chosen](result) if chosen else report.text_table(result), end="")
+    width = shutil.get_terminal_size((120, 24)).columns
+    print(formats[chosen](result) if chosen else report.text_table(result, width), end="")
     print(f"wrote {', '.join(str(path) for path in paths)}", file=sys.stderr)
     return 1 if unrecorded else 0
 
@@ -329,13 +337,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compile", action="store_true", help="torch.compile the modules the recipe trains")
     p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="STEPS",
                    help="also checkpoint every STEPS steps (always at each epoch end)")
+    p.add_argument("--keep-epochs", action="store_true",
+                   help="keep each epoch's sampling weights in RUN/epochs/NNN (zoo bench RUN@3 RUN@5 compares them)")
 
     p = sub.add_parser("evaluate", help="measure sample quality (or accuracy) of a model on its dataset")
     p.add_argument("name", help="model name or a model folder")
     p.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
 
     p = sub.add_parser("bench", help="measure models side by side: quality, speed, size; table, PNG and HTML report")
-    p.add_argument("names", nargs="*", help="model names, fnmatch wildcards or model folders")
+    p.add_argument("names", nargs="*",
+                   help="model names, fnmatch wildcards, model folders, or a run's kept epochs (RUN@3, RUN@1,5, RUN@all)")
     p.add_argument("--all", action="store_true", help="every pretrained model that samples images")
     p.add_argument("-n", type=_positive_int, default=10000, help="samples per model (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed of every model (default 0)")
@@ -348,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--record", action="store_true",
                    help="write each model's numbers into the catalog of the distribution that owns it, and its card")
     shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--wide", action="store_true",
+                       help="print every column (default: a compact table that fits the terminal)")
     shown.add_argument("--json", action="store_true", help="print JSON instead of the table")
     shown.add_argument("--csv", action="store_true", help="print CSV instead of the table")
     shown.add_argument("--markdown", action="store_true", help="print a Markdown table (for README and model cards)")

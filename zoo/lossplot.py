@@ -15,7 +15,7 @@ LEFT, RIGHT, TOP, BOTTOM = 70, 150, 40, 50
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
 
-def _ticks(low: float, high: float, count: int = 6) -> list[float]:
+def ticks(low: float, high: float, count: int = 6) -> list[float]:
     """Round tick values covering ``[low, high]``."""
     raw = (high - low) / max(count - 1, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -34,8 +34,8 @@ def plot_losses(
     """Draw ``keys`` from per-epoch records and step-trace records (both keyed by ``epoch``)."""
     from PIL import Image, ImageDraw, ImageFont
 
-    points = {key: [(r["epoch"], r[key]) for r in steps if _finite(r.get(key))] for key in keys}
-    means = {key: [(r["epoch"] - 0.5, r[key]) for r in epochs if _finite(r.get(key))] for key in keys}
+    points = {key: [(r["epoch"], r[key]) for r in steps if finite(r.get(key))] for key in keys}
+    means = {key: [(r["epoch"] - 0.5, r[key]) for r in epochs if finite(r.get(key))] for key in keys}
     values = [v for series in (points, means) for pts in series.values() for _, v in pts]
     xs = [x for series in (points, means) for pts in series.values() for x, _ in pts]
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
@@ -44,11 +44,11 @@ def plot_losses(
     draw.text((LEFT, 12), title, fill="black", font=font)
     if not values:
         draw.text((LEFT, HEIGHT // 2), "no losses logged yet", fill="black", font=font)
-        _save(image, path)
+        save_png(image, path)
         return
-    y_ticks = _ticks(min(values), max(values) if max(values) > min(values) else min(values) + 1)
+    y_ticks = ticks(min(values), max(values) if max(values) > min(values) else min(values) + 1)
     x_high = max(max(xs), 1.0)
-    x_ticks = _ticks(0.0, x_high, count=min(11, int(x_high) + 1))
+    x_ticks = ticks(0.0, x_high, count=min(11, int(x_high) + 1))
     y_low, y_high = y_ticks[0], y_ticks[-1]
     x_range = x_ticks[-1]
     box = (LEFT, TOP, WIDTH - RIGHT, HEIGHT - BOTTOM)
@@ -78,14 +78,15 @@ def plot_losses(
         legend_y = TOP + 16 * index
         draw.line([(WIDTH - RIGHT + 12, legend_y + 6), (WIDTH - RIGHT + 32, legend_y + 6)], fill=colour, width=3)
         draw.text((WIDTH - RIGHT + 38, legend_y), key, fill="black", font=font)
-    _save(image, path)
+    save_png(image, path)
 
 
-def _finite(value: Any) -> bool:
+def finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _save(image, path: Path) -> None:
+def save_png(image, path: Path) -> None:
+    """Write ``image`` as a PNG by way of a temporary file, so that a reader never sees half of it."""
     tmp = path.with_name(path.name + ".tmp.png")
     image.save(tmp)
     tmp.replace(path)

@@ -24,6 +24,7 @@ from .spec import Checkpoint, ModelSpec
 DEFAULT_OWNER = "generative-zoo"
 CARD_FILE = "README.md"
 LOSS_PLOT = "losses.png"
+PROGRESS_PLOT = "progress.png"
 
 
 def measure(model: Any, data_root: str | Path | None) -> dict[str, Any]:
@@ -159,8 +160,9 @@ def _write_export(
 ) -> CatalogEntry:
     """Fill a new folder with what ``zoo export`` publishes; returns the catalog entry."""
     _copy(run_dir / WEIGHTS_FILE, folder / WEIGHTS_FILE)
-    if (run_dir / LOSS_PLOT).is_file():
-        _copy(run_dir / LOSS_PLOT, folder / LOSS_PLOT)
+    for plot in (LOSS_PLOT, PROGRESS_PLOT):
+        if (run_dir / plot).is_file():
+            _copy(run_dir / plot, folder / plot)
     write_bytes_atomically(folder / CONFIG_FILE, (json.dumps(config, indent=2) + "\n").encode())
     model = load(folder)
     metrics = measure(model, data_root) if with_metrics else {}
@@ -173,6 +175,7 @@ def _write_export(
     spec = spec.with_updates(dataset=training.get("dataset") or spec.dataset)  # what it was trained on
     card = render_card(
         spec, repo, metrics, training, has_samples, has_loss_plot=(folder / LOSS_PLOT).is_file(),
+        has_progress_plot=(folder / PROGRESS_PLOT).is_file(),
         notes=getattr(model, "metric_notes", None), distribution=_distribution(spec),
     )
     write_bytes_atomically(folder / CARD_FILE, card.encode("utf-8"))

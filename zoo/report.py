@@ -1,4 +1,4 @@
-"""Bench results as a terminal table, Markdown, CSV, JSON, a PNG and a self-contained HTML page."""
+"""Bench results as terminal tables (compact or wide), Markdown, CSV, JSON, a PNG and a self-contained HTML page."""
 from __future__ import annotations
 
 import base64
@@ -6,11 +6,14 @@ import csv
 import html
 import io
 import json
+import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .bench import BenchResult, Row
+from .charts import FAMILY_COLOURS, REAL, charts
 from .metrics import CLASSIFIER, CONFIDENCE
 from .pictures import STRIP, grid, png_bytes, side_by_side
 
@@ -57,6 +60,8 @@ COLUMNS = (
     Column(("confident_fraction",), "confident", _fixed(3), f"fraction classified with probability above {CONFIDENCE}"),
     Column(("label_accuracy",), "label acc", _fixed(3),
            "fraction classified as their label: the class asked for (conditional models), the true one (real rows)"),
+    Column(("translation_label_accuracy", "cycle_label_accuracy"), "transl acc", _fixed(3),
+           "fraction of translated test digits classified as the digit they started as (cycle: there and back)"),
     Column(("recon_mse",), "recon MSE", _fixed(4), "test reconstruction error, mean squared per pixel"),
     Column(("elbo",), "ELBO", _fixed(1), "test evidence lower bound, nats per image (binarised digits)"),
     Column(("nll", "nll_is"), "NLL", _fixed(1),
@@ -106,16 +111,76 @@ def summary(settings: dict[str, Any]) -> str:
     )
 
 
-def text_table(result: BenchResult) -> str:
-    """An aligned plain-text table for the terminal."""
-    header, body = cells(result)
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+COMPACT = ("fid", "precision", "recall", "class_coverage", "confident_fraction")
+EXTRAS = (  # a family's main number of its own, first present wins
+    ("label_accuracy", "label acc", _fixed(3)),
+    ("translation_label_accuracy", "label acc", _fixed(3)),
+    ("cycle_label_accuracy", "cycle acc", _fixed(3)),
+    ("nll", "NLL", _fixed(1)),
+    ("nll_is", "NLL", _fixed(1)),
+    ("recon_mse", "recon MSE", _fixed(4)),
+)
+EXTRA_NOTE = ("extra: label acc = classified as the label asked for or kept; "
+              "NLL = test negative log-likelihood, nats per image; recon MSE = per pixel")
+MIN_NAME_WIDTH = 16
 
+
+def extra(metrics: dict[str, Any]) -> str:
+    """The row's main family number with its name (e.g. ``NLL 99.1``), or ``-``."""
+    return next((f"{title} {format(metrics[key])}" for key, title, format in EXTRAS if key in metrics), "-")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken after spaces and slashes where possible."""
+    lines = [""]
+    for piece in re.split(r"(?<=[ /])", text):
+        while len(piece) > width:
+            if lines[-1]:
+                lines.append("")
+            lines[-1], piece = piece[:width], piece[width:]
+            lines.append("")
+        if len(lines[-1]) + len(piece.rstrip()) > width:
+            lines.append("")
+        lines[-1] += piece
+    return [line.rstrip() for line in lines if line.strip()] or [""]
+
+
+def _aligned(header: list[str], body: list[list[str]], widths: list[int]) -> list[str]:
+    """Lines of a table: text columns left-aligned, numbers right; a long first cell wraps onto more lines."""
     def line(values: list[str]) -> str:
         return "  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths))).rstrip()
 
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *map(line, body), "", summary(result.settings) + quoted_note(result)]) + "\n"
+    lines = [line(header), "  ".join("-" * w for w in widths)]
+    for values in body:
+        wrapped = _wrap(values[0], widths[0])
+        lines.append(line([wrapped[0], *values[1:]]))
+        lines += [line([more] + [""] * (len(values) - 1)) for more in wrapped[1:]]
+    return lines
+
+
+def text_table(result: BenchResult, width: int = 120) -> str:
+    """The compact terminal table, at most ``width`` columns wide (model names wrap to fit):
+    quality, coverage and the family's main number; quoted rows are marked in the family column."""
+    columns = [c for key in COMPACT for c in COLUMNS if c.keys[0] == key]
+    header = ["model", "family", *(c.title for c in columns), "extra"]
+    body = [
+        [row.name, "quoted" if row.kind == "quoted" else row.family,
+         *(c.cell(row.metrics) or "-" for c in columns), extra(row.metrics)]
+        for row in result.rows
+    ]
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
+    widths[0] = max(MIN_NAME_WIDTH, min(widths[0], room))
+    notes = summary(result.settings) + "." + quoted_note(result)
+    return "\n".join([*_aligned(header, body, widths), "", *textwrap.wrap(EXTRA_NOTE, width),
+                      *textwrap.wrap(notes, width)]) + "\n"
+
+
+def wide_table(result: BenchResult) -> str:
+    """Every column of the bench as an aligned plain-text table (as wide as it needs)."""
+    header, body = cells(result)
+    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    return "\n".join([*_aligned(header, body, widths), "", summary(result.settings) + "." + quoted_note(result)]) + "\n"
 
 
 def markdown_table(result: BenchResult) -> str:
@@ -169,11 +234,21 @@ tr.quoted td { color: #666; background: #f4f4f4; }
 dl { font-size: 0.85em; } dt { font-weight: bold; float: left; clear: left; width: 8em; } dd { margin-left: 9em; }
 .grids { display: flex; flex-wrap: wrap; gap: 1.5em; }
 figure { margin: 0; } figcaption { font-size: 0.85em; text-align: center; }
+.charts { display: flex; flex-wrap: wrap; gap: 2em 3em; align-items: flex-start; }
+.key span { margin-right: 1.2em; white-space: nowrap; } .key b { font-size: 1.3em; }
 """
 
 
+def colour_key(result: BenchResult) -> str:
+    """Which colour stands for which family in the charts (real data: grey)."""
+    families = dict.fromkeys(row.family for row in result.rows if row.kind == "model")
+    keys = [(family, FAMILY_COLOURS.get(family)) for family in families if family in FAMILY_COLOURS]
+    keys.append(("real data", REAL))
+    return "".join(f'<span><b style="color:{colour}">&#9679;</b> {html.escape(name)}</span>' for name, colour in keys)
+
+
 def to_html(result: BenchResult) -> str:
-    """A self-contained page: the table, what each column means, and every picture inlined."""
+    """A self-contained page: the charts, the table, what each column means, and every picture inlined."""
     e = html.escape
     header, body = cells(result)
     helps = {c.title: c.help for c in COLUMNS}
@@ -190,11 +265,16 @@ def to_html(result: BenchResult) -> str:
         if len(row.images)
     )
     settings = "".join(f"<li>{e(key)}: {e(str(value))}</li>" for key, value in result.settings.items())
+    drawn = charts(result)
+    chart_section = (f'<h2>Charts</h2><p class="key">{colour_key(result)}</p><div class="charts">{"".join(drawn)}</div>'
+                     if drawn else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>zoo bench</title><style>{STYLE}</style></head>
 <body>
 <h1>zoo bench</h1>
 <p>{e(summary(result.settings))}.{e(quoted_note(result))}</p>
+{chart_section}
+<h2>Table</h2>
 <div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
 <dl>{glossary}</dl>
 <h2>Side by side</h2>

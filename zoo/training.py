@@ -3,15 +3,17 @@
 ``Trainer.run`` gives a run folder that ``zoo.load`` reads (config.json,
 model.safetensors) plus ``checkpoints/last.pt``, ``log.jsonl`` (per-epoch
 losses, and class coverage / KL to uniform for models of the classifier's
-dataset), ``steps.jsonl`` (the loss trace), ``losses.png`` and
-``samples/epoch_NNN.png``. Resuming continues bit for bit on the same
-hardware: weights, optimisers, schedulers, random generators and the place in
-the data order all come back. Under ``torchrun`` it trains data-parallel (see
-``zoo.distributed``); on CUDA it can train in bfloat16/float16 autocast and with
-``torch.compile``. A SIGTERM (a cluster's preemption notice) ends the run at the
-next step with a checkpoint to resume from. One process at a time trains into a
-run folder (``zoo.runlock``); weights that stop being finite, or a full disk,
-end the run with the last good checkpoint kept.
+dataset), ``steps.jsonl`` (the loss trace), ``losses.png``, ``progress.png``
+(those per-epoch measurements drawn) and ``samples/epoch_NNN.png``; with
+``keep_epochs`` also a model folder per epoch (``zoo.snapshots``). Resuming
+continues bit for bit on the same hardware: weights, optimisers, schedulers,
+random generators and the place in the data order all come back. Under
+``torchrun`` it trains data-parallel (see ``zoo.distributed``); on CUDA it can
+train in bfloat16/float16 autocast and with ``torch.compile``. A SIGTERM (a
+cluster's preemption notice) ends the run at the next step with a checkpoint to
+resume from. One process at a time trains into a run folder (``zoo.runlock``);
+weights that stop being finite, or a full disk, end the run with the last good
+checkpoint kept.
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ from tqdm.auto import tqdm
 
 from . import distributed
 from .checkpoint import FORMAT, load_checkpoint, rng_state, save_atomic, set_rng_state
+from .collapse import SAMPLES as PROBE_SAMPLES
+from .collapse import SEED as PROBE_SEED
 from .collapse import CollapseProbe
 from .data import ImageData, batches, load_dataset
 from .errors import ZooError
@@ -40,8 +44,10 @@ from .export import write_model_folder
 from .files import DiskFull, refusing_full_disk, remove_temporaries, replace_atomically
 from .loading import CONFIG_FILE
 from .lossplot import plot_losses
+from .progressplot import plot_progress
 from .runlock import run_lock
 from .runlog import LossMeter, RunLog
+from .snapshots import snapshot_folder
 from .spec import ModelSpec
 
 CHECKPOINT = Path("checkpoints") / "last.pt"
@@ -180,7 +186,6 @@ def ema_decay(decay: float, updates: int) -> float:
     return min(decay, (1 + updates) / (10 + updates))
 
 
-
 def ema_update(target: nn.Module, source: nn.Module, decay: float) -> None:
     """Exponential moving average of parameters; buffers are copied."""
     with torch.no_grad():
@@ -248,7 +253,9 @@ class Trainer:
     needs a recipe that uses ``Recipe.backward``/``optimizer_step``),
     ``compile_modules`` runs the recipe's trainable modules through
     ``torch.compile``, and ``checkpoint_every`` adds a checkpoint every that
-    many steps to the one at each epoch end.
+    many steps to the one at each epoch end. ``keep_epochs`` writes the sampling
+    weights of every epoch into a model folder of its own (a resumed run keeps
+    the setting it started with unless told).
     """
 
     def __init__(
@@ -268,6 +275,7 @@ class Trainer:
         precision: str | None = None,
         compile_modules: bool | None = None,
         checkpoint_every: int | None = None,
+        keep_epochs: bool | None = None,
     ) -> None:
         if precision is not None and precision not in PRECISIONS:
             raise ZooError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
@@ -287,6 +295,7 @@ class Trainer:
             "seed": seed,
             "precision": precision,
             "compile": compile_modules,
+            "keep_epochs": keep_epochs,
         }
         self.hparams = {**self.recipe_cls.defaults, **self.requested["hparams"]}
         self.model_config = {**spec.config, **self.requested["model_config"]}
@@ -294,6 +303,7 @@ class Trainer:
         self.precision = precision or "fp32"
         self.compile_modules = bool(compile_modules)
         self.checkpoint_every = checkpoint_every
+        self.keep_epochs = bool(keep_epochs)
         self.device = distributed.device_for(device, self.world)
         self.progress = progress and self.world.main
         self.log = RunLog(self.out_dir)
@@ -408,7 +418,7 @@ class Trainer:
             self.model_config = dict(recorded["model_config"])
         if recorded["seed"] is not None:
             self.seed = recorded["seed"]
-        for key, attr in (("precision", "precision"), ("compile", "compile_modules")):
+        for key, attr in (("precision", "precision"), ("compile", "compile_modules"), ("keep_epochs", "keep_epochs")):
             if self.requested[key] is None and key in state:
                 setattr(self, attr, state[key])
         self._check_batch_size()
@@ -561,6 +571,7 @@ class Trainer:
                 "data_root": self.data_root,
                 "precision": self.precision,
                 "compile": self.compile_modules,
+                "keep_epochs": self.keep_epochs,
                 "world_size": self.world.size,
                 "meter": meter.state_dict(),
                 "scaler": recipe.grad_scaler.state_dict() if recipe.grad_scaler is not None else None,
@@ -576,7 +587,10 @@ class Trainer:
         if self.world.main:
             record = {"epoch": epoch, "step": step, "wall_time_s": round(wall, 1), **means}
             record.update(self._probe.measure(model))
-            write_model_folder(self.out_dir, self.spec, self.model_config, model, training=self._training_record(epoch, wall))
+            training = self._training_record(epoch, wall)
+            write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
+            if self.keep_epochs:
+                write_model_folder(snapshot_folder(self.out_dir, epoch), self.spec, self.model_config, model, training)
             self.log.add_epoch(record)
         self._checkpoint(recipe, meter, epoch, 0, step, wall)
         if not self.world.main:
@@ -586,6 +600,9 @@ class Trainer:
         with refusing_full_disk(self.out_dir / "losses.png"):
             plot_losses(list(means), self.log.epochs(), self.log.steps(), self.out_dir / "losses.png",
                         f"{self.spec.name}: losses (lines: every few steps, dots: epoch means)")
+        with refusing_full_disk(self.out_dir / "progress.png"):
+            plot_progress(self.log.epochs(), self.out_dir / "progress.png",
+                          f"{self.spec.name}: {PROBE_SAMPLES} samples (seed {PROBE_SEED}) judged after each epoch")
         if self.progress:
             tqdm.write(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k != "epoch"))
 
