@@ -70,3 +70,53 @@ def test_a_plugin_registering_a_bad_name_is_reported_not_fatal(tmp_path, monkeyp
     with pytest.warns(UserWarning, match="traversal.*model spec name '../escape'"):
         names = zoo.list_models()
     assert MODEL in names and "../escape" not in names
+
+
+def install_package_plugin(site, name: str, catalog: str) -> None:
+    """A distribution whose plugin is a package shipping ``catalog`` as its registry.toml."""
+    package = site / f"{name}_plugin"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "from zoo import ModelSpec, hookimpl\n\n@hookimpl\ndef register_models(register):\n"
+        f"    register(ModelSpec(name='{name}-gan', family='gan', build='m:G', licence='MIT'))\n", encoding="utf-8"
+    )
+    (package / "registry.toml").write_text(catalog, encoding="utf-8")
+    info = site / f"{name}_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}-plugin\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[zoo]\n{name} = {name}_plugin\n")
+
+
+PIN = """
+[models.{model}]
+plugin = "{plugin}"
+family = "gan"
+dataset = "mnist"
+licence = "MIT"
+
+[models.{model}.hub]
+repo = "someone/{model}"
+revision = "main"
+files = {{ "model.safetensors" = "{sha}" }}
+"""
+
+
+@pytest.mark.parametrize("claimed_plugin", ["clash", "dcgan"])
+def test_a_catalog_cannot_pin_another_distributions_model(tmp_path, monkeypatch, fresh_registry, claimed_plugin) -> None:
+    install_package_plugin(tmp_path, "clash", PIN.format(model=MODEL, plugin=claimed_plugin, sha="0" * 64))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("ZOO_STRICT_PLUGINS", raising=False)
+    with pytest.warns(UserWarning) as caught:
+        spec = get_spec(MODEL)
+    message = next(str(w.message) for w in caught if MODEL in str(w.message))
+    assert "clash-plugin" in message and "generative-zoo" in message and "'dcgan'" in message
+    assert spec.checkpoint.weights_sha256 != "0" * 64  # the zoo's own pin stands
+
+
+def test_a_plugin_packages_catalog_pins_its_own_model(tmp_path, monkeypatch, fresh_registry) -> None:
+    install_package_plugin(tmp_path, "own", PIN.format(model="own-gan", plugin="own", sha="1" * 64))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    registry = zoo.registry.get_registry()
+    assert registry.get("own-gan").checkpoint.weights_sha256 == "1" * 64
+    assert registry.sources["own-gan"].path == tmp_path / "own_plugin" / "registry.toml"
+    assert registry.sources["own-gan"].distribution == "own-plugin"
