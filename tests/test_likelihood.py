@@ -12,7 +12,7 @@ from zoo.models import seeded_generator
 from zoo_plugins.cvae.model import CVAE
 from zoo_plugins.pixelcnn.model import PixelCNN
 from zoo_plugins.rnn.model import PixelRNN
-from zoo_plugins.vae.model import IMPORTANCE_SAMPLES, VAE
+from zoo_plugins.vae.model import IMPORTANCE_SAMPLES, VAE, log_normal
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -94,6 +94,15 @@ def test_importance_sampling_is_seeded_and_tighter_than_the_elbo(vae):
     assert not torch.equal(log_p, vae.log_likelihood(x, samples=200, seed=4))
     assert (log_p >= elbo).all()
     assert IMPORTANCE_SAMPLES >= 1000
+
+
+def test_mixture_prior_density_is_the_mean_of_its_components(vae):
+    torch.manual_seed(1)
+    with torch.no_grad():
+        vae.prior_logvars.normal_(0.0, 0.5)
+    z = torch.randn(7, 5, 4)
+    components = log_normal(z.unsqueeze(-2), vae.prior_means, vae.prior_logvars)
+    assert torch.allclose(vae.log_prior(z), components.logsumexp(-1) - math.log(3), atol=1e-4)
 
 
 def test_importance_sampling_keeps_decoder_batches_bounded(vae):

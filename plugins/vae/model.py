@@ -76,8 +76,11 @@ class VAE(Autoencoder):
         """log p(z) for codes ``(..., latent_dim)``, summed over the code's dimensions."""
         if self.prior_means is None:
             return -0.5 * (z.square() + LOG_2PI).sum(-1)
-        components = log_normal(z.unsqueeze(-2), self.prior_means, self.prior_logvars)
-        return components.logsumexp(-1) - math.log(self.prior_means.shape[0])
+        # each component's log-density expanded into two matrix products: no (..., K, D) tensor
+        precision = (-self.prior_logvars).exp()
+        constant = (self.prior_means.square() * precision + self.prior_logvars + LOG_2PI).sum(-1)
+        quadratic = z.square() @ precision.T - 2 * z @ (self.prior_means * precision).T + constant
+        return (-0.5 * quadratic).logsumexp(-1) - math.log(self.prior_means.shape[0])
 
     def kl_to_prior(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """KL(q(z|x) || p(z)) per image: closed form for N(0, I), else the one-draw
@@ -127,9 +130,8 @@ class VAE(Autoencoder):
             eps = torch.randn(samples, *mean.shape, generator=rng).to(mean.device, mean.dtype)
         z = mean + std * eps
         ys = None if y is None else y.expand(samples, *y.shape).flatten(0, 1)
-        logits = self.decode_logits(z.flatten(0, 1), ys).flatten(1)
-        target = x.flatten(1).repeat(samples, 1)
-        log_px = -F.binary_cross_entropy_with_logits(logits, target, reduction="none").sum(1).view(samples, -1)
+        logits = self.decode_logits(z.flatten(0, 1), ys).view(samples, x.shape[0], -1)
+        log_px = (logits * x.flatten(1)).sum(-1) - F.softplus(logits).sum(-1)  # Bernoulli log-likelihood
         log_pz = self.log_prior(z)
         log_qz = -0.5 * (eps.square() + logvar + LOG_2PI).sum(2)
         return log_px + log_pz - log_qz
