@@ -19,12 +19,14 @@ Checkpoints written before ``format`` 2 hold only ``recipe``, ``rng``,
 from __future__ import annotations
 
 import os
+import pickle
 import random
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from .errors import ZooError
 from .files import replace_atomically
 
 FORMAT = 2
@@ -60,8 +62,14 @@ def _sync_folder(folder: Path) -> None:
 
 
 def load_checkpoint(path: Path) -> dict[str, Any]:
-    """Read a checkpoint onto the CPU without unpickling arbitrary objects."""
-    return torch.load(path, map_location="cpu", weights_only=True)
+    """Read a checkpoint onto the CPU without unpickling arbitrary objects; a damaged file is a ``ZooError``."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except (RuntimeError, pickle.UnpicklingError, EOFError, KeyError, ValueError) as exc:
+        raise ZooError(
+            f"{path} is damaged or not a zoo checkpoint ({type(exc).__name__} while reading it), so the run "
+            "cannot resume from it; restore the file, or start a new run in another folder"
+        ) from None
 
 
 def rng_state(device: torch.device) -> dict[str, Any]:

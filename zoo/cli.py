@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
@@ -12,6 +13,7 @@ from .errors import ZooError
 if TYPE_CHECKING:
     from .bench import BenchResult
 from .plugins import warnings_as_lines
+from .samplefiles import MAX_GRID
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -28,7 +30,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     registry = get_registry()
     names = registry.names(args.pattern)
     if not names:
-        print(f"no model matches {args.pattern!r}", file=sys.stderr)
+        print(f"no model matches {args.pattern!r}" if args.pattern else
+              "no models are registered; check ZOO_LOAD_PLUGINS / ZOO_DISABLE_PLUGINS (zoo plugins lists them)",
+              file=sys.stderr)
         return 1
     width = max(len(n) for n in names)
     for name in names:
@@ -48,17 +52,26 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 @command
 def cmd_sample(args: argparse.Namespace) -> int:
-    from torchvision.utils import save_image
-
     from .loading import load
+    from .outputs import writable_output
+    from .samplefiles import check_grid, holds_tensors, write_samples
 
+    tensors = holds_tensors(args.output)
+    if not tensors:
+        check_grid(args.output, args.n)
+    output = writable_output(args.output)
     model = load(args.name, device=args.device)
     if not hasattr(model, "sample"):
         raise ZooError(f"{args.name!r} is a {model.spec.family}, it does not sample images")
-    images = model.sample(args.n, seed=args.seed)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    save_image(images, args.output, nrow=args.nrow or max(1, round(args.n**0.5)), padding=2)
-    print(f"wrote {args.n} samples of {args.name} to {args.output}")
+    if tensors:
+        metadata = {"zoo_model": args.name, "seed": str(args.seed), "values": "float32 images in [0, 1]"}
+        write_samples(output, args.n, model.sample_batches(args.n, seed=args.seed), metadata)
+    else:
+        from torchvision.utils import save_image
+
+        images = model.sample(args.n, seed=args.seed)
+        save_image(images, output, nrow=args.nrow or max(1, round(args.n**0.5)), padding=2)
+    print(f"wrote {args.n} samples of {args.name} to {output}")
     return 0
 
 
@@ -254,11 +267,12 @@ def cmd_interpolate(args: argparse.Namespace) -> int:
 
     from .autoencoders import interpolation_strips
     from .loading import load
+    from .outputs import writable_output
 
+    output = writable_output(args.output)
     strips = interpolation_strips(load(args.name, device=args.device), args.rows, args.steps, args.seed)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    save_image(strips, args.output, nrow=args.steps, padding=2)
-    print(f"wrote {args.rows} latent interpolation strips of {args.name} to {args.output}")
+    save_image(strips, output, nrow=args.steps, padding=2)
+    print(f"wrote {args.rows} latent interpolation strips of {args.name} to {output}")
     return 0
 
 
@@ -270,14 +284,15 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
     from .autoencoders import as_autoencoder, reconstruction_rows
     from .data import load_dataset
     from .loading import load
+    from .outputs import writable_output
 
+    output = writable_output(args.output)
     model = as_autoencoder(load(args.name, device=args.device))
     test = load_dataset(model.spec.dataset, args.data, train=False)
     pick = torch.randperm(len(test), generator=torch.Generator().manual_seed(args.seed))[: args.rows * args.cols]
     grid = reconstruction_rows(model, test.images[pick], test.labels[pick], per_row=args.cols)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    save_image(grid, args.output, nrow=args.cols, padding=2)
-    print(f"wrote {len(pick)} test digits (odd rows) and their reconstructions by {args.name} (even rows) to {args.output}")
+    save_image(grid, output, nrow=args.cols, padding=2)
+    print(f"wrote {len(pick)} test digits (odd rows) and their reconstructions by {args.name} (even rows) to {output}")
     return 0
 
 
@@ -311,13 +326,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="show a model's spec, weights and metrics as JSON")
     p.add_argument("name")
 
-    p = sub.add_parser("sample", help="sample a pretrained model to a PNG grid")
+    p = sub.add_parser("sample", help="sample a pretrained model to a PNG grid, or many samples to a .npy/.safetensors file")
     p.add_argument("name", help="model name or a model folder")
     p.add_argument("-n", type=_positive_int, default=64, help="number of images (default 64)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--nrow", type=_positive_int, default=None, help="images per row (default: square grid)")
     p.add_argument("--device", default=None, help="cpu, cuda, cuda:1, ...")
-    p.add_argument("-o", "--output", type=Path, default=Path("samples.png"))
+    p.add_argument("-o", "--output", type=Path, default=Path("samples.png"),
+                   help=f"a picture grid (.png, at most {MAX_GRID} images; default samples.png), or a .npy or "
+                        ".safetensors file of all N samples as float32 (N, C, H, W) in [0, 1], written in batches")
 
     p = sub.add_parser("download", help="fetch a model's pinned files into the cache and verify them")
     p.add_argument("name")
@@ -420,13 +437,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.invocation = " ".join(["zoo", *argv])
     try:
         with warnings_as_lines():
-            return COMMANDS[args.command](args)
+            if getattr(args, "device", None) is not None:
+                from .models import check_device
+
+                check_device(args.device)
+            code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
     except (ZooError, ValueError, TypeError) as exc:
         print(f"zoo {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # the reader stopped early (zoo info NAME | head -1)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the flush at exit stays quiet
+        return 141  # 128 + SIGPIPE, as for other programs in a pipe
+    except OSError as exc:
+        print(f"zoo {args.command}: error: {_os_error(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _os_error(exc: OSError) -> str:
+    """An error of the operating system in one line that names the file."""
+    if exc.filename is None:
+        return str(exc)
+    files = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else str(exc.filename)
+    return f"{files}: {exc.strerror or exc}"
 
 
 if __name__ == "__main__":

@@ -51,9 +51,16 @@ def registered_spec(name: str) -> ModelSpec:
     try:
         return get_spec(name)
     except UnknownModelError as exc:
-        if Path(name).expanduser().is_dir():
+        if _is_folder(name):
             raise UnknownModelError(f"{exc} To load the folder {name!r}, pass it as a path: ./{name}") from None
         raise
+
+
+def _is_folder(name: str) -> bool:
+    try:
+        return Path(name).expanduser().is_dir()
+    except OSError:  # a name too long to be a path
+        return False
 
 
 def build(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.nn.Module:
@@ -81,10 +88,21 @@ def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
     data = read_folder_config(folder)
     spec = get_spec(data["zoo_model"])
     weights = folder / WEIGHTS_FILE
-    if not weights.is_file():
+    if not weights.exists():
         raise HubError(f"{folder} has no {WEIGHTS_FILE}")
+    _check_readable(weights)
     check_folder(spec, data["config"], weights)
     return spec, {**spec.config, **data["config"]}, weights
+
+
+def _check_readable(path: Path) -> None:
+    """Open ``path`` here, so that a file that cannot be read is refused with the real reason
+    (safetensors reports every file it cannot open as missing)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise HubError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def _load_weights(model: torch.nn.Module, path: Path, name: str) -> None:

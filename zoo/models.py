@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numbers
-from typing import Any
+from typing import Any, Iterator
 
 import torch
 from torch import nn
@@ -33,6 +33,11 @@ def check_device(device: Any) -> torch.device:
         raise ValueError("device 'meta' holds no data, so a model cannot sample there; use 'cpu' or 'cuda'")
     if device.type == "cuda" and (device.index or 0) >= torch.cuda.device_count():
         raise ValueError(f"device {str(device)!r} is not available here ({torch.cuda.device_count()} CUDA devices)")
+    if device.type not in ("cpu", "cuda"):
+        try:
+            torch.empty(0, device=device)
+        except (RuntimeError, NotImplementedError):
+            raise ValueError(f"device {str(device)!r} is not available here; use 'cpu' or 'cuda'") from None
     return device
 
 
@@ -90,18 +95,41 @@ class GenerativeModel(nn.Module):
         The same ``seed`` gives the same images. Work is done in batches of
         ``batch_size`` (default 1000) so memory stays bounded for large ``n``.
         """
+        batches = self.sample_batches(n, seed=seed, device=device, batch_size=batch_size, **conditioning)
+        out = torch.empty((n, *self.image_shape), device=self.device)
+        start = 0
+        for batch in batches:
+            out[start:start + len(batch)] = batch
+            start += len(batch)
+        return out
+
+    def sample_batches(
+        self,
+        n: int,
+        *,
+        seed: int | None = None,
+        device: str | torch.device | None = None,
+        batch_size: int | None = None,
+        **conditioning: Any,
+    ) -> Iterator[torch.Tensor]:
+        """The images of ``sample(n, ...)`` one batch at a time, for more than fit in memory at once.
+
+        Arguments are checked, and the model moved, before the first batch is asked for.
+        """
         n = check_count(n)
         batch_size = DEFAULT_BATCH_SIZE if batch_size is None else check_count(batch_size, "batch_size")
         if device is not None:
             self.to(check_device(device))
         rng = seeded_generator(seed)
         per_sample = self.split_conditioning(n, rng, **conditioning)
-        out = torch.empty((n, *self.image_shape), device=self.device)
+        return self._batches(n, batch_size, rng, per_sample)
+
+    @torch.inference_mode()
+    def _batches(self, n: int, batch_size: int, rng: torch.Generator, per_sample: dict[str, Any]) -> Iterator[torch.Tensor]:
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
             batch_kwargs = {key: value[start:stop] for key, value in per_sample.items()}
-            out[start:stop] = self.generate(stop - start, rng, **batch_kwargs).float()
-        return out.clamp_(0.0, 1.0)
+            yield self.generate(stop - start, rng, **batch_kwargs).float().clamp_(0.0, 1.0)
 
     def noise(self, count: int, rng: torch.Generator, dim: int) -> torch.Tensor:
         """Standard normal latents drawn on the CPU, moved to the model's device and dtype."""
