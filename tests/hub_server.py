@@ -6,7 +6,7 @@ answers ``huggingface_hub``: HEAD and GET with ``X-Repo-Commit``, a quoted sha25
 ``ETag`` and ``Content-Length``; ``Range: bytes=N-`` gives 206; unknown repos,
 revisions and files give 404 with the hub's ``X-Error-Code``. ``GET /api/models`` lists
 the repos whose card carries the ``filter`` tags, as the hub's model list does. Faults can be set per
-file (corrupted bytes on the wire, a body cut short, a GET held back), and every
+file (an error status, corrupted bytes on the wire, a body cut short, a GET held back), and every
 request is recorded so that tests can assert that no request was made.
 
 Use the ``hub_server`` fixture (import it into the test module).
@@ -36,8 +36,9 @@ class Request:
 
 @dataclass
 class Fault:
-    """How the server misbehaves when a file is fetched with GET."""
+    """How the server misbehaves when a file is fetched with GET (``status``: with HEAD too)."""
 
+    status: int | None = None  # answer HEAD and GET with this error status, as a hub that is down does
     corrupt: bool = False  # flip bytes of the body; headers still describe the real file
     truncate_at: int | None = None  # never send bytes at or past this offset, then drop the connection
     hold_until_heads: int = 0  # answer the GET only once this many HEADs of the file have arrived
@@ -149,6 +150,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
         key = f"{repo}/{filename}"
+        fault = self.state.faults.get(key, Fault())
+        if fault.status is not None:
+            self._error(fault.status, None, "the hub is having trouble", body)
+            return
         data = target.read_bytes()
         headers = {
             "X-Repo-Commit": commit,
@@ -163,7 +168,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(200, headers, data, send_body=False)
             return
 
-        fault = self.state.faults.get(key, Fault())
         if fault.hold_until_heads:
             with self.state.changed:
                 self.state.changed.wait_for(

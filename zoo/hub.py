@@ -139,6 +139,7 @@ def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: st
     # library huggingface_hub uses, which is not always an OSError; HfHubHTTPError derives from it.
     transfer_errors = (OSError, *HfHubHTTPError.__bases__)
 
+    endpoint_given = endpoint is not None
     endpoint = endpoint or os.environ.get("HF_ENDPOINT", "").rstrip("/") or None  # read now, not at import
     where = endpoint or "the Hugging Face hub"
     source = f"{where} ({checkpoint.repo}@{checkpoint.revision})"
@@ -149,10 +150,7 @@ def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: st
         try:
             path = Path(hf_hub_download(**kwargs))
         except LocalEntryNotFoundError as exc:  # before EntryNotFoundError, its base class
-            raise HubError(
-                f"cannot fetch {filename} from {source} and it is not cached: {exc.__class__.__name__}. "
-                "Go online (unset HF_HUB_OFFLINE) and run `zoo download`, or point ZOO_HUB at a folder that has it."
-            ) from None
+            raise HubError(_not_fetched(exc, filename, source, "ZOO_HUB" if endpoint_given else "HF_ENDPOINT")) from None
         except EntryNotFoundError:
             raise HubError(f"{filename} does not exist in {source}") from None
         except RepositoryNotFoundError:
@@ -165,6 +163,29 @@ def _download(checkpoint: Checkpoint, filename: str, expected: str, endpoint: st
         _evict(path)
         raise
     return ResolvedFile(path, source)
+
+
+def _not_fetched(exc: Exception, filename: str, source: str, endpoint_setting: str) -> str:
+    """Why huggingface_hub found ``filename`` neither on the hub nor in its cache, and what to do.
+
+    Its ``LocalEntryNotFoundError`` covers offline mode, a hub that answered with an
+    error and a hub that could not be reached; the error behind it is its ``__cause__``.
+    """
+    from huggingface_hub import constants
+    from huggingface_hub.errors import HfHubHTTPError, OfflineModeIsEnabled
+
+    cause = exc.__cause__
+    other_ways = "or point ZOO_HUB at a folder or hub that has it, or install the package that ships the weights"
+    if constants.is_offline_mode() or isinstance(cause, OfflineModeIsEnabled):
+        return (f"{filename} is not cached and offline mode is on (HF_HUB_OFFLINE is set): unset HF_HUB_OFFLINE "
+                f"and run `zoo download` once online, {other_ways}")
+    if isinstance(cause, HfHubHTTPError):
+        status = getattr(cause.response, "status_code", "error")
+        return (f"{source} answered with an error (HTTP {status}) for {filename}, which is not cached: "
+                f"the hub may be down, try again later, {other_ways}")
+    reason = (str(cause) or type(cause).__name__) if cause is not None else str(exc)
+    return (f"could not reach {source} to fetch {filename} ({reason}), and it is not cached: "
+            f"check the network and {endpoint_setting}, {other_ways}")
 
 
 def _evict(path: Path) -> None:
