@@ -202,3 +202,21 @@ def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch,
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("zoo train: error: the disk is full:") and "continue with --resume" in err
 
+
+
+def test_a_full_disk_during_the_loss_plot_keeps_the_old_plot_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    from PIL import Image
+
+    from zoo.lossplot import plot_losses
+
+    def half_written(self, fp, *args, **kwargs):
+        Path(fp).write_bytes(b"\x89PNG half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    plot = tmp_path / "losses.png"
+    plot.write_bytes(b"the previous plot")
+    monkeypatch.setattr(Image.Image, "save", half_written)
+    with pytest.raises(DiskFull, match="losses.png"):
+        plot_losses(["loss_g"], [{"epoch": 1, "loss_g": 1.0}], [], plot, "a run")
+    assert [p.name for p in tmp_path.iterdir()] == ["losses.png"]
+    assert plot.read_bytes() == b"the previous plot"

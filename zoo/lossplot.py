@@ -10,6 +10,8 @@ import math
 from pathlib import Path
 from typing import Any, Sequence
 
+from .files import replace_atomically
+
 WIDTH, HEIGHT = 900, 480
 LEFT, RIGHT, TOP, BOTTOM = 70, 150, 40, 50
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
@@ -86,7 +88,6 @@ def finite(value: Any) -> bool:
 
 
 def save_png(image, path: Path) -> None:
-    """Write ``image`` as a PNG by way of a temporary file, so that a reader never sees half of it."""
-    tmp = path.with_name(path.name + ".tmp.png")
-    image.save(tmp)
-    tmp.replace(path)
+    """Write ``image`` as a PNG by way of a temporary file, so that a reader never sees half of it
+    and a failure (a full disk: ``DiskFull``) leaves nothing behind."""
+    replace_atomically(path, lambda tmp: image.save(tmp, format="PNG"))
