@@ -120,8 +120,8 @@ EXTRAS = (  # a family's main number of its own, first present wins
     ("nll_is", "NLL", _fixed(1)),
     ("recon_mse", "recon MSE", _fixed(4)),
 )
-EXTRA_NOTE = ("extra: label acc = classified as the label asked for or kept; "
-              "NLL = test negative log-likelihood, nats per image; recon MSE = per pixel")
+EXTRA_NOTE = ("extra: label acc = classified as the label asked for or kept; cycle acc = kept there and back; "
+              "NLL = test negative log-likelihood, nats per image; recon MSE = test reconstruction error per pixel")
 MIN_NAME_WIDTH = 16
 
 
