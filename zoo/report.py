@@ -172,8 +172,8 @@ def text_table(result: BenchResult, width: int = 120) -> str:
     room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
     widths[0] = max(MIN_NAME_WIDTH, min(widths[0], room))
     notes = summary(result.settings) + "." + quoted_note(result)
-    return "\n".join([*_aligned(header, body, widths), "", *textwrap.wrap(EXTRA_NOTE, width, break_on_hyphens=False),
-                      *textwrap.wrap(notes, width, break_on_hyphens=False)]) + "\n"
+    notes = [line for text in (EXTRA_NOTE, notes) for line in textwrap.wrap(text, width, break_on_hyphens=False)]
+    return "\n".join([*_aligned(header, body, widths), "", *notes]) + "\n"
 
 
 def wide_table(result: BenchResult) -> str:
