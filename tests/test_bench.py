@@ -266,7 +266,8 @@ def quoted(label: str, nll: float, family: str = "autoencoder") -> Row:
 
 def test_quoted_rows_stay_readable_in_a_100_column_table(benched):
     _, result, _ = benched
-    papers = [quoted("VAE with VampPrior (Tomczak and Welling 2018)", 85.6), quoted("PixelRNN (van den Oord 2016)", 79.2)]
+    papers = [quoted("VAE with VampPrior (Tomczak and Welling 2018)", 85.6),
+              quoted("PixelRNN (van den Oord 2016)", 79.2)]
     text = report.text_table(BenchResult(result.settings, [*result.rows, *papers]), width=100)
     lines = text.splitlines()
     assert max(map(len, lines)) <= 100

@@ -31,7 +31,8 @@ def blue_columns(path: Path) -> list[int]:
     """The x positions of the plotted points and lines (the plot's blue) in a picture."""
     with Image.open(path) as image:
         rgb = image.convert("RGB")
-        return sorted({x for x in range(rgb.width) for y in range(rgb.height) if rgb.getpixel((x, y)) == (31, 119, 180)})
+        return sorted({x for x in range(rgb.width) for y in range(rgb.height)
+                       if rgb.getpixel((x, y)) == (31, 119, 180)})
 
 
 def test_progress_picture_draws_coverage_kl_and_confidence_per_epoch(tmp_path):

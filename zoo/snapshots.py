@@ -32,7 +32,8 @@ def expand(target: str) -> list[tuple[str, str]]:
     """``(folder, label)`` pairs for a bench target: ``RUN@N``, ``RUN@N,M`` and ``RUN@all`` become
     snapshot folders labelled ``RUN@N``; anything else is itself."""
     run, at, wanted = target.rpartition("@")
-    if Path(target).exists() or not at or not run or not (wanted == ALL or all(part.isdigit() for part in wanted.split(","))):
+    epochs_named = wanted == ALL or all(part.isdigit() for part in wanted.split(","))
+    if Path(target).exists() or not at or not run or not epochs_named:
         return [(target, target)]
     kept = kept_epochs(run)
     epochs = kept if wanted == ALL else [int(part) for part in wanted.split(",")]
