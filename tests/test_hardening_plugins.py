@@ -11,25 +11,10 @@ import pytest
 
 import zoo
 from conftest import REPO_ROOT
-from test_plugins import ZOO_ENV, Site, models_source
+from test_plugins import Site, models_source, site  # noqa: F401 - site is a fixture
 from zoo.cli import main
 from zoo.plugins import PluginWarning
 
-
-
-@pytest.fixture
-def site(tmp_path, monkeypatch):
-    """A folder of installed-looking plugins, discovered afresh."""
-    for var in ZOO_ENV:
-        monkeypatch.delenv(var, raising=False)
-    root = tmp_path / "site-packages"
-    root.mkdir()
-    zoo.registry.reset()
-    installed = Site(root, monkeypatch)
-    yield installed
-    zoo.registry.reset()
-    for module in installed.modules:
-        sys.modules.pop(module, None)
 
 
 EXITS = "import sys\nsys.exit(3)\n"

@@ -15,30 +15,13 @@ import torch
 from safetensors.torch import load_file
 
 from conftest import REPO_ROOT
-from test_training import STEPS_PER_EPOCH, assert_same_training_state, deterministic_cpu, gan_trainer, stop_at
+from test_training import STEPS_PER_EPOCH, assert_same_training_state, gan_trainer, stop_at
+from test_training import data, deterministic, straight  # noqa: F401 - fixtures (deterministic is autouse)
 from zoo.checkpoint import load_checkpoint
 from zoo.cli import main
-from zoo.data import crosses
 from zoo.files import DiskFull, temporary_path
 from zoo.runlock import RunFolderBusy, run_lock
 from zoo.training import TrainingDiverged
-
-
-@pytest.fixture(autouse=True)
-def deterministic():
-    with deterministic_cpu():
-        yield
-
-
-@pytest.fixture(scope="module")
-def data():
-    return crosses(256, seed=0)[0]
-
-
-@pytest.fixture(scope="module")
-def straight(tmp_path_factory, data) -> Path:
-    with deterministic_cpu():
-        return gan_trainer(tmp_path_factory.mktemp("straight"), data).run()
 
 
 def leftovers(run: Path) -> list[Path]:
