@@ -3,7 +3,9 @@
 Every batch is binarised afresh, x ~ Bernoulli(pixel); the loss is the NLL in
 nats per image. Gradients are clipped to a global norm of ``clip``. The
 published weights are the exponential moving average (``ema_decay``) of the
-trained ones, which scores a lower test NLL than the last step's weights.
+trained ones, which scores a lower test NLL than the last step's weights. The
+average warms up: step t uses the decay min(ema_decay, (1 + t) / (10 + t)), so
+the random initial weights are forgotten within the first few hundred steps.
 """
 from __future__ import annotations
 
@@ -39,7 +41,8 @@ class PixelCNNRecipe(Recipe):
         nn.utils.clip_grad_norm_(self.model.parameters(), self.hparams["clip"])
         self.optimizer_step(self.optimizer)
         self.scheduler.step()
-        ema_update(self.ema, self.model, self.hparams["ema_decay"])
+        step = self.scheduler.last_epoch  # optimiser steps so far, checkpointed with the scheduler
+        ema_update(self.ema, self.model, min(self.hparams["ema_decay"], (1 + step) / (10 + step)))
         return {"nll": nll.item()}
 
     def export_model(self) -> PixelCNN:
