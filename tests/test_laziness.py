@@ -71,3 +71,28 @@ def test_python_m_zoo_cli_list_does_not_import_torch(tmp_path) -> None:
     assert "zoo.registry" in imported  # the log is really there
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert not heavy, f"`zoo list` imported {heavy}"
+
+
+TRAINING_STACK = ("zoo.training", "zoo.gan", "zoo.distributed", "zoo.runlog", "zoo.lossplot", "zoo.collapse",
+                  "zoo.checkpoint", "zoo.bench", "zoo.report", "zoo.metrics", "zoo.charts", "zoo.progressplot")
+
+
+def test_loading_and_sampling_import_nothing_of_training_benching_or_reporting(tmp_path) -> None:
+    script = textwrap.dedent(
+        f"""
+        import sys
+        import zoo
+        for name in zoo.list_models():
+            spec = zoo.registry.get_spec(name)
+            if spec.checkpoint is None:
+                continue
+            model = zoo.load(name)
+            if hasattr(model, "sample"):
+                model.sample(2, seed=0)
+        loaded = sorted(m for m in sys.modules if m.startswith({TRAINING_STACK!r}))
+        print("LOADED", loaded)
+        """
+    )
+    result = run_python(["-c", script], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "LOADED []" in result.stdout, result.stdout

@@ -20,6 +20,7 @@ from torch import nn
 from .clusters import ClusterCodebook
 from .data import ImageData
 from .distributed import unwrap
+from .layers import leaky_mlp, one_hot, spectrally_normalised, without_batch_norm  # noqa: F401 - their old home
 from .models import ConditionalModel
 from .training import Recipe, UpdateCounter, ema_decay, ema_update
 
@@ -110,46 +111,6 @@ def gradient_penalty(critic: Callable[[torch.Tensor], Scores], real: torch.Tenso
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
     return (grad.flatten(1).norm(dim=1) - 1).square().mean()
-
-
-# --- discriminator building blocks -------------------------------------------
-
-
-def one_hot(labels: torch.Tensor, classes: int, like: torch.Tensor) -> torch.Tensor:
-    """Labels as one-hot rows in the dtype and on the device of ``like``."""
-    return F.one_hot(labels.to(like.device).long(), classes).to(like.dtype)
-
-
-def without_batch_norm(module: nn.Module) -> nn.Module:
-    """Replace every batch norm by the identity, in place (a critic whose gradient
-    penalty or Lipschitz bound is per sample must not mix the samples of a batch)."""
-    for name, child in module.named_children():
-        if isinstance(child, nn.modules.batchnorm._BatchNorm):
-            setattr(module, name, nn.Identity())
-        else:
-            without_batch_norm(child)
-    return module
-
-
-def spectrally_normalised(module: nn.Module) -> nn.Module:
-    """Spectral normalisation (Miyato et al. 2018) of every convolution, linear layer and
-    (class or cluster) embedding, in place."""
-    for child in list(module.modules()):
-        if isinstance(child, (nn.Linear, nn.Conv2d, nn.ConvTranspose2d, nn.Embedding)):
-            nn.utils.parametrizations.spectral_norm(child)
-    return module
-
-
-def leaky_mlp(sizes: list[int], dropout: float = 0.0) -> nn.Sequential:
-    """Linear layers of the given widths with LeakyReLU(0.2) (and dropout) between them."""
-    layers: list[nn.Module] = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layers.append(nn.Linear(fan_in, fan_out))
-        if i < len(sizes) - 2:
-            layers.append(nn.LeakyReLU(0.2, inplace=True))
-            if dropout:
-                layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
 
 
 # --- learning-rate schedule ----------------------------------------------------

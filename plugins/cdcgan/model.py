@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.gan import one_hot
+from zoo.layers import one_hot
 from zoo.models import ConditionalModel
 from zoo_plugins.dcgan.model import DCGANDiscriminator, DCGANGenerator
 

@@ -5,7 +5,7 @@ from typing import Sequence
 
 import torch
 
-from zoo.gan import one_hot
+from zoo.layers import one_hot
 from zoo.models import ConditionalModel
 from zoo_plugins.gan.model import MLPGenerator
 

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 import torch
 from torch import nn
 
-from zoo.gan import one_hot
+from zoo.layers import one_hot
 from zoo.models import GenerativeModel
 
 

@@ -7,7 +7,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo.gan import leaky_mlp, one_hot
+from zoo.layers import leaky_mlp, one_hot
 from zoo.models import GenerativeModel
 
 

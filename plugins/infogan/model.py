@@ -8,7 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from zoo.gan import one_hot
+from zoo.layers import one_hot
 from zoo.models import GenerativeModel, check_indices
 from zoo_plugins.dcgan.model import dcgan_init, downsampler, upsampler
 
