@@ -8,14 +8,16 @@ def register_models(register):
         ModelSpec(
             name="vae-mnist",
             family="autoencoder",
-            summary="VAE with MLP encoder/decoder, 8-d Gaussian latent, learned 50-component mixture prior, Bernoulli likelihood",
+            summary="VAE with MLP encoder and decoder (two hidden layers of 512), 32-d Gaussian latent, "
+            "learned 100-component mixture-of-Gaussians prior and Bernoulli likelihood, trained with the "
+            "importance-weighted bound of Burda et al. 2016 (IWAE, 5 draws per image)",
             paper="https://arxiv.org/abs/1312.6114",
             dataset="mnist",
             image_shape=(1, 28, 28),
-            latent_dim=8,
+            latent_dim=32,
             licence="MIT",
             build="zoo_plugins.vae.model:VAE",
             recipe="zoo_plugins.vae.recipe:VAERecipe",
-            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1, "prior_components": 50},
+            config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100},
         )
     )
