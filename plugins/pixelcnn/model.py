@@ -54,6 +54,7 @@ class GatedLayer(nn.Module):
 
 
 def gate(x: torch.Tensor) -> torch.Tensor:
+    """tanh of the first half of the channels times the sigmoid of the second half."""
     a, b = x.chunk(2, dim=1)
     return torch.tanh(a) * torch.sigmoid(b)
 
