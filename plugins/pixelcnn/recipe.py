@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.training import Recipe, ema_update
+from zoo.training import Recipe, ema_decay, ema_update
 
 from .model import PixelCNN
 
@@ -42,7 +42,7 @@ class PixelCNNRecipe(Recipe):
         self.optimizer_step(self.optimizer)
         self.scheduler.step()
         step = self.scheduler.last_epoch  # optimiser steps so far, checkpointed with the scheduler
-        ema_update(self.ema, self.model, min(self.hparams["ema_decay"], (1 + step) / (10 + step)))
+        ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], step))
         return {"nll": nll.item()}
 
     def export_model(self) -> PixelCNN:
