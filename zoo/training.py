@@ -117,8 +117,17 @@ class Recipe:
         """``loss.backward()``, with the loss scaled when training in float16."""
         (loss if self.grad_scaler is None else self.grad_scaler.scale(loss)).backward()
 
-    def optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
-        """``optimizer.step()``; in float16 skipped when the scaled gradients overflowed."""
+    def optimizer_step(self, optimizer: torch.optim.Optimizer, clip: float | None = None) -> None:
+        """``optimizer.step()``; in float16 skipped when the scaled gradients overflowed.
+
+        With ``clip`` the gradients of the optimiser's parameters are first scaled
+        down to a total norm of at most ``clip`` (unscaled first in float16).
+        """
+        if clip is not None:
+            if self.grad_scaler is not None:
+                self.grad_scaler.unscale_(optimizer)
+            params = [p for group in optimizer.param_groups for p in group["params"]]
+            nn.utils.clip_grad_norm_(params, clip)
         if self.grad_scaler is None:
             optimizer.step()
         else:

@@ -13,7 +13,6 @@ import copy
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from zoo.training import Recipe, ema_decay, ema_update
 
@@ -36,10 +35,7 @@ class PixelCNNRecipe(Recipe):
         nll = F.binary_cross_entropy_with_logits(self.model(x), x, reduction="none").flatten(1).sum(1).mean()
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(nll)
-        if self.grad_scaler is not None:
-            self.grad_scaler.unscale_(self.optimizer)
-        nn.utils.clip_grad_norm_(self.model.parameters(), self.hparams["clip"])
-        self.optimizer_step(self.optimizer)
+        self.optimizer_step(self.optimizer, clip=self.hparams["clip"])
         self.scheduler.step()
         step = self.scheduler.last_epoch  # optimiser steps so far, checkpointed with the scheduler
         ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], step))

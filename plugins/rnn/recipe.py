@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 from zoo.training import Recipe
 
@@ -31,10 +30,7 @@ class PixelRNNRecipe(Recipe):
         nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1).mean()
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(nll)
-        if self.grad_scaler is not None:
-            self.grad_scaler.unscale_(self.optimizer)
-        nn.utils.clip_grad_norm_(self.model.parameters(), self.hparams["clip"])
-        self.optimizer_step(self.optimizer)
+        self.optimizer_step(self.optimizer, clip=self.hparams["clip"])
         self.scheduler.step()
         return {"nll": nll.item()}
 
