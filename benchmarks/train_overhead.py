@@ -4,7 +4,7 @@
 
 Both sides build the recipe from the same seed, ``prepare`` it on the same
 images and run its ``train_step`` on the same batches in the same order for one
-epoch: once through ``zoo.training.Trainer`` (the `zoo train` path: progress
+epoch: once through ``zoo.train.trainer.Trainer`` (the `zoo train` path: progress
 bar, step log, checkpoint, per-epoch probe, sample grid, loss plot and model
 folder, at their default frequency) and once as a bare PyTorch loop. The two
 run back to back in each repeat and the printed ratio is the median of the
@@ -23,9 +23,9 @@ from pathlib import Path
 
 import torch
 
-from zoo.data import ImageData, batches, crosses, load_dataset
-from zoo.registry import get_spec
-from zoo.training import Trainer
+from zoo.data.datasets import ImageData, batches, crosses, load_dataset
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
 
 
 def training_images(model: str, data_root: Path | None, count: int) -> tuple[ImageData, str]:

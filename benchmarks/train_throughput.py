@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import torch
 
-from zoo.data import ImageData
-from zoo.registry import get_spec
+from zoo.data.datasets import ImageData
+from zoo.core.registry import get_spec
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-import zoo.registry
-import zoo.shipped
-from zoo.registry import get_spec
-from zoo.threads import one_thread
+import zoo.core.registry
+import zoo.core.homes
+from zoo.core.registry import get_spec
+from zoo.core.threads import one_thread
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CATALOG = REPO_ROOT / "registry.toml"  # the built-in flavours' catalog, as this clone has it
@@ -22,7 +22,7 @@ needs_mnist = pytest.mark.skipif(
 
 def needs_weights(name: str) -> pytest.MarkDecorator:
     """Skip tests of a model whose pretrained weights are not published in registry.toml."""
-    return pytest.mark.skipif(get_spec(name).checkpoint is None, reason=f"{name} has no published weights yet")
+    return pytest.mark.skipif(get_spec(name).pins is None, reason=f"{name} has no published weights yet")
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,9 @@ def one_torch_thread():
 @pytest.fixture
 def fresh_registry():
     """Rediscover plugins before and after a test that changes discovery."""
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     yield
-    zoo.registry.reset()
+    zoo.core.registry.reset()
 
 
 @pytest.fixture
@@ -46,12 +46,12 @@ def builtin_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     the ``registry.toml`` returned (write it first) and looks for weights in ``hub/`` beside it."""
     home = tmp_path / "builtin-home"
     home.mkdir()
-    real_home_of = zoo.shipped.home_of
+    real_home_of = zoo.core.homes.home_of
 
     def home_of(module: str) -> Path | None:
-        return home if zoo.shipped.top_package(module) == "zoo_plugins" else real_home_of(module)
+        return home if zoo.core.homes.top_package(module) == "zoo_plugins" else real_home_of(module)
 
-    monkeypatch.setattr(zoo.shipped, "home_of", home_of)
-    zoo.registry.reset()
+    monkeypatch.setattr(zoo.core.homes, "home_of", home_of)
+    zoo.core.registry.reset()
     yield home / "registry.toml"
-    zoo.registry.reset()
+    zoo.core.registry.reset()

@@ -7,12 +7,12 @@ import torch
 from PIL import Image
 
 import zoo
-from zoo.autoencoders import Autoencoder
+from zoo.models.autoencoder import Autoencoder
 from zoo.cli import main
-from zoo.data import crosses
-from zoo.loading import build
-from zoo.registry import get_spec
-from zoo.training import Trainer
+from zoo.data.datasets import crosses
+from zoo.hub.load import instantiate
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
 from zoo_plugins.vae.model import VAE
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
@@ -50,7 +50,7 @@ def test_code_of_a_tiny_autoencoder_captures_the_hidden_factors(tmp_path):
     )
     trained = zoo.load(trainer.run())
     torch.manual_seed(0)  # the initial weights of that run
-    untrained = build(spec, {**spec.config, **config})
+    untrained = instantiate(spec, {**spec.config, **config})
 
     def score(features) -> torch.Tensor:
         with torch.no_grad():
@@ -283,7 +283,7 @@ def test_the_vae_recipe_learns_the_mixture_prior(tmp_path):
     data = crosses(256, seed=0)[0]
     config = {"latent_dim": 2, "hidden": [32], "prior_components": 4}
     torch.manual_seed(0)
-    before = build(get_spec("vae-mnist"), {**get_spec("vae-mnist").config, **config}).prior_means.detach().clone()
+    before = instantiate(get_spec("vae-mnist"), {**get_spec("vae-mnist").config, **config}).prior_means.detach().clone()
     run = Trainer(get_spec("vae-mnist"), tmp_path, data=data, hparams={"epochs": 1, "batch_size": 32},
                   model_config=config, seed=0, progress=False, dataset="crosses").run()
     trained = zoo.load(run)

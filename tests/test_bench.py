@@ -19,28 +19,28 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import CATALOG as CATALOG_PATH
+from conftest import CATALOG
 from conftest import MNIST_ROOT, REPO_ROOT, needs_mnist
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision.transforms.functional import pil_to_tensor
 from zoo_plugins.dcgan.model import DCGANGenerator
 
-import zoo.bench
-import zoo.registry
-from zoo import report
-from zoo.bench import (
+import zoo.evaluate.bench
+import zoo.core.registry
+from zoo.evaluate import report
+from zoo.evaluate.bench import (
     CALIBRATION_ROWS, PREVIEW, Bench, BenchResult, Reference, Row, cold_load_seconds, run_bench, select, weights_file,
 )
-from zoo.catalog import format_entry, parse_catalog, read_catalog
+from zoo.core.catalog import format_entry, parse_catalog, read_catalog
 from zoo.cli import main
-from zoo.data import crosses
+from zoo.data.datasets import crosses
 from zoo.errors import ZooError
-from zoo.export import write_model_folder
-from zoo.hub import sha256_of
-from zoo.loading import build
-from zoo.metrics import CLASSIFIER, kernel_distance, precision_recall
-from zoo.registry import get_spec
+from zoo.train.run_folder import write_model_folder
+from zoo.hub.resolve import sha256_of
+from zoo.hub.load import instantiate
+from zoo.evaluate.quality import CLASSIFIER, kernel_distance, precision_recall
+from zoo.core.registry import get_spec
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -108,7 +108,7 @@ def model_folder(root: Path, name: str) -> str:
     """An untrained model written like a run folder."""
     spec = get_spec(name)
     torch.manual_seed(0)
-    write_model_folder(root / name, spec, dict(spec.config), build(spec))
+    write_model_folder(root / name, spec, dict(spec.config), instantiate(spec))
     return str(root / name)
 
 
@@ -120,7 +120,7 @@ def benched(tmp_path_factory):
     root = tmp_path_factory.mktemp("bench") / ODD
     targets = [model_folder(root, "cgan-mnist"), model_folder(root, "vae-mnist")]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
+        patch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
         result = run_bench(targets, toy_reference(), n=N, progress=False, command="zoo bench (test)")
     out = root / "out"
     report.write_reports(result, out)
@@ -173,7 +173,7 @@ def test_costs_are_measured(benched):
     targets, result, _ = benched
     for target, row in zip(targets, result.rows[CALIBRATION_ROWS:]):
         spec = get_spec(Path(target).name)
-        assert row.metrics["parameters"] == sum(p.numel() for p in build(spec).parameters())
+        assert row.metrics["parameters"] == sum(p.numel() for p in instantiate(spec).parameters())
         assert row.metrics["weights_bytes"] == (Path(target) / "model.safetensors").stat().st_size
         assert row.metrics["images_per_s"] > 0 and row.metrics["load_warm_s"] > 0
         assert row.metrics["load_cold_s"] == COLD_LOAD_S
@@ -192,7 +192,7 @@ def test_a_failed_cold_load_shows_the_fresh_process_error(benched, monkeypatch):
 
 def test_a_rerun_gives_the_same_quality_numbers(benched, monkeypatch):
     targets, first, _ = benched
-    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
     again = run_bench(targets, toy_reference(), n=N, progress=False, calibration=False)
     cost = {"images_per_s", "load_cold_s", "load_warm_s"}
     assert len(again.rows) == len(targets)
@@ -286,7 +286,7 @@ def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_pat
     vae = benched[0][1]
     toy = toy_reference()
     reference = Reference("mnist", toy.train, toy.test)
-    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
     result = run_bench([vae], reference, n=N, progress=False, calibration=False)
     quoted = result.rows[1:]
     assert [row.kind for row in result.rows] == ["model"] + ["quoted"] * len(VAE.quoted_nll)
@@ -425,7 +425,7 @@ def test_charts_are_drawn_in_headless_chromium_with_no_text_over_text(tmp_path):
                    capture_output=True, timeout=120, check=True)
     with Image.open(shot) as image:
         colours = {colour for _, colour in image.convert("RGB").getcolors(1200 * 900)}
-    from zoo.charts import FAMILY_COLOURS
+    from zoo.evaluate.charts import FAMILY_COLOURS
 
     drawn = [family for family in ("gan", "translation", "autoencoder", "autoregressive")
              if tuple(int(FAMILY_COLOURS[family][i:i + 2], 16) for i in (1, 3, 5)) in colours]
@@ -482,8 +482,8 @@ def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
     hub = '[models.{0}.hub]\nrepo = "o/{0}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{1}" }}\n'
     text = entry.format("dcgan-mnist", "dcgan", "mnist") + hub.format("dcgan-mnist", sha256_of(weights))
     text += entry.format("gan-mnist", "gan", "fashion-mnist") + hub.format("gan-mnist", "a" * 64)
-    builtin_catalog.write_text(format_entry(read_catalog(CATALOG_PATH)[CLASSIFIER]) + "\n" + text, encoding="utf-8")
-    zoo.registry.reset()  # the toy config above already looked the spec up
+    builtin_catalog.write_text(format_entry(read_catalog(CATALOG)[CLASSIFIER]) + "\n" + text, encoding="utf-8")
+    zoo.core.registry.reset()  # the toy config above already looked the spec up
     return weights
 
 
@@ -518,7 +518,7 @@ def test_what_cannot_be_benched_is_a_clear_error(toy_catalog, names, message):
 
 def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
     # a fresh process would read the real registry.toml, which does not pin these weights
-    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     assert weights_file("dcgan-mnist") == toy_catalog
     row = Bench(toy_reference(), n=N).model_row("dcgan-mnist")
     assert (row.name, row.family) == ("dcgan-mnist", "gan")
@@ -545,8 +545,8 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
 def test_zoo_bench_prints_the_table_and_writes_every_file(benched, monkeypatch, tmp_path, capsys, flag, check):
     name = benched[0][0]
     monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setattr(zoo.bench, "load_reference", lambda root: toy_reference())
-    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)
+    monkeypatch.setattr(zoo.evaluate.bench, "load_reference", lambda root: toy_reference())
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     assert main(["bench", name, "-n", str(N), "--no-calibration", "-o", str(tmp_path), *flag]) == 0
     assert check(capsys.readouterr().out, name)
     written = sorted(p.name for p in tmp_path.iterdir())
@@ -560,7 +560,7 @@ def test_zoo_bench_of_an_unknown_model_is_a_one_line_error(capsys):
 
 @needs_mnist
 def test_reference_is_the_classifier_dataset():
-    reference = zoo.bench.load_reference(MNIST_ROOT)
+    reference = zoo.evaluate.bench.load_reference(MNIST_ROOT)
     assert reference.dataset == "mnist"
     assert (len(reference.train), len(reference.test)) == (60000, 10000)
 
@@ -571,17 +571,17 @@ def test_reference_is_the_classifier_dataset():
 def test_record_writes_the_numbers_into_the_owners_catalog_and_card(benched, builtin_catalog, capsys):
     from dataclasses import replace
 
-    from zoo.record import record
+    from zoo.release.record import record
 
     _, result, _ = benched
-    shutil.copyfile(CATALOG_PATH, builtin_catalog)
-    card = builtin_catalog.parent / "hub" / read_catalog(CATALOG_PATH)["cgan-mnist"].checkpoint.repo / "README.md"
+    shutil.copyfile(CATALOG, builtin_catalog)
+    card = builtin_catalog.parent / "hub" / read_catalog(CATALOG)["cgan-mnist"].pins.repo / "README.md"
     card.parent.mkdir(parents=True)
     card.write_text("# cgan-mnist\n\n## Metrics\n\nfrom export\n")
     cgan = replace(result.rows[-2], name="cgan-mnist")
     vae = replace(result.rows[-1], name="vae-mnist")
     unknown = replace(result.rows[-1], name="./a-run-folder")
-    renamed = zoo.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown, vae])
+    renamed = zoo.evaluate.bench.BenchResult(result.settings, [*result.rows[:CALIBRATION_ROWS], cgan, unknown, vae])
 
     for _ in range(2):  # the second time replaces, never duplicates
         outcomes = {outcome.name: outcome for outcome in record(renamed)}
@@ -594,8 +594,8 @@ def test_record_writes_the_numbers_into_the_owners_catalog_and_card(benched, bui
     assert bench["fid"] == cgan.metrics["fid"] and bench["label_accuracy"] == cgan.metrics["label_accuracy"]
     assert bench["command"] == "zoo bench (test)" and bench["samples"] == N and bench["date"]
     assert entries["vae-mnist"].bench["elbo"] == vae.metrics["elbo"]
-    assert set(entries) == set(read_catalog(CATALOG_PATH))
-    assert entries["cgan-mnist"].metrics == read_catalog(CATALOG_PATH)["cgan-mnist"].metrics
+    assert set(entries) == set(read_catalog(CATALOG))
+    assert entries["cgan-mnist"].metrics == read_catalog(CATALOG)["cgan-mnist"].metrics
     text = card.read_text()
     assert text.count("## Benchmark") == 1 and "## Metrics\n\nfrom export" in text
     assert "| `cgan-mnist` |" in text and "(floor)" in text and "Measured by `zoo bench (test)`" in text
@@ -604,23 +604,23 @@ def test_record_writes_the_numbers_into_the_owners_catalog_and_card(benched, bui
 def test_record_says_why_a_catalog_cannot_be_written(benched, builtin_catalog):
     from dataclasses import replace
 
-    from zoo.record import record
+    from zoo.release.record import record
 
     _, result, _ = benched
-    shutil.copyfile(CATALOG_PATH, builtin_catalog)
-    zoo.registry.get_registry()
+    shutil.copyfile(CATALOG, builtin_catalog)
+    zoo.core.registry.get_registry()
     builtin_catalog.unlink()
     builtin_catalog.mkdir()  # no longer a file
     cgan = replace(result.rows[-2], name="cgan-mnist")
-    (outcome,) = record(zoo.bench.BenchResult(result.settings, [cgan]))
+    (outcome,) = record(zoo.evaluate.bench.BenchResult(result.settings, [cgan]))
     assert outcome.catalog is None and f"cannot write {builtin_catalog}" in outcome.problem
 
 
 def test_a_bench_table_of_wrong_type_is_refused_naming_the_field():
     from dataclasses import replace
 
-    from zoo.catalog import format_entry
+    from zoo.core.catalog import format_entry
 
-    text = format_entry(replace(read_catalog(CATALOG_PATH)["gan-mnist"], bench={"fid": [1, 2]}))
+    text = format_entry(replace(read_catalog(CATALOG)["gan-mnist"], bench={"fid": [1, 2]}))
     with pytest.raises(zoo.errors.CatalogError, match=r"'gan-mnist'.*'bench.fid'"):
         parse_catalog(text)

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 import zoo
-import zoo.registry
-from zoo.catalog import CatalogEntry, parse_catalog
+import zoo.core.registry
+from zoo.core.catalog import CatalogEntry, parse_catalog
 from zoo.errors import CatalogError
-from zoo.plugins import PluginWarning
+from zoo.core.plugins import PluginWarning
 
 WEIGHTS_SHA = "a" * 64
 CONFIG_SHA = "0123456789abcdef" * 4
@@ -71,13 +71,13 @@ def test_valid_entry_parses() -> None:
     assert entry.dataset == "mnist"
     assert entry.licence == "MIT"
     assert entry.config == {"latent_dim": 100, "width": 32}
-    assert entry.checkpoint == zoo.Checkpoint(
+    assert entry.pins == zoo.PinnedFiles(
         repo="zoo-org/toy-gan",
         revision="0123abc",
         files={"model.safetensors": WEIGHTS_SHA, "config.json": CONFIG_SHA},
         weights="model.safetensors",
     )
-    assert entry.checkpoint.weights_sha256 == WEIGHTS_SHA
+    assert entry.pins.weights_sha256 == WEIGHTS_SHA
     assert entry.metrics == {"fid": 12.5, "epochs": 20, "dataset_split": "test"}
     assert entry.training == {"epochs": 20, "seed": 0}
 
@@ -88,7 +88,7 @@ def test_optional_fields_default() -> None:
         del data[key]
     del data["hub"]["weights"]
     entry = parse_one(data)
-    assert entry.checkpoint.weights == "model.safetensors"
+    assert entry.pins.weights == "model.safetensors"
     assert entry.config == {} and entry.metrics == {} and entry.training == {}
 
 
@@ -246,7 +246,7 @@ def test_invalid_toml(text: str) -> None:
 
 
 def test_read_catalog_missing_file_is_empty(tmp_path) -> None:
-    from zoo.catalog import read_catalog
+    from zoo.core.catalog import read_catalog
 
     assert read_catalog(tmp_path / "absent.toml") == {}
     path = tmp_path / "registry.toml"
@@ -275,21 +275,21 @@ def write_catalog(path, name: str, **changes: Any) -> None:
 
 def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
     write_catalog(builtins_only, "dcgan-mnist", config={"width": 32})
-    registry = zoo.registry.get_registry()
+    registry = zoo.core.registry.get_registry()
     spec = registry.get("dcgan-mnist")
     assert spec.plugin == "dcgan"
-    assert spec.checkpoint is not None
-    assert spec.checkpoint.repo == "zoo-org/toy-gan"
-    assert spec.checkpoint.weights_sha256 == WEIGHTS_SHA
+    assert spec.pins is not None
+    assert spec.pins.repo == "zoo-org/toy-gan"
+    assert spec.pins.weights_sha256 == WEIGHTS_SHA
     assert spec.config["width"] == 32  # the catalog overrides ...
     assert spec.config["latent_dim"] == 100  # ... and the plugin's defaults stay
     assert spec.metrics["fid"] == 12.5
-    assert registry.get("mnist-classifier").checkpoint is None
+    assert registry.get("mnist-classifier").pins is None
 
 
 def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
     write_catalog(builtins_only, "not-registered-gan")
-    registry = zoo.registry.get_registry()
+    registry = zoo.core.registry.get_registry()
     assert "not-registered-gan" not in registry.names()
     with pytest.raises(zoo.UnknownModelError):
         registry.get("not-registered-gan")
@@ -306,14 +306,14 @@ def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
 def test_catalog_mismatch_is_reported_and_the_entry_left_out(builtins_only, monkeypatch, name, changes, field, values) -> None:
     write_catalog(builtins_only, name, **changes)
     with pytest.warns(PluginWarning) as caught:
-        spec = zoo.registry.get_spec(name)
-    assert spec.checkpoint is None
+        spec = zoo.core.registry.get_spec(name)
+    assert spec.pins is None
     message = str(caught[0].message)
     assert f"entry {name!r}" in message and f"field {field!r}" in message and str(builtins_only) in message
     assert all(value in message for value in values)
 
     monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")  # strict mode: the same problem is an error
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     with pytest.raises(zoo.CatalogError, match=f"entry {name!r}: field {field!r}"):
         zoo.list_models()
 
@@ -326,7 +326,7 @@ def test_bad_catalog_file_is_reported_and_the_models_still_listed(builtins_only)
 
 def test_pins_come_from_the_catalog_file_not_the_parse_cache(builtins_only, monkeypatch, tmp_path) -> None:
     """A parse cache edited to pin other bytes (its text untouched) cannot make them load."""
-    from zoo.catalog import parse_cache_dir
+    from zoo.core.catalog import parse_cache_dir
 
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     write_catalog(builtins_only, "dcgan-mnist")
@@ -335,10 +335,10 @@ def test_pins_come_from_the_catalog_file_not_the_parse_cache(builtins_only, monk
     copy_ = json.loads(cached.read_text())
     copy_["tables"]["models"]["dcgan-mnist"]["hub"]["files"]["model.safetensors"] = "f" * 64
     cached.write_text(json.dumps(copy_))
-    zoo.registry.reset()
+    zoo.core.registry.reset()
 
-    registry = zoo.registry.get_registry()
-    assert registry.get("dcgan-mnist").checkpoint.weights_sha256 == "f" * 64  # listing may use the cache ...
+    registry = zoo.core.registry.get_registry()
+    assert registry.get("dcgan-mnist").pins.weights_sha256 == "f" * 64  # listing may use the cache ...
     assert registry.pinned("dcgan-mnist").weights_sha256 == WEIGHTS_SHA  # ... a load never does
 
 
@@ -359,7 +359,7 @@ def test_empty_string_fields_are_errors(field):
 
 
 def test_registry_reads_are_cached_by_content_and_never_stale(tmp_path, monkeypatch):
-    from zoo.catalog import format_entry, read_catalog
+    from zoo.core.catalog import format_entry, read_catalog
 
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     registry = tmp_path / "registry.toml"
@@ -382,7 +382,7 @@ def test_registry_reads_are_cached_by_content_and_never_stale(tmp_path, monkeypa
 
 
 def test_registry_reads_work_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
-    from zoo.catalog import read_catalog
+    from zoo.core.catalog import read_catalog
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
@@ -393,7 +393,7 @@ def test_registry_reads_work_when_the_cache_cannot_be_written(tmp_path, monkeypa
 
 
 def test_a_cached_registry_is_still_validated(tmp_path, monkeypatch):
-    from zoo.catalog import read_catalog
+    from zoo.core.catalog import read_catalog
 
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     registry = tmp_path / "registry.toml"

@@ -35,10 +35,10 @@ def test_info_prints_the_spec_as_json(capsys):
 
 
 def test_info_shows_the_recorded_bench_numbers(capsys):
-    from zoo.catalog import read_catalog
-    from conftest import CATALOG as CATALOG_PATH
+    from zoo.core.catalog import read_catalog
+    from conftest import CATALOG
 
-    recorded = read_catalog(CATALOG_PATH)["dcgan-mnist"].bench
+    recorded = read_catalog(CATALOG)["dcgan-mnist"].bench
     assert recorded["command"].startswith("zoo bench")
     assert main(["info", "dcgan-mnist"]) == 0
     assert json.loads(capsys.readouterr().out)["bench"] == dict(recorded)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import zoo
-import zoo.registry
+import zoo.core.registry
 import zoo_plugins
 from zoo import testing
 from zoo.testing import ConformanceError
@@ -28,7 +28,7 @@ def test_builtin_model_honours_the_contract(model: str, check: str) -> None:
 
 
 def test_every_builtin_plugin_is_checked() -> None:
-    registry = zoo.registry.get_registry()
+    registry = zoo.core.registry.get_registry()
     checked = {model for model, _ in testing.cases(plugin=BUILTIN)}
     for name in BUILTIN:
         info = registry.plugins.plugins[name]
@@ -36,12 +36,12 @@ def test_every_builtin_plugin_is_checked() -> None:
         assert info.models, f"built-in plugin {name!r} registers no model"
         assert set(info.models) <= checked
     for model in checked:
-        spec = zoo.registry.get_spec(model)
+        spec = zoo.core.registry.get_spec(model)
         applied = testing.checks_for(spec)
         assert "spec" in applied
         assert ("sample" in applied) == (spec.family != "classifier")
         assert ("train-step" in applied) == (spec.recipe is not None)
-        assert ("weights" in applied) == (spec.checkpoint is not None)
+        assert ("weights" in applied) == (spec.pins is not None)
 
 
 # --- a plugin with one model per broken rule ---------------------------------
@@ -52,9 +52,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.autoencoders import Autoencoder
-from zoo.models import ConditionalModel, GenerativeModel, check_images
-from zoo.training import Recipe
+from zoo.models.autoencoder import Autoencoder
+from zoo.models.base import ConditionalModel, GenerativeModel, check_images
+from zoo.train.trainer import Recipe
 
 
 class Good(GenerativeModel):
@@ -243,7 +243,7 @@ GOOD = {
 # model -> (build, spec fields, the check that must fail, what its message must say)
 BROKEN = {
     "kit-wrong-shape": ("Good", {"image_shape": (1, 32, 32)}, "spec", r"image_shape is \(1, 28, 28\), the spec says \(1, 32, 32\)"),
-    "kit-not-conditional": ("Good", {"conditional": True}, "spec", "is not a zoo.models.ConditionalModel"),
+    "kit-not-conditional": ("Good", {"conditional": True}, "spec", "is not a zoo.models.base.ConditionalModel"),
     "kit-no-licence": ("Good", {"licence": ""}, "spec", "'licence' must be a non-empty string"),
     "kit-global-random": ("GlobalRandom", {}, "determinism", r"sample\(4, seed=7\) differs between two calls"),
     "kit-no-count-check": ("NoCountCheck", {}, "bad-input", r"sample\(0\) was accepted; expected ValueError"),
@@ -281,9 +281,9 @@ def kit_plugin(tmp_path_factory: pytest.TempPathFactory):
     install_plugin(site, models)
     with pytest.MonkeyPatch.context() as patch:
         patch.syspath_prepend(str(site))
-        zoo.registry.reset()
+        zoo.core.registry.reset()
         yield site
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     for module in ("kit_plugin", "kit_models"):
         sys.modules.pop(module, None)
 
@@ -293,20 +293,20 @@ class TestKitCatchesBrokenModels:
     @pytest.mark.parametrize("model", list(GOOD))
     def test_a_model_that_keeps_the_contract_passes(self, model: str) -> None:
         ran = testing.check_model(model)
-        assert ran == testing.checks_for(zoo.registry.get_spec(model))
+        assert ran == testing.checks_for(zoo.core.registry.get_spec(model))
         assert "spec" in ran
 
     def test_checks_follow_family_recipe_and_conditioning(self) -> None:
-        assert testing.checks_for(zoo.registry.get_spec("kit-good")) == [
+        assert testing.checks_for(zoo.core.registry.get_spec("kit-good")) == [
             "spec", "sample", "determinism", "bad-input", "devices", "train-step", "trainer"
         ]
-        assert "labels" in testing.checks_for(zoo.registry.get_spec("kit-good-conditional"))
-        assert "autoencoder" in testing.checks_for(zoo.registry.get_spec("kit-good-autoencoder"))
-        assert testing.checks_for(zoo.registry.get_spec("kit-good-classifier")) == ["spec", "classifier"]
+        assert "labels" in testing.checks_for(zoo.core.registry.get_spec("kit-good-conditional"))
+        assert "autoencoder" in testing.checks_for(zoo.core.registry.get_spec("kit-good-autoencoder"))
+        assert testing.checks_for(zoo.core.registry.get_spec("kit-good-classifier")) == ["spec", "classifier"]
         assert testing.cases("kit-good-c*") == [
             ("kit-good-classifier", "spec"),
             ("kit-good-classifier", "classifier"),
-            *[("kit-good-conditional", check) for check in testing.checks_for(zoo.registry.get_spec("kit-good-conditional"))],
+            *[("kit-good-conditional", check) for check in testing.checks_for(zoo.core.registry.get_spec("kit-good-conditional"))],
         ]
         assert {model for model, _ in testing.cases(plugin="kit")} == set(GOOD) | set(BROKEN)
         assert testing.cases(plugin="no-such-plugin") == []
@@ -351,34 +351,34 @@ def pinned_kit_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     import torch
     from safetensors.torch import save_file
 
-    from zoo.hub import sha256_of
-    from zoo.loading import build
+    from zoo.hub.resolve import sha256_of
+    from zoo.hub.load import instantiate
 
     site = tmp_path / "site"
     install_plugin(site, GOOD)
     monkeypatch.syspath_prepend(str(site))
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     torch.manual_seed(0)
     weights = site / "kit_plugin" / "hub" / "kit-org" / "kit-good" / "model.safetensors"
     weights.parent.mkdir(parents=True)
-    save_file(build(zoo.registry.get_spec("kit-good")).state_dict(), str(weights))
+    save_file(instantiate(zoo.core.registry.get_spec("kit-good")).state_dict(), str(weights))
     catalog = site / "kit_plugin" / "registry.toml"
     (tmp_path / "hub").mkdir()
     monkeypatch.setenv("ZOO_HUB", str(tmp_path / "hub"))
 
     def pin(sha: str) -> None:
         catalog.write_text(CATALOG.format(sha=sha), encoding="utf-8")
-        zoo.registry.reset()
+        zoo.core.registry.reset()
 
     pin(sha256_of(weights))
     yield pin
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     for module in ("kit_plugin", "kit_models"):
         sys.modules.pop(module, None)
 
 
 def test_weights_check_loads_pinned_weights_and_refuses_a_tampered_copy(pinned_kit_model, tmp_path: Path) -> None:
-    assert "weights" in testing.checks_for(zoo.registry.get_spec("kit-good"))
+    assert "weights" in testing.checks_for(zoo.core.registry.get_spec("kit-good"))
     testing.run_check("kit-good", "weights")
     assert os.environ["ZOO_HUB"] == str(tmp_path / "hub")  # the check puts ZOO_HUB back
 

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CATALOG as CATALOG_PATH
+from conftest import CATALOG
 from conftest import REPO_ROOT
 
-from zoo.catalog import read_catalog
-from zoo.cli import COMMANDS
+from zoo.core.catalog import read_catalog
+from zoo.cli.commands import COMMANDS
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = sorted((REPO_ROOT / "docs").glob("*.md"))
@@ -19,7 +19,7 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def published() -> list[str]:
-    return [name for name in read_catalog(CATALOG_PATH) if name != "mnist-classifier"]
+    return [name for name in read_catalog(CATALOG) if name != "mnist-classifier"]
 
 
 def test_ci_runs_the_readme_test_command():

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from zoo import testing
-from zoo.data import batches
-from zoo.registry import get_spec
-from zoo.training import WARMED_UP, ema_decay
+from zoo.data.datasets import batches
+from zoo.core.registry import get_spec
+from zoo.train.trainer import WARMED_UP, ema_decay
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

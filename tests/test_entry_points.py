@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo import entry_points
+from zoo.core import entry_points
 
 
 def dist_info(directory: Path, name: str, version: str, lines: str, kind: str = ".dist-info") -> Path:

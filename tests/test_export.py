@@ -12,17 +12,17 @@ import torch
 from safetensors.torch import load_file
 
 import zoo
-import zoo.publish
-import zoo.registry
-from zoo.catalog import format_entry, parse_catalog
+import zoo.release.publish
+import zoo.core.registry
+from zoo.core.catalog import format_entry, parse_catalog
 from zoo.cli import main
-from zoo.data import crosses
+from zoo.data.datasets import crosses
 from zoo.errors import HubError, ZooError
-from zoo.hub import sha256_of
-from zoo.loading import build
-from zoo.publish import export_run
-from zoo.registry import get_spec
-from zoo.training import Trainer
+from zoo.hub.resolve import sha256_of
+from zoo.hub.load import instantiate
+from zoo.release.publish import export_run
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
 
 from hub_server import HubServer, hub_server  # noqa: F401 - hub_server is a fixture
 
@@ -81,16 +81,16 @@ def test_exported_folder_loads_the_same_from_folder_zoo_hub_folder_and_hub_serve
 
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "losses.png",
                                                         "model.safetensors", "samples.png"]
-    generator_keys = set(build(get_spec("dcgan-mnist"), {**get_spec("dcgan-mnist").config, "width": 8,
+    generator_keys = set(instantiate(get_spec("dcgan-mnist"), {**get_spec("dcgan-mnist").config, "width": 8,
                                                           "latent_dim": 8}).state_dict())
     assert set(load_file(str(folder / "model.safetensors"))) == generator_keys  # sampling weights only
-    assert entry.checkpoint.files == {name: sha256_of(folder / name) for name in ("model.safetensors", "config.json")}
+    assert entry.pins.files == {name: sha256_of(folder / name) for name in ("model.safetensors", "config.json")}
     meta = front_matter((folder / "README.md").read_text())
     assert (meta["library_name"], meta["license"], meta["datasets"]) == ("generative-zoo", "mit", ["mnist"])
     assert {"gan", "dcgan"} <= set(meta["tags"])
 
     catalog.write_text(format_entry(entry))
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     expected = zoo.load(folder).sample(16, seed=3)
     monkeypatch.setenv("ZOO_HUB", str(hub_server.root))
     assert torch.equal(zoo.load("dcgan-mnist").sample(16, seed=3), expected)
@@ -105,8 +105,8 @@ def test_export_cli_prints_the_registry_entry(run_dir, tmp_path, capsys, catalog
                  "--no-metrics"]) == 0
     printed = capsys.readouterr().out
     entry = parse_catalog(printed[printed.index("[models."):])["dcgan-mnist"]
-    assert entry.checkpoint.repo == "owner/tiny"
-    assert entry.checkpoint.files["model.safetensors"] == sha256_of(out / "model.safetensors")
+    assert entry.pins.repo == "owner/tiny"
+    assert entry.pins.files["model.safetensors"] == sha256_of(out / "model.safetensors")
     assert entry.config["width"] == 8
     assert json.loads((out / "config.json").read_text())["zoo_model"] == "dcgan-mnist"
 
@@ -114,7 +114,7 @@ def test_export_cli_prints_the_registry_entry(run_dir, tmp_path, capsys, catalog
 def test_export_defaults_to_the_exports_folder(run_dir, tmp_path, monkeypatch, catalog):
     monkeypatch.chdir(tmp_path)
     exported = export_run(run_dir, with_metrics=False)
-    assert exported.entry.checkpoint.repo == "generative-zoo/dcgan-mnist"
+    assert exported.entry.pins.repo == "generative-zoo/dcgan-mnist"
     assert exported.folder == Path("exports/generative-zoo/dcgan-mnist")
     assert (tmp_path / "exports" / "generative-zoo" / "dcgan-mnist" / "model.safetensors").is_file()
 
@@ -139,7 +139,7 @@ def test_a_failed_export_leaves_the_target_as_it_was(run_dir, tmp_path, catalog,
     def broken_card(*args, **kwargs):
         raise OSError("no space left for the card")
 
-    monkeypatch.setattr(zoo.publish, "render_card", broken_card)
+    monkeypatch.setattr(zoo.release.publish, "render_card", broken_card)
     with pytest.raises(OSError, match="no space left"):
         export_run(run_dir, out, with_metrics=False, force=True)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
@@ -152,7 +152,7 @@ def test_export_never_writes_into_the_run_folder_or_installed_weights_by_default
         export_run(run_dir, run_dir, with_metrics=False, force=True)
     installed = catalog.parent / "hub"
     installed.mkdir()
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     monkeypatch.chdir(installed)
     with pytest.raises(ZooError, match="inside the installed weights"):
         export_run(run_dir, with_metrics=False)
@@ -170,7 +170,7 @@ def test_export_refuses_a_name_of_another_architecture(run_dir, tmp_path, catalo
 
 
 def test_model_card_metadata_has_metrics_as_a_model_index():
-    from zoo.card import render_card
+    from zoo.hub.card import render_card
 
     spec = get_spec("dcgan-mnist")
     metrics = {"class_coverage": 10, "kl_to_uniform": 0.01, "fid": 3.2, "samples": 10000, "seed": 0}
@@ -228,7 +228,7 @@ def test_push_creates_the_repo_and_uploads_the_folder(exported, fake_hub, monkey
 
 
 def test_push_passes_the_token(exported, fake_hub):
-    from zoo.push import push_folder
+    from zoo.release.push import push_folder
 
     pushed = push_folder(exported, "org/tiny", token="hf_secret")
     assert pushed.revision == "c0ffee"
@@ -249,7 +249,7 @@ def test_push_refuses_missing_folders_bad_repo_ids_and_run_folders(exported, run
 
 
 def test_push_explains_an_unreachable_hub(exported, monkeypatch):
-    from zoo.push import push_folder
+    from zoo.release.push import push_folder
 
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(HubError, match="cannot reach http://127.0.0.1:9"):
@@ -264,7 +264,7 @@ def test_search_lists_the_zoos_published_models_with_their_distribution(run_dir,
     rows = capsys.readouterr().out.splitlines()
     assert rows[0].split() == ["repo", "model", "distribution", "installed"]
     assert [row.split()[:3] for row in rows[1:]] == [[REPO, "dcgan-mnist", "generative-zoo"]]
-    assert rows[1].split()[3] == zoo.entry_points.version("generative-zoo")
+    assert rows[1].split()[3] == zoo.core.entry_points.version("generative-zoo")
     assert any(r.path.startswith("/api/models?") and "filter=generative-zoo" in r.path for r in hub_server.requests)
 
     assert main(["search", "tiny", "--endpoint", hub_server.url]) == 0

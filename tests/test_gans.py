@@ -7,14 +7,15 @@ import pytest
 import torch
 from torch import nn
 
-from zoo import gan, testing
-from zoo.catalog import read_catalog
-from zoo.clusters import ClusterCodebook
-from zoo.data import ImageData
-from zoo.loading import build
-from zoo.models import seeded_generator
-from conftest import CATALOG as CATALOG_PATH
-from zoo.registry import get_spec
+from zoo import testing
+from zoo.train import gan
+from zoo.core.catalog import read_catalog
+from zoo.models.clusters import ClusterCodebook
+from zoo.data.datasets import ImageData
+from zoo.hub.load import instantiate
+from zoo.models.base import seeded_generator
+from conftest import CATALOG
+from zoo.core.registry import get_spec
 
 FLAVOURS = [
     "gan-mnist",
@@ -35,7 +36,7 @@ CONDITIONAL = ["cgan-mnist", "cdcgan-mnist", "acgan-mnist"]
 def test_published_weights_meet_the_flavour_targets(name):
     """Recorded on 10000 samples: all ten classes, KL to uniform at most 0.05 and 0.8 confident
     for unconditional flavours; label accuracy of at least 0.95 for conditional ones."""
-    metrics = read_catalog(CATALOG_PATH)[name].metrics
+    metrics = read_catalog(CATALOG)[name].metrics
     assert metrics["samples"] == 10000 and metrics["class_coverage"] == 10
     if name in CONDITIONAL:
         assert metrics["label_accuracy"] >= 0.95
@@ -45,7 +46,7 @@ def test_published_weights_meet_the_flavour_targets(name):
 
 def fresh(name: str) -> nn.Module:
     torch.manual_seed(0)
-    return build(get_spec(name)).eval()
+    return instantiate(get_spec(name)).eval()
 
 
 def make_recipe(name: str, batch_size: int, **hparams):

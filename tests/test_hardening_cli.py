@@ -16,9 +16,9 @@ from PIL import Image
 from safetensors import safe_open
 
 import zoo
-from zoo import hub
+from zoo.hub import resolve as hub
 from zoo.cli import main
-from zoo.samplefiles import MAX_GRID
+from zoo.cli.samplefiles import MAX_GRID
 
 from test_untrusted_folders import folder  # noqa: F401 - a fixture
 

@@ -8,8 +8,8 @@ import time
 import pytest
 
 import zoo
-from zoo.hub import resolve
-from zoo.spec import Checkpoint
+from zoo.hub.resolve import resolve
+from zoo.core.spec import PinnedFiles
 
 from hub_server import HubServer, hub_server  # noqa: F401 - hub_server is a fixture
 from test_hub import REPO, WEIGHTS, _NoWaitTime, hf_cache, publish, safetensors_bytes  # noqa: F401 - hf_cache too
@@ -33,25 +33,25 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def pinned_nowhere() -> Checkpoint:
+def pinned_nowhere() -> PinnedFiles:
     """A pin of a file no hub has: the request fails before any file is found."""
-    return Checkpoint(repo=REPO, revision="main", files={WEIGHTS: "0" * 64}, weights=WEIGHTS)
+    return PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: "0" * 64}, weights=WEIGHTS)
 
 
-def refusal(checkpoint: Checkpoint) -> str:
+def refusal(pins: PinnedFiles) -> str:
     started = time.monotonic()
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
     assert time.monotonic() - started < 10, "retry pauses were slept"
     return str(excinfo.value)
 
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_a_hub_answering_with_a_server_error_says_so(hub_server, no_retry_pauses, monkeypatch, status):  # noqa: F811
-    checkpoint = publish(hub_server, safetensors_bytes(1))
+    pins = publish(hub_server, safetensors_bytes(1))
     hub_server.set_fault(REPO, WEIGHTS, status=status)
     monkeypatch.setenv("HF_ENDPOINT", hub_server.url)
-    message = refusal(checkpoint)
+    message = refusal(pins)
     assert f"{hub_server.url} ({REPO}@main) answered with an error (HTTP {status}) for {WEIGHTS}" in message
     assert "try again later" in message and "ZOO_HUB" in message
     assert "offline" not in message.lower() and "HF_HUB_OFFLINE" not in message
@@ -78,9 +78,9 @@ def test_an_unreachable_zoo_hub_url_is_named_with_its_setting(no_retry_pauses, m
 def test_offline_mode_says_so_and_how_to_go_online(hub_server, no_retry_pauses, monkeypatch):  # noqa: F811
     from huggingface_hub import constants
 
-    checkpoint = publish(hub_server, safetensors_bytes(2))
+    pins = publish(hub_server, safetensors_bytes(2))
     monkeypatch.setenv("HF_ENDPOINT", hub_server.url)
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
-    message = refusal(checkpoint)
+    message = refusal(pins)
     assert "not cached and offline mode is on (HF_HUB_OFFLINE is set): unset HF_HUB_OFFLINE" in message
     assert hub_server.requests == []

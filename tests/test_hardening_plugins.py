@@ -13,7 +13,7 @@ import zoo
 from conftest import REPO_ROOT
 from test_plugins import Site, models_source, site  # noqa: F401 - site is a fixture
 from zoo.cli import main
-from zoo.plugins import PluginWarning
+from zoo.core.plugins import PluginWarning
 
 
 
@@ -57,7 +57,7 @@ def test_what_a_plugin_prints_goes_to_stderr_and_json_output_stays_clean(site: S
     captured = capsys.readouterr()
     assert "noisy" in {plugin["name"] for plugin in json.loads(captured.out)}
     assert "hello from noisy at import" in captured.err and "registering noisy" in captured.err
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     sys.modules.pop(module)
     assert main(["info", "mnist-classifier"]) == 0
     captured = capsys.readouterr()
@@ -76,7 +76,7 @@ def test_an_unknown_name_in_a_plugin_list_warns_naming_the_installed_plugins(sit
     assert all(name in message for name in ("acme", "classifier", "dcgan"))
 
     monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     with pytest.raises(zoo.PluginError, match=f"{var}: no installed plugin is called 'nosuch'"):
         zoo.list_models()
 

@@ -17,11 +17,11 @@ from safetensors.torch import load_file
 from conftest import REPO_ROOT
 from test_training import STEPS_PER_EPOCH, assert_same_training_state, gan_trainer, stop_at
 from test_training import data, deterministic, straight  # noqa: F401 - fixtures (deterministic is autouse)
-from zoo.checkpoint import load_checkpoint
+from zoo.train.state import load_checkpoint
 from zoo.cli import main
-from zoo.files import DiskFull, temporary_path
-from zoo.runlock import RunFolderBusy, run_lock
-from zoo.training import TrainingDiverged
+from zoo.core.files import DiskFull, temporary_path
+from zoo.train.runlock import RunFolderBusy, run_lock
+from zoo.train.trainer import TrainingDiverged
 
 
 def leftovers(run: Path) -> list[Path]:
@@ -37,7 +37,7 @@ def hold_lock(folder: Path) -> subprocess.Popen:
         f"""
         import sys, time
         from pathlib import Path
-        from zoo.runlock import run_lock
+        from zoo.train.runlock import run_lock
         with run_lock(Path({str(folder)!r})):
             print("locked", flush=True)
             time.sleep(120)
@@ -129,7 +129,7 @@ def test_non_finite_weights_keep_the_last_good_checkpoint_and_model(tmp_path, da
 
 def full_disk(monkeypatch, victim: str) -> None:
     """The disk fills up halfway through writing the epoch-2 checkpoint or model weights."""
-    import zoo.checkpoint
+    import zoo.train.state
 
     real_save, real_write_bytes = torch.save, Path.write_bytes
 
@@ -150,7 +150,7 @@ def full_disk(monkeypatch, victim: str) -> None:
         return real_write_bytes(path, data)
 
     if victim == "checkpoint":
-        monkeypatch.setattr(zoo.checkpoint.torch, "save", torn_save)
+        monkeypatch.setattr(zoo.train.state.torch, "save", torn_save)
     else:
         monkeypatch.setattr(Path, "write_bytes", torn_write_bytes)
 
@@ -174,12 +174,12 @@ def test_a_full_disk_stops_in_one_line_removes_the_partial_file_and_resumes_in_p
 
 
 def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch, capsys):
-    import zoo.training
+    import zoo.train.trainer
 
     def no_room(*args, **kwargs):
         raise DiskFull(f"the disk is full: {tmp_path / 'log.jsonl'} could not be written (No space left on device)")
 
-    monkeypatch.setattr(zoo.training.Trainer, "_loop", no_room)
+    monkeypatch.setattr(zoo.train.trainer.Trainer, "_loop", no_room)
     code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "1"])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
@@ -190,7 +190,7 @@ def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch,
 def test_a_full_disk_during_the_loss_plot_keeps_the_old_plot_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     from PIL import Image
 
-    from zoo.lossplot import plot_losses
+    from zoo.train.lossplot import plot_losses
 
     def half_written(self, fp, *args, **kwargs):
         Path(fp).write_bytes(b"\x89PNG half")

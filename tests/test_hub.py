@@ -1,4 +1,4 @@
-"""zoo.hub.resolve against a local hub speaking the resolve protocol, through the real huggingface_hub client.
+"""zoo.hub.resolve.resolve against a local hub speaking the resolve protocol, through the real huggingface_hub client.
 
 Online tests run in this process with huggingface_hub's import-time settings (cache folder, offline
 flag, token path) pointed at tmp_path; offline mode, HF_ENDPOINT and concurrent downloads run in
@@ -22,9 +22,9 @@ from safetensors.numpy import load as load_safetensors
 from safetensors.numpy import save as save_safetensors
 
 import zoo
-from zoo import hub as zoo_hub
-from zoo.hub import resolve, sha256_of
-from zoo.spec import Checkpoint
+from zoo.hub import resolve as zoo_hub
+from zoo.hub.resolve import resolve, sha256_of
+from zoo.core.spec import PinnedFiles
 
 from hub_server import HubServer, corrupted, hub_server  # noqa: F401 - hub_server is a fixture
 
@@ -66,10 +66,10 @@ def leftovers(cache: Path) -> list[Path]:
     return [p for p in cache.rglob("*") if p.name.endswith(".incomplete")]
 
 
-def cached_copy(cache: Path, checkpoint: Checkpoint, filename: str = WEIGHTS) -> object:
+def cached_copy(cache: Path, pins: PinnedFiles, filename: str = WEIGHTS) -> object:
     from huggingface_hub import try_to_load_from_cache
 
-    return try_to_load_from_cache(checkpoint.repo, filename, cache_dir=cache, revision=checkpoint.revision)
+    return try_to_load_from_cache(pins.repo, filename, cache_dir=cache, revision=pins.revision)
 
 
 # -- fixtures ----------------------------------------------------------------------------------
@@ -118,21 +118,21 @@ def online(hub_server: HubServer, hf_cache: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def publish(server: HubServer, data: bytes, filename: str = WEIGHTS, revision: str = "main",
-            extra: dict[str, str] | None = None) -> Checkpoint:
-    """Put ``data`` on the server and pin it in a Checkpoint."""
+            extra: dict[str, str] | None = None) -> PinnedFiles:
+    """Put ``data`` on the server and pin it in a PinnedFiles."""
     files = {filename: server.add_file(REPO, filename, data), **(extra or {})}
-    return Checkpoint(repo=REPO, revision=revision, files=files, weights=filename)
+    return PinnedFiles(repo=REPO, revision=revision, files=files, weights=filename)
 
 
 RESOLVE_SCRIPT = """
 import json, sys
 from zoo.errors import ZooError
-from zoo.hub import resolve
-from zoo.spec import Checkpoint
+from zoo.hub.resolve import resolve
+from zoo.core.spec import PinnedFiles
 
 spec = json.loads(sys.argv[1])
 try:
-    found = resolve(Checkpoint(**spec["checkpoint"]), spec["filename"])
+    found = resolve(PinnedFiles(**spec["pins"]), spec["filename"])
 except ZooError as exc:
     print(json.dumps({"error": type(exc).__name__, "message": str(exc)}))
 else:
@@ -140,10 +140,10 @@ else:
 """
 
 
-def resolve_command(checkpoint: Checkpoint, filename: str | None = None) -> list[str]:
+def resolve_command(pins: PinnedFiles, filename: str | None = None) -> list[str]:
     spec = {
-        "checkpoint": {"repo": checkpoint.repo, "revision": checkpoint.revision, "files": dict(checkpoint.files),
-                       "weights": checkpoint.weights},
+        "pins": {"repo": pins.repo, "revision": pins.revision, "files": dict(pins.files),
+                       "weights": pins.weights},
         "filename": filename,
     }
     return [sys.executable, "-c", RESOLVE_SCRIPT, json.dumps(spec)]
@@ -168,8 +168,8 @@ def parse(proc: subprocess.CompletedProcess) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def resolve_in_subprocess(checkpoint: Checkpoint, env: dict[str, str], filename: str | None = None) -> dict:
-    proc = subprocess.run(resolve_command(checkpoint, filename), env=env, capture_output=True, text=True,
+def resolve_in_subprocess(pins: PinnedFiles, env: dict[str, str], filename: str | None = None) -> dict:
+    proc = subprocess.run(resolve_command(pins, filename), env=env, capture_output=True, text=True,
                           timeout=60, cwd=PROJECT_ROOT)
     return parse(proc)
 
@@ -234,19 +234,19 @@ def test_server_speaks_the_resolve_protocol(hub_server: HubServer) -> None:  # n
 def test_download_is_verified_and_then_served_from_cache(online: HubServer, hf_cache: Path, revision: str) -> None:
     data = safetensors_bytes(0)
     revision = online.commit(REPO) if revision == "commit" else revision
-    checkpoint = publish(online, data, revision=revision)
+    pins = publish(online, data, revision=revision)
 
-    found = resolve(checkpoint)
+    found = resolve(pins)
 
     assert found.path.read_bytes() == data
-    assert sha256_of(found.path) == checkpoint.weights_sha256
+    assert sha256_of(found.path) == pins.weights_sha256
     assert load_safetensors(found.path.read_bytes())["bias"].tolist() == [0.0, 1.0, 2.0, 3.0]
     assert Path(os.path.realpath(found.path)).is_relative_to(hf_cache)
     assert online.url in found.source and f"{REPO}@{revision}" in found.source
     assert [r.method for r in online.requests_for(REPO, WEIGHTS)] == ["HEAD", "GET"]
 
     before = len(online.requests)
-    again = resolve(checkpoint)
+    again = resolve(pins)
     assert again.path == found.path
     assert len(online.requests) == before, "a cached, verified file must not cost a request"
 
@@ -254,7 +254,7 @@ def test_download_is_verified_and_then_served_from_cache(online: HubServer, hf_c
 @pytest.mark.parametrize("how", ["bytes corrupted in transit", "wrong file on the hub"])
 def test_corrupted_download_is_refused_and_evicted(online: HubServer, hf_cache: Path, how: str) -> None:
     data = safetensors_bytes(1)
-    checkpoint = publish(online, data)
+    pins = publish(online, data)
     bad = corrupted(data)
     if how == "bytes corrupted in transit":
         online.set_fault(REPO, WEIGHTS, corrupt=True)
@@ -262,20 +262,20 @@ def test_corrupted_download_is_refused_and_evicted(online: HubServer, hf_cache: 
         online.add_file(REPO, WEIGHTS, bad)
 
     with pytest.raises(zoo.ChecksumError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     message = str(excinfo.value)
     assert f"expected {sha256(data)}" in message
     assert f"got {sha256(bad)}" in message
     assert online.url in message and REPO in message and WEIGHTS in message
-    assert cached_copy(hf_cache, checkpoint) is None
+    assert cached_copy(hf_cache, pins) is None
     assert blobs(hf_cache) == [], "the bad bytes stayed in the huggingface_hub cache"
     assert leftovers(hf_cache) == []
 
     online.clear_faults()
     online.add_file(REPO, WEIGHTS, data)
     gets_before = len(online.requests_for(REPO, WEIGHTS, "GET"))
-    found = resolve(checkpoint)
+    found = resolve(pins)
     assert found.path.read_bytes() == data
     assert len(online.requests_for(REPO, WEIGHTS, "GET")) == gets_before + 1
     assert [sha256_of(p) for p in blobs(hf_cache)] == [sha256(data)]
@@ -283,29 +283,29 @@ def test_corrupted_download_is_refused_and_evicted(online: HubServer, hf_cache: 
 
 def test_truncated_body_is_a_hub_error_and_leaves_nothing(online: HubServer, hf_cache: Path) -> None:
     data = safetensors_bytes(2, size=64 * 1024)
-    checkpoint = publish(online, data)
+    pins = publish(online, data)
     online.set_fault(REPO, WEIGHTS, truncate_at=len(data) // 3)
 
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     assert not isinstance(excinfo.value, zoo.ChecksumError)
     message = str(excinfo.value)
     assert WEIGHTS in message and online.url in message
     assert len(online.requests_for(REPO, WEIGHTS, "GET")) > 1, "the client gave up without retrying"
-    assert cached_copy(hf_cache, checkpoint) is None
+    assert cached_copy(hf_cache, pins) is None
     assert blobs(hf_cache) == []
     assert leftovers(hf_cache) == []
 
     online.clear_faults()
-    assert resolve(checkpoint).path.read_bytes() == data
+    assert resolve(pins).path.read_bytes() == data
 
 
 def test_missing_file_is_a_hub_error_naming_it(online: HubServer, hf_cache: Path) -> None:
-    checkpoint = publish(online, safetensors_bytes(3), extra={"ema.safetensors": "0" * 64})
+    pins = publish(online, safetensors_bytes(3), extra={"ema.safetensors": "0" * 64})
 
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint, "ema.safetensors")
+        resolve(pins, "ema.safetensors")
 
     assert not isinstance(excinfo.value, zoo.ChecksumError)
     assert "ema.safetensors" in str(excinfo.value)
@@ -318,10 +318,10 @@ def test_unknown_repo_or_revision_is_a_hub_error(online: HubServer, hf_cache: Pa
     data = safetensors_bytes(4)
     online.add_file(REPO, WEIGHTS, data)
     repo, revision = ("zoo-tests/absent", "main") if what == "repo" else (REPO, "v9")
-    checkpoint = Checkpoint(repo=repo, revision=revision, files={WEIGHTS: sha256(data)})
+    pins = PinnedFiles(repo=repo, revision=revision, files={WEIGHTS: sha256(data)})
 
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     assert repo in str(excinfo.value)
     assert not isinstance(excinfo.value, zoo.ChecksumError)
@@ -330,19 +330,19 @@ def test_unknown_repo_or_revision_is_a_hub_error(online: HubServer, hf_cache: Pa
 
 def test_cached_file_tampered_on_disk_is_refused_then_fetched_again(online: HubServer, hf_cache: Path) -> None:
     data = safetensors_bytes(5)
-    checkpoint = publish(online, data)
-    blob = Path(os.path.realpath(resolve(checkpoint).path))
+    pins = publish(online, data)
+    blob = Path(os.path.realpath(resolve(pins).path))
     blob.chmod(0o644)
     blob.write_bytes(corrupted(data))
     before = len(online.requests)
 
     with pytest.raises(zoo.ChecksumError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     assert f"got {sha256(corrupted(data))}" in str(excinfo.value)
     assert len(online.requests) == before, "the cached copy should have been checked without the network"
     assert not blob.exists()
-    assert resolve(checkpoint).path.read_bytes() == data
+    assert resolve(pins).path.read_bytes() == data
 
 
 # -- offline mode, HF_ENDPOINT and concurrent processes (fresh interpreters) -------------------
@@ -350,11 +350,11 @@ def test_cached_file_tampered_on_disk_is_refused_then_fetched_again(online: HubS
 
 def test_offline_with_cached_file_makes_no_request(online: HubServer, hf_cache: Path) -> None:
     data = safetensors_bytes(6)
-    checkpoint = publish(online, data)
-    first = resolve(checkpoint)
+    pins = publish(online, data)
+    first = resolve(pins)
     before = len(online.requests)
 
-    result = resolve_in_subprocess(checkpoint, subprocess_env(hf_cache, ZOO_HUB=online.url, HF_HUB_OFFLINE="1"))
+    result = resolve_in_subprocess(pins, subprocess_env(hf_cache, ZOO_HUB=online.url, HF_HUB_OFFLINE="1"))
 
     assert "error" not in result, result
     assert Path(result["path"]) == first.path
@@ -363,10 +363,10 @@ def test_offline_with_cached_file_makes_no_request(online: HubServer, hf_cache: 
 
 
 def test_offline_without_cache_explains_what_to_do(hub_server: HubServer, tmp_path: Path) -> None:  # noqa: F811
-    checkpoint = publish(hub_server, safetensors_bytes(7))
+    pins = publish(hub_server, safetensors_bytes(7))
     cache = tmp_path / "hf-home" / "hub"
 
-    result = resolve_in_subprocess(checkpoint, subprocess_env(cache, ZOO_HUB=hub_server.url, HF_HUB_OFFLINE="1"))
+    result = resolve_in_subprocess(pins, subprocess_env(cache, ZOO_HUB=hub_server.url, HF_HUB_OFFLINE="1"))
 
     assert result.get("error") == "HubError", result
     message = result["message"]
@@ -379,10 +379,10 @@ def test_offline_without_cache_explains_what_to_do(hub_server: HubServer, tmp_pa
 
 def test_hf_endpoint_is_used_when_zoo_hub_is_unset(hub_server: HubServer, tmp_path: Path) -> None:  # noqa: F811
     data = safetensors_bytes(8)
-    checkpoint = publish(hub_server, data)
+    pins = publish(hub_server, data)
     cache = tmp_path / "hf-home" / "hub"
 
-    result = resolve_in_subprocess(checkpoint, subprocess_env(cache, HF_ENDPOINT=hub_server.url))
+    result = resolve_in_subprocess(pins, subprocess_env(cache, HF_ENDPOINT=hub_server.url))
 
     assert "error" not in result, result
     assert Path(result["path"]).read_bytes() == data
@@ -392,7 +392,7 @@ def test_hf_endpoint_is_used_when_zoo_hub_is_unset(hub_server: HubServer, tmp_pa
 
 def test_two_processes_share_one_verified_download(hub_server: HubServer, tmp_path: Path) -> None:  # noqa: F811
     data = safetensors_bytes(9, size=256 * 1024)
-    checkpoint = publish(hub_server, data)
+    pins = publish(hub_server, data)
     cache = tmp_path / "hf-home" / "hub"
     env = subprocess_env(cache, ZOO_HUB=hub_server.url)
     # The first GET is answered only once both processes have asked for the file's metadata, so
@@ -400,7 +400,7 @@ def test_two_processes_share_one_verified_download(hub_server: HubServer, tmp_pa
     hub_server.set_fault(REPO, WEIGHTS, hold_until_heads=2)
 
     procs = [
-        subprocess.Popen(resolve_command(checkpoint), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        subprocess.Popen(resolve_command(pins), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True, cwd=PROJECT_ROOT)
         for _ in range(2)
     ]
@@ -437,9 +437,9 @@ def hub_folder(tmp_path: Path, hub_server: HubServer, hf_cache: Path,  # noqa: F
 def test_local_folder_file_is_verified_and_used_in_place(hub_folder: Path, hub_server: HubServer) -> None:  # noqa: F811
     data = safetensors_bytes(10)
     path = write_file(hub_folder, REPO, WEIGHTS, data)
-    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+    pins = PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
 
-    found = resolve(checkpoint)
+    found = resolve(pins)
 
     assert found.path == path
     assert str(hub_folder) in found.source
@@ -449,10 +449,10 @@ def test_local_folder_file_is_verified_and_used_in_place(hub_folder: Path, hub_s
 def test_local_folder_tampered_file_is_a_checksum_error(hub_folder: Path) -> None:
     data = safetensors_bytes(11)
     path = write_file(hub_folder, REPO, WEIGHTS, corrupted(data))
-    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+    pins = PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
 
     with pytest.raises(zoo.ChecksumError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     message = str(excinfo.value)
     assert f"expected {sha256(data)}" in message and f"got {sha256(corrupted(data))}" in message
@@ -462,63 +462,63 @@ def test_local_folder_tampered_file_is_a_checksum_error(hub_folder: Path) -> Non
 def test_zoo_hub_folders_are_tried_in_order(hub_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = safetensors_bytes(13)
     second = tmp_path / "second-hub"
-    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+    pins = PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
     monkeypatch.setenv("ZOO_HUB", os.pathsep.join([str(hub_folder), str(second)]))
 
     write_file(second, REPO, WEIGHTS, data)
-    assert resolve(checkpoint).path == second / REPO / WEIGHTS
+    assert resolve(pins).path == second / REPO / WEIGHTS
     write_file(hub_folder, REPO, WEIGHTS, data)
-    assert resolve(checkpoint).path == hub_folder / REPO / WEIGHTS
+    assert resolve(pins).path == hub_folder / REPO / WEIGHTS
 
 
 def test_installed_weights_come_after_zoo_hub_and_before_the_hub(hub_folder: Path, tmp_path: Path) -> None:
     data = safetensors_bytes(14)
     installed = tmp_path / "site" / "plugin_pkg" / "hub"
     write_file(installed, REPO, WEIGHTS, data)
-    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
+    pins = PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: sha256(data)})
 
-    found = resolve(checkpoint, shipped=[installed])
+    found = resolve(pins, shipped=[installed])
     assert found.path == installed / REPO / WEIGHTS and "installed weights" in found.source
     write_file(hub_folder, REPO, WEIGHTS, data)
-    assert resolve(checkpoint, shipped=[installed]).path == hub_folder / REPO / WEIGHTS
+    assert resolve(pins, shipped=[installed]).path == hub_folder / REPO / WEIGHTS
 
 
 def test_zoo_hub_url_entry_is_used_after_a_folder_without_the_file(
     online: HubServer, hf_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    checkpoint = publish(online, safetensors_bytes(15))
+    pins = publish(online, safetensors_bytes(15))
     empty = tmp_path / "empty-hub"
     empty.mkdir()
     monkeypatch.setenv("ZOO_HUB", f"{empty}{os.pathsep}{online.url}")
 
-    found = resolve(checkpoint)
+    found = resolve(pins)
 
     assert online.url in found.source
-    assert sha256_of(found.path) == checkpoint.weights_sha256
+    assert sha256_of(found.path) == pins.weights_sha256
 
 
 def test_a_file_nobody_has_is_a_hub_error_naming_every_place_looked(
     hub_folder: Path, hub_server: HubServer  # noqa: F811
 ) -> None:
     write_file(hub_folder, REPO, "config.json", b"{}")
-    checkpoint = Checkpoint(repo=REPO, revision="main", files={WEIGHTS: "0" * 64, "config.json": sha256(b"{}")})
+    pins = PinnedFiles(repo=REPO, revision="main", files={WEIGHTS: "0" * 64, "config.json": sha256(b"{}")})
 
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint)
+        resolve(pins)
 
     message = str(excinfo.value)
     assert not isinstance(excinfo.value, zoo.ChecksumError)
     assert f"ZOO_HUB folder {hub_folder}" in message and WEIGHTS in message and REPO in message
     assert hub_server.requests, "after ZOO_HUB and the installed weights comes the hub"
-    assert resolve(checkpoint, "config.json").path == hub_folder / REPO / "config.json"
+    assert resolve(pins, "config.json").path == hub_folder / REPO / "config.json"
 
 
 def test_unpinned_file_is_refused_before_any_lookup(online: HubServer, hf_cache: Path) -> None:
-    checkpoint = publish(online, safetensors_bytes(12))
+    pins = publish(online, safetensors_bytes(12))
     online.add_file(REPO, "extra.bin", b"not pinned")
 
     with pytest.raises(zoo.HubError) as excinfo:
-        resolve(checkpoint, "extra.bin")
+        resolve(pins, "extra.bin")
 
     assert "extra.bin" in str(excinfo.value) and "not pinned" in str(excinfo.value)
     assert WEIGHTS in str(excinfo.value)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zoo.catalog import read_catalog
+from zoo.core.catalog import read_catalog
 
 from conftest import CATALOG
 from hub_server import HubServer

@@ -39,7 +39,7 @@ def test_import_and_list_models_do_not_import_torch(tmp_path) -> None:
         names = zoo.list_models()
         assert "dcgan-mnist" in names, names
         assert "mnist-classifier" in names, names
-        zoo.registry.get_spec("dcgan-mnist")
+        zoo.core.registry.get_spec("dcgan-mnist")
         """,
         tmp_path,
     )
@@ -49,8 +49,8 @@ def test_import_and_list_models_do_not_import_torch(tmp_path) -> None:
 def test_cli_list_does_not_import_torch(tmp_path) -> None:
     out = check_lazy(
         """
-        import zoo.cli
-        assert zoo.cli.main(["list"]) == 0
+        import zoo.cli.commands
+        assert zoo.cli.commands.main(["list"]) == 0
         """,
         tmp_path,
     )
@@ -68,13 +68,13 @@ def test_python_m_zoo_cli_list_does_not_import_torch(tmp_path) -> None:
         for line in result.stderr.splitlines()
         if line.startswith("import time:")
     }
-    assert "zoo.registry" in imported  # the log is really there
+    assert "zoo.core.registry" in imported  # the log is really there
     heavy = sorted(m for m in imported if m.split(".")[0] in HEAVY)
     assert not heavy, f"`zoo list` imported {heavy}"
 
 
-TRAINING_STACK = ("zoo.training", "zoo.gan", "zoo.distributed", "zoo.runlog", "zoo.lossplot", "zoo.collapse",
-                  "zoo.checkpoint", "zoo.bench", "zoo.report", "zoo.metrics", "zoo.charts", "zoo.progressplot")
+TRAINING_STACK = ("zoo.train.trainer", "zoo.train.gan", "zoo.train.distributed", "zoo.train.runlog", "zoo.train.lossplot", "zoo.train.probe",
+                  "zoo.train.state", "zoo.evaluate.bench", "zoo.evaluate.report", "zoo.evaluate.quality", "zoo.evaluate.charts", "zoo.train.progressplot")
 
 
 def test_loading_and_sampling_import_nothing_of_training_benching_or_reporting(tmp_path) -> None:
@@ -83,8 +83,8 @@ def test_loading_and_sampling_import_nothing_of_training_benching_or_reporting(t
         import sys
         import zoo
         for name in zoo.list_models():
-            spec = zoo.registry.get_spec(name)
-            if spec.checkpoint is None:
+            spec = zoo.core.registry.get_spec(name)
+            if spec.pins is None:
                 continue
             model = zoo.load(name)
             if hasattr(model, "sample"):

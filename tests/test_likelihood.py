@@ -6,11 +6,11 @@ import math
 
 import pytest
 import torch
-from conftest import CATALOG as CATALOG_PATH
+from conftest import CATALOG
 
-from zoo.catalog import read_catalog
-from zoo.likelihood import AutoregressiveModel, binarise, nll_metrics
-from zoo.models import seeded_generator
+from zoo.core.catalog import read_catalog
+from zoo.models.likelihood import AutoregressiveModel, binarise, nll_metrics
+from zoo.models.base import seeded_generator
 from zoo_plugins.cvae.model import CVAE
 from zoo_plugins.pixelcnn.model import PixelCNN
 from zoo_plugins.rnn.model import PixelRNN
@@ -186,7 +186,7 @@ def test_published_likelihood_models_meet_their_targets(name):
     """Recorded on the full test set and 10000 samples: the NLL target, all ten classes and 0.7
     confident; autoregressive samples also KL to uniform at most 0.05; VAEs estimate with
     at least 1000 importance samples."""
-    entry = read_catalog(CATALOG_PATH).get(name)
+    entry = read_catalog(CATALOG).get(name)
     if entry is None:
         pytest.skip(f"{name} has no published weights yet")
     key, target = PUBLISHED_TARGETS[name]
@@ -200,7 +200,7 @@ def test_published_likelihood_models_meet_their_targets(name):
 
 
 def test_pixelcnn_recipe_average_forgets_the_initial_weights_from_the_first_step():
-    from zoo.registry import get_spec
+    from zoo.core.registry import get_spec
     from zoo_plugins.pixelcnn.recipe import PixelCNNRecipe
 
     torch.manual_seed(0)

@@ -9,10 +9,10 @@ import torch
 from conftest import REPO_ROOT
 
 import zoo
-from zoo.registry import get_spec
+from zoo.core.registry import get_spec
 
 BUNDLED = REPO_ROOT / "hub"
-PRETRAINED = [name for name in zoo.list_models() if get_spec(name).checkpoint is not None]
+PRETRAINED = [name for name in zoo.list_models() if get_spec(name).pins is not None]
 
 
 @pytest.mark.parametrize("name", PRETRAINED)
@@ -25,17 +25,17 @@ def test_every_pretrained_model_loads_in_eval_mode(name):
 
 @pytest.mark.parametrize("name", PRETRAINED)
 def test_bundled_files_match_their_pins(name):
-    from zoo.hub import sha256_of
+    from zoo.hub.resolve import sha256_of
 
-    checkpoint = get_spec(name).checkpoint
-    for filename, digest in checkpoint.files.items():
-        assert sha256_of(BUNDLED / checkpoint.repo / filename) == digest
+    pins = get_spec(name).pins
+    for filename, digest in pins.files.items():
+        assert sha256_of(BUNDLED / pins.repo / filename) == digest
 
 
 @pytest.mark.parametrize("name", PRETRAINED)
 def test_registry_config_matches_the_bundled_config_json(name):
     spec = get_spec(name)
-    folder = json.loads((BUNDLED / spec.checkpoint.repo / "config.json").read_text())
+    folder = json.loads((BUNDLED / spec.pins.repo / "config.json").read_text())
     assert folder["zoo_model"] == name
     assert {**spec.config, **folder["config"]} == dict(spec.config)
 
@@ -46,7 +46,7 @@ def test_load_with_dtype():
 
 
 def _hub_copy(tmp_path, name):
-    repo = get_spec(name).checkpoint.repo
+    repo = get_spec(name).pins.repo
     target = tmp_path / repo
     shutil.copytree(BUNDLED / repo, target)
     return target
@@ -66,9 +66,9 @@ def test_tampered_weights_in_zoo_hub_are_refused(tmp_path, monkeypatch):
 def test_zoo_hub_folder_is_used_before_the_bundled_weights(tmp_path, monkeypatch):
     _hub_copy(tmp_path, "mnist-classifier")
     monkeypatch.setenv("ZOO_HUB", str(tmp_path))
-    from zoo import hub
+    from zoo.hub import resolve as hub
 
-    found = hub.resolve(get_spec("mnist-classifier").checkpoint)
+    found = hub.resolve(get_spec("mnist-classifier").pins)
     assert found.path.is_relative_to(tmp_path)
 
 

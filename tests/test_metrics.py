@@ -7,7 +7,7 @@ import pytest
 import torch
 from conftest import MNIST_ROOT, needs_mnist
 
-from zoo.metrics import class_stats, frechet_distance
+from zoo.evaluate.quality import class_stats, frechet_distance
 
 
 def one_hot(classes: list[int], confidence: float = 1.0) -> torch.Tensor:
@@ -54,8 +54,8 @@ def test_frechet_distance_sees_a_change_of_scale():
 
 @needs_mnist
 def test_classifier_recognises_real_test_digits():
-    from zoo.data import load_dataset
-    from zoo.metrics import classify, load_classifier
+    from zoo.data.datasets import load_dataset
+    from zoo.evaluate.quality import classify, load_classifier
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
     probs, features = classify(load_classifier(), test.images[:2000])

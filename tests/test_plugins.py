@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import zoo
-import zoo.registry
-from zoo.plugins import PluginWarning
+import zoo.core.registry
+from zoo.core.plugins import PluginWarning
 
 ZOO_ENV = ("ZOO_LOAD_PLUGINS", "ZOO_DISABLE_PLUGINS", "ZOO_STRICT_PLUGINS")
 
@@ -69,10 +69,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, builtin_catalog: Path)
     # Discovery is under test here, not the built-in catalog: builtin_catalog is left unwritten.
     root = tmp_path / "site-packages"
     root.mkdir()
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     installed = Site(root, monkeypatch)
     yield installed
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     for module in installed.modules:
         sys.modules.pop(module, None)
 
@@ -87,20 +87,20 @@ def test_entry_point_plugin_is_discovered(site: Site) -> None:
 
     module = site.add_plugin("acme", models_source("acme-gan", "acme-gan-large"), dist="acme-zoo", version="1.2.3")
     assert "acme-gan" not in zoo.list_models(), "discovery is cached until reset()"
-    zoo.registry.reset()
+    zoo.core.registry.reset()
 
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginWarning)
         names = zoo.list_models()
     assert {"acme-gan", "acme-gan-large", "dcgan-mnist", "mnist-classifier"} <= set(names)
 
-    spec = zoo.registry.get_spec("acme-gan")
+    spec = zoo.core.registry.get_spec("acme-gan")
     assert spec.plugin == "acme"  # the entry-point name, not the module name
     assert spec.family == "gan"
     assert spec.summary == "third-party acme-gan"
-    assert zoo.registry.get_spec("dcgan-mnist").plugin == "dcgan"
+    assert zoo.core.registry.get_spec("dcgan-mnist").plugin == "dcgan"
 
-    plugins = zoo.registry.get_registry().plugins.plugins
+    plugins = zoo.core.registry.get_registry().plugins.plugins
     info = plugins["acme"]
     assert info.distribution == "acme-zoo"
     assert info.version == "1.2.3"
@@ -182,14 +182,14 @@ def test_broken_plugin_warns_and_is_isolated(site: Site, monkeypatch: pytest.Mon
     for name in its_models:  # nothing of a broken plugin is kept
         assert name not in names
         with pytest.raises(zoo.UnknownModelError):
-            zoo.registry.get_spec(name)
-    info = zoo.registry.get_registry().plugins.plugins["busted"]
+            zoo.core.registry.get_spec(name)
+    info = zoo.core.registry.get_registry().plugins.plugins["busted"]
     assert info.models == []
     assert error in info.error
 
     # The advice in the warning works: disabling the plugin silences it.
     monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "busted")
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginWarning)
         assert {"dcgan-mnist", "fine-gan"} <= set(zoo.list_models())
@@ -247,7 +247,7 @@ def test_load_and_disable_lists(
         warnings.simplefilter("error", PluginWarning)
         names = zoo.list_models()
 
-    registry = zoo.registry.get_registry()
+    registry = zoo.core.registry.get_registry()
     trio = {"dcgan", "classifier", "acme"}
     assert set(registry.plugins.plugins) & trio == expected_plugins
     assert ("dcgan-mnist" in names) == ("dcgan" in expected_plugins)
@@ -278,8 +278,8 @@ def test_plugin_name_taken_by_builtin_is_rejected(site: Site) -> None:
     assert "another plugin named 'dcgan'" in message
     assert "impostor-gan" not in names
     assert module not in sys.modules
-    assert zoo.registry.get_spec("dcgan-mnist").plugin == "dcgan"
-    info = zoo.registry.get_registry().plugins.plugins["dcgan"]
+    assert zoo.core.registry.get_spec("dcgan-mnist").plugin == "dcgan"
+    info = zoo.core.registry.get_registry().plugins.plugins["dcgan"]
     assert info.distribution == "generative-zoo (built-in)" and info.error is None
 
 
@@ -297,16 +297,16 @@ def test_two_plugins_registering_one_name_collide(site: Site) -> None:
     assert "ZOO_DISABLE_PLUGINS" in message
 
     with pytest.raises(zoo.ModelNameCollision) as excinfo:
-        zoo.registry.get_spec("shared-gan")
+        zoo.core.registry.get_spec("shared-gan")
     assert "'alpha'" in str(excinfo.value)
     assert "'beta'" in str(excinfo.value)
     assert isinstance(excinfo.value, zoo.ZooError)
 
     # Everything else still works.
     assert {"alpha-only", "beta-only", "dcgan-mnist", "mnist-classifier"} <= set(names)
-    assert zoo.registry.get_spec("alpha-only").plugin == "alpha"
-    assert zoo.registry.get_spec("beta-only").plugin == "beta"
-    assert zoo.registry.get_spec("dcgan-mnist").plugin == "dcgan"
+    assert zoo.core.registry.get_spec("alpha-only").plugin == "alpha"
+    assert zoo.core.registry.get_spec("beta-only").plugin == "beta"
+    assert zoo.core.registry.get_spec("dcgan-mnist").plugin == "dcgan"
 
 
 def test_collision_resolved_by_disabling_one_plugin(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -315,7 +315,7 @@ def test_collision_resolved_by_disabling_one_plugin(site: Site, monkeypatch: pyt
     monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "beta")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginWarning)
-        assert zoo.registry.get_spec("shared-gan").plugin == "alpha"
+        assert zoo.core.registry.get_spec("shared-gan").plugin == "alpha"
 
 
 def test_collision_with_builtin_names_both(site: Site) -> None:
@@ -323,9 +323,9 @@ def test_collision_with_builtin_names_both(site: Site) -> None:
     with pytest.warns(PluginWarning, match="dcgan-mnist"):
         zoo.list_models()
     with pytest.raises(zoo.ModelNameCollision, match="'dcgan'") as excinfo:
-        zoo.registry.get_spec("dcgan-mnist")
+        zoo.core.registry.get_spec("dcgan-mnist")
     assert "'copycat'" in str(excinfo.value)
-    assert zoo.registry.get_spec("mnist-classifier").plugin == "classifier"
+    assert zoo.core.registry.get_spec("mnist-classifier").plugin == "classifier"
 
 
 def test_collision_is_an_error_in_strict_mode(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -341,7 +341,7 @@ def test_collision_is_an_error_in_strict_mode(site: Site, monkeypatch: pytest.Mo
 
 def test_unknown_name_suggests_close_match(site: Site) -> None:
     with pytest.raises(zoo.UnknownModelError) as excinfo:
-        zoo.registry.get_spec("dcgan-mnsit")
+        zoo.core.registry.get_spec("dcgan-mnsit")
     message = str(excinfo.value)
     assert "'dcgan-mnsit'" in message
     assert "Did you mean" in message and "'dcgan-mnist'" in message
@@ -351,7 +351,7 @@ def test_unknown_name_suggests_close_match(site: Site) -> None:
 
 def test_unknown_name_without_close_match(site: Site) -> None:
     with pytest.raises(zoo.UnknownModelError) as excinfo:
-        zoo.registry.get_spec("zzzzzzzz")
+        zoo.core.registry.get_spec("zzzzzzzz")
     assert "Did you mean" not in str(excinfo.value)
     assert "zoo list" in str(excinfo.value)
 
@@ -396,20 +396,20 @@ def test_disabling_the_catalog_owner_hands_the_name_over(
 
     with pytest.warns(PluginWarning, match="ZOO_DISABLE_PLUGINS"):
         with pytest.raises(zoo.ModelNameCollision):
-            zoo.registry.get_spec("dcgan-mnist")
+            zoo.core.registry.get_spec("dcgan-mnist")
 
     # Following the advice either way works; the pinned checkpoint stays with its plugin.
     monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "fork")
-    zoo.registry.reset()
-    spec = zoo.registry.get_spec("dcgan-mnist")
+    zoo.core.registry.reset()
+    spec = zoo.core.registry.get_spec("dcgan-mnist")
     assert spec.plugin == "dcgan"
-    assert spec.checkpoint is not None and spec.checkpoint.weights_sha256 == "b" * 64
+    assert spec.pins is not None and spec.pins.weights_sha256 == "b" * 64
 
     monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "dcgan")
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginWarning)
-        spec = zoo.registry.get_spec("dcgan-mnist")
+        spec = zoo.core.registry.get_spec("dcgan-mnist")
     assert spec.plugin == "fork"
-    assert spec.checkpoint is None
+    assert spec.pins is None
     assert "mnist-classifier" in zoo.list_models()

@@ -11,18 +11,18 @@ from PIL import Image
 from safetensors.torch import load_file
 
 import zoo
-import zoo.bench
-import zoo.metrics
-from zoo.card import render_card
+import zoo.evaluate.bench
+import zoo.evaluate.quality
+from zoo.hub.card import render_card
 from zoo.cli import main
-from zoo.data import crosses
+from zoo.data.datasets import crosses
 from zoo.errors import ZooError
-from zoo.loading import build
-from zoo.progressplot import plot_progress
-from zoo.registry import get_spec
-from zoo.snapshots import expand, kept_epochs, snapshot_folder
-from zoo.threads import one_thread
-from zoo.training import Trainer
+from zoo.hub.load import instantiate
+from zoo.train.progressplot import plot_progress
+from zoo.core.registry import get_spec
+from zoo.train.snapshots import expand, kept_epochs, snapshot_folder
+from zoo.core.threads import one_thread
+from zoo.train.trainer import Trainer
 
 TINY_GAN = {"latent_dim": 8, "width": 8}
 
@@ -62,9 +62,9 @@ def test_card_shows_the_progress_picture_beside_the_loss_plot():
 def run(tmp_path_factory) -> Path:
     """Two epochs of a tiny DCGAN on the crosses, judged by a small untrained classifier, each epoch kept."""
     out = tmp_path_factory.mktemp("run") / "dcgan"
-    classifier = build(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
+    classifier = instantiate(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
     with pytest.MonkeyPatch.context() as patch, one_thread():
-        patch.setattr(zoo.metrics, "load_classifier", lambda device=None: classifier)
+        patch.setattr(zoo.evaluate.quality, "load_classifier", lambda device=None: classifier)
         Trainer(get_spec("dcgan-mnist"), out, data=crosses(256, seed=0)[0], dataset="mnist", progress=False,
                 hparams={"epochs": 2, "batch_size": 64}, model_config=TINY_GAN, keep_epochs=True).run()
     return out
@@ -81,7 +81,7 @@ def test_training_writes_progress_png_and_keeps_each_epoch(run):
 
 
 def test_export_copies_the_progress_picture_into_the_card(run, tmp_path):
-    from zoo.publish import export_run
+    from zoo.release.publish import export_run
 
     folder = export_run(run, tmp_path / "hub", repo="o/dcgan-mnist", with_metrics=False).folder
     assert (folder / "progress.png").read_bytes() == (run / "progress.png").read_bytes()
@@ -100,8 +100,8 @@ def test_run_at_epoch_names_its_snapshots(run):
 def test_zoo_bench_shows_a_runs_epochs_side_by_side(run, tmp_path, monkeypatch, capsys):
     from test_bench import toy_reference
 
-    monkeypatch.setattr(zoo.bench, "load_reference", lambda root: toy_reference())
-    monkeypatch.setattr(zoo.bench, "cold_load_seconds", lambda target, device: 0.0)
+    monkeypatch.setattr(zoo.evaluate.bench, "load_reference", lambda root: toy_reference())
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     with one_thread():
         assert main(["bench", f"{run}@1", f"{run}@2", "-n", "100", "--no-calibration", "-o", str(tmp_path),
                      "--json"]) == 0

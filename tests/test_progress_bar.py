@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from zoo.data import crosses
-from zoo.registry import get_spec
-from zoo.training import Trainer
+from zoo.data.datasets import crosses
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

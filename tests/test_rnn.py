@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as F
 
 import zoo
-from zoo.data import crosses
-from zoo.loading import build
-from zoo.models import seeded_generator
-from zoo.registry import get_spec
-from zoo.training import Trainer
+from zoo.data.datasets import crosses
+from zoo.hub.load import instantiate
+from zoo.models.base import seeded_generator
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
 
@@ -25,7 +25,7 @@ NAME = "rnn-mnist"
 @pytest.fixture(scope="module")
 def model():
     torch.manual_seed(0)
-    return build(get_spec(NAME)).eval()
+    return instantiate(get_spec(NAME)).eval()
 
 
 def binary_images(n: int, seed: int = 0) -> torch.Tensor:
@@ -98,7 +98,7 @@ def test_window_must_be_a_positive_odd_width():
     spec = get_spec(NAME)
     for window in (0, 4):
         with pytest.raises(ValueError, match="positive odd"):
-            build(spec, {**spec.config, "window": window})
+            instantiate(spec, {**spec.config, "window": window})
 
 
 def test_evaluation_metrics_give_the_nll_of_the_test_set_binarised_with_seed_0(model):
@@ -132,7 +132,7 @@ def test_published_samples_cover_every_digit():
 @needs_weights(NAME)
 @needs_mnist
 def test_published_model_assigns_test_digits_a_low_nll():
-    from zoo.data import load_dataset
+    from zoo.data.datasets import load_dataset
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
     binary = torch.bernoulli(test.images[:500], generator=torch.Generator().manual_seed(0))

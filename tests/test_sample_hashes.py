@@ -51,7 +51,7 @@ def test_published_model_samples_as_before(name: str) -> None:
 
 def pretrained_models() -> list[str]:
     """The models whose weights are pinned in a catalog."""
-    from zoo.registry import get_registry
+    from zoo.core.registry import get_registry
 
     registry = get_registry()
     return [name for name in registry.names() if registry.pinned(name) is not None]

@@ -1,19 +1,19 @@
-"""The sampling contract of zoo.models.GenerativeModel, on a randomly initialised DCGAN."""
+"""The sampling contract of zoo.models.base.GenerativeModel, on a randomly initialised DCGAN."""
 from __future__ import annotations
 
 import pytest
 import torch
 
 import zoo
-from zoo.loading import build
-from zoo.models import ConditionalModel
-from zoo.registry import get_spec
+from zoo.hub.load import instantiate
+from zoo.models.base import ConditionalModel
+from zoo.core.registry import get_spec
 
 
 @pytest.fixture(scope="module")
 def generator():
     torch.manual_seed(0)
-    return build(get_spec("dcgan-mnist")).eval()
+    return instantiate(get_spec("dcgan-mnist")).eval()
 
 
 def test_sample_shape_range_and_dtype(generator):
@@ -61,7 +61,7 @@ def test_unexpected_keyword_is_rejected(generator):
 
 
 def test_dtype_and_device_moves(generator):
-    half = build(get_spec("dcgan-mnist")).eval().to(torch.bfloat16)
+    half = instantiate(get_spec("dcgan-mnist")).eval().to(torch.bfloat16)
     images = half.sample(4, seed=0)
     assert images.dtype == torch.float32 and images.shape == (4, 1, 28, 28)
     assert generator.sample(2, seed=0, device="cpu").device.type == "cpu"

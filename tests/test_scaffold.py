@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
-import zoo.registry
-from zoo import hookspecs, testing
-from zoo.catalog import read_catalog
+import zoo.core.registry
+from zoo import testing
+from zoo.core import hookspecs
+from zoo.core.catalog import read_catalog
 from zoo.cli import main
-from zoo.hub import sha256_of
-from zoo.scaffold import LAYOUT, ScaffoldError, new_plugin
-from zoo.spec import ModelSpec
+from zoo.hub.resolve import sha256_of
+from zoo.release.scaffold import LAYOUT, ScaffoldError, new_plugin
+from zoo.core.spec import ModelSpec
 
 from installs import build_wheels, fresh_env, site_packages, wheels  # noqa: F401 - wheels is a fixture
 from installs import run as installs_run
@@ -61,9 +62,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     root = tmp_path / "site"
     root.mkdir()
     monkeypatch.syspath_prepend(str(root))
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     yield root
-    zoo.registry.reset()
+    zoo.core.registry.reset()
     for module in ("acme_models", "broken_plugin"):
         sys.modules.pop(module, None)
 
@@ -114,8 +115,8 @@ def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> No
     run(["-c", textwrap.dedent(f"""
         from zoo import testing
         from zoo.cli import main
-        from zoo.registry import get_spec
-        from zoo.training import Trainer
+        from zoo.core.registry import get_spec
+        from zoo.train.trainer import Trainer
 
         spec = get_spec({MODEL!r})
         data, hparams = testing.tiny_data(spec), testing.tiny_hparams(spec, batch_size=16)
@@ -127,8 +128,8 @@ def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> No
     package = folder / f"zoo_{NAME}"
     hub = package / "hub" / f"zoo-{NAME}" / MODEL  # the plugin's distribution owns the repo, not the zoo
     entry = read_catalog(package / "registry.toml")[MODEL]
-    assert (entry.plugin, entry.family, entry.checkpoint.repo) == (NAME, "gan", f"zoo-{NAME}/{MODEL}")
-    assert entry.checkpoint.weights_sha256 == sha256_of(hub / "model.safetensors")
+    assert (entry.plugin, entry.family, entry.pins.repo) == (NAME, "gan", f"zoo-{NAME}/{MODEL}")
+    assert entry.pins.weights_sha256 == sha256_of(hub / "model.safetensors")
     assert {"config.json", "model.safetensors", "README.md"} <= {p.name for p in hub.iterdir()}
     assert f"pip install zoo-{NAME}" in (hub / "README.md").read_text(encoding="utf-8")
 
@@ -243,7 +244,7 @@ def test_zoo_plugins_lists_builtins(site: Path, capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["plugin", "distribution", "version", "models"]
     rows = {line.split()[0]: line for line in lines[1:]}
-    for name, info in zoo.registry.get_registry().plugins.plugins.items():
+    for name, info in zoo.core.registry.get_registry().plugins.plugins.items():
         assert info.distribution in rows[name] and info.version in rows[name]
         assert rows[name].endswith(", ".join(info.models))
     assert "generative-zoo (built-in)" in rows["dcgan"] and rows["dcgan"].endswith("dcgan-mnist")
@@ -275,7 +276,7 @@ def test_zoo_plugins_does_not_import_torch(tmp_path: Path) -> None:
     result = run(["-X", "importtime", "-m", "zoo.cli", "plugins"], tmp_path)
     assert "dcgan-mnist" in result.stdout
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
-    assert "zoo.registry" in imported
+    assert "zoo.core.registry" in imported
     assert not sorted(m for m in imported if m.split(".")[0] in ("torch", "torchvision", "huggingface_hub"))
 
 

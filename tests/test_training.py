@@ -17,14 +17,14 @@ from safetensors.torch import load_file
 
 from conftest import REPO_ROOT
 from toy_plugin import SPEC as TOY
-from zoo import distributed
-from zoo.checkpoint import load_checkpoint
+from zoo.train import distributed
+from zoo.train.state import load_checkpoint
 from zoo.cli import main
-from zoo.data import crosses
+from zoo.data.datasets import crosses
 from zoo.errors import ZooError
-from zoo.registry import get_spec
-from zoo.threads import one_thread
-from zoo.training import Trainer, TrainingDiverged, TrainingStopped
+from zoo.core.registry import get_spec
+from zoo.core.threads import one_thread
+from zoo.train.trainer import Trainer, TrainingDiverged, TrainingStopped
 from zoo_plugins.dcgan.recipe import DCGANRecipe
 
 TESTS = Path(__file__).resolve().parent
@@ -149,7 +149,7 @@ def test_sigterm_checkpoints_at_the_next_step_and_resumes_exactly(tmp_path, data
 
 
 def test_a_checkpoint_write_killed_halfway_leaves_the_previous_one(tmp_path, data, straight, monkeypatch):
-    import zoo.checkpoint
+    import zoo.train.state
 
     real_save = torch.save
 
@@ -159,7 +159,7 @@ def test_a_checkpoint_write_killed_halfway_leaves_the_previous_one(tmp_path, dat
             raise KeyboardInterrupt
         real_save(obj, handle)
 
-    monkeypatch.setattr(zoo.checkpoint.torch, "save", torn_save)
+    monkeypatch.setattr(zoo.train.state.torch, "save", torn_save)
     with pytest.raises(KeyboardInterrupt):
         gan_trainer(tmp_path, data).run()
     assert load_checkpoint(tmp_path / "checkpoints/last.pt")["epoch"] == 1
@@ -235,15 +235,15 @@ def test_run_folder_holds_logs_loss_plot_and_sample_grids(tmp_path, data, capsys
 
 def test_class_coverage_kl_and_confidence_are_logged_when_the_classifier_is_available(tmp_path, data, monkeypatch):
     import zoo
-    import zoo.metrics
-    from zoo.loading import build
+    import zoo.evaluate.quality
+    from zoo.hub.load import instantiate
 
-    classifier = build(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
-    monkeypatch.setattr(zoo.metrics, "load_classifier", lambda device=None: classifier)
+    classifier = instantiate(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
+    monkeypatch.setattr(zoo.evaluate.quality, "load_classifier", lambda device=None: classifier)
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, dataset="mnist").run()
     record = json.loads((tmp_path / "log.jsonl").read_text())
-    probs, _ = zoo.metrics.classify(classifier, zoo.load(tmp_path).sample(1000, seed=0))
-    assert {key: record[key] for key in ("class_coverage", "kl_to_uniform", "confident_fraction")} == zoo.metrics.class_stats(probs)
+    probs, _ = zoo.evaluate.quality.classify(classifier, zoo.load(tmp_path).sample(1000, seed=0))
+    assert {key: record[key] for key in ("class_coverage", "kl_to_uniform", "confident_fraction")} == zoo.evaluate.quality.class_stats(probs)
 
 
 def test_trainable_modules_are_the_trained_networks_not_the_ema_copy():

@@ -6,12 +6,12 @@ import pytest
 import torch
 
 import zoo
-from zoo.data import crosses
-from zoo.loading import build
-from zoo.models import seeded_generator
-from zoo.registry import get_spec
-from zoo.training import Trainer
-from zoo.translation import TranslationModel
+from zoo.data.datasets import crosses
+from zoo.hub.load import instantiate
+from zoo.models.base import seeded_generator
+from zoo.core.registry import get_spec
+from zoo.train.trainer import Trainer
+from zoo.models.translation import TranslationModel
 from zoo_plugins.cyclegan.style import grey, stylise
 from zoo_plugins.pix2pix.model import edge_map
 
@@ -26,7 +26,7 @@ TINY = {"pix2pix-mnist": {"width": 8, "examples": 16}, "cyclegan-mnist": {"width
 def tiny(name: str) -> TranslationModel:
     torch.manual_seed(0)
     spec = get_spec(name)
-    return build(spec, {**spec.config, **TINY[name]}).eval()
+    return instantiate(spec, {**spec.config, **TINY[name]}).eval()
 
 
 # --- translate() ---------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_pix2pix_learns_to_fill_in_the_outlines_of_crosses(tmp_path):
     run = Trainer(spec, tmp_path, data=train, hparams=hparams, model_config=config, progress=False).run()
     trained = zoo.load(run)
     torch.manual_seed(0)
-    untrained = build(spec, config).eval()
+    untrained = instantiate(spec, config).eval()
     with torch.no_grad():
         error = (trained.translate(edge_map(test.images)) - test.images).abs().mean()
         before = (untrained.translate(edge_map(test.images)) - test.images).abs().mean()
@@ -228,7 +228,7 @@ def test_evaluation_metrics_are_explained_on_the_model_card(name):
 
 @pytest.fixture(scope="module")
 def mnist_test():
-    from zoo.data import load_dataset
+    from zoo.data.datasets import load_dataset
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
     return test.images[:500], test.labels[:500]

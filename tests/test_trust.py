@@ -6,11 +6,11 @@ import torch
 from safetensors.torch import save_file
 
 import zoo
-import zoo.registry
+import zoo.core.registry
 from zoo.cli import main
-from zoo.loading import build
-from zoo.registry import get_spec
-from zoo.spec import ModelSpec
+from zoo.hub.load import instantiate
+from zoo.core.registry import get_spec
+from zoo.core.spec import ModelSpec
 
 MODEL = "dcgan-mnist"
 
@@ -22,7 +22,7 @@ def untrained_copy(folder, name: str = MODEL) -> None:
     spec = get_spec(name)
     folder.mkdir()
     torch.manual_seed(0)
-    save_file(build(spec).state_dict(), str(folder / "model.safetensors"))
+    save_file(instantiate(spec).state_dict(), str(folder / "model.safetensors"))
     (folder / "config.json").write_text(json.dumps({"zoo_model": name, "config": dict(spec.config)}))
 
 
@@ -110,13 +110,13 @@ def test_a_catalog_cannot_pin_another_distributions_model(tmp_path, monkeypatch,
         spec = get_spec(MODEL)
     message = next(str(w.message) for w in caught if MODEL in str(w.message))
     assert "clash-plugin" in message and "generative-zoo" in message and "'dcgan'" in message
-    assert spec.checkpoint.weights_sha256 != "0" * 64  # the zoo's own pin stands
+    assert spec.pins.weights_sha256 != "0" * 64  # the zoo's own pin stands
 
 
 def test_a_plugin_packages_catalog_pins_its_own_model(tmp_path, monkeypatch, fresh_registry) -> None:
     install_package_plugin(tmp_path, "own", PIN.format(model="own-gan", plugin="own", sha="1" * 64))
     monkeypatch.syspath_prepend(str(tmp_path))
-    registry = zoo.registry.get_registry()
-    assert registry.get("own-gan").checkpoint.weights_sha256 == "1" * 64
+    registry = zoo.core.registry.get_registry()
+    assert registry.get("own-gan").pins.weights_sha256 == "1" * 64
     assert registry.sources["own-gan"].path == tmp_path / "own_plugin" / "registry.toml"
     assert registry.sources["own-gan"].distribution == "own-plugin"

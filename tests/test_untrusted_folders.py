@@ -10,12 +10,12 @@ import torch
 from safetensors.torch import load_file, save_file
 
 import zoo
-import zoo.loading
+import zoo.hub.load
 from zoo.cli import main
 from zoo.errors import CatalogError
-from zoo.export import write_model_folder
-from zoo.loading import build
-from zoo.registry import get_spec
+from zoo.train.run_folder import write_model_folder
+from zoo.hub.load import instantiate
+from zoo.core.registry import get_spec
 
 TINY_GAN = {"latent_dim": 8, "width": 8}
 
@@ -26,7 +26,7 @@ def folder(tmp_path) -> Path:
     spec = get_spec("dcgan-mnist")
     config = {**spec.config, **TINY_GAN}
     torch.manual_seed(0)
-    write_model_folder(tmp_path / "model", spec, config, build(spec, config))
+    write_model_folder(tmp_path / "model", spec, config, instantiate(spec, config))
     return tmp_path / "model"
 
 
@@ -49,7 +49,7 @@ def forbid_building(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("the model was built before the folder was checked")
 
-    monkeypatch.setattr(zoo.loading, "build", refuse)
+    monkeypatch.setattr(zoo.hub.load, "build", refuse)
 
 
 @pytest.fixture
@@ -96,7 +96,7 @@ def test_a_config_field_that_is_not_a_mapping_is_refused(folder, nothing_built):
 def test_list_settings_are_checked_item_by_item(tmp_path, monkeypatch):
     spec = get_spec("gan-mnist")
     config = {**spec.config, "latent_dim": 4, "hidden": [8, 8, 8]}
-    write_model_folder(tmp_path, spec, config, build(spec, config))
+    write_model_folder(tmp_path, spec, config, instantiate(spec, config))
     set_config(tmp_path, hidden=[8, -1, 8])
     forbid_building(monkeypatch)
     with pytest.raises(CatalogError, match=r"setting 'hidden'\[1\] is -1"):

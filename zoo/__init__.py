@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from zoo.errors import (
     CatalogError,
     ChecksumError,
     HubError,
@@ -18,16 +18,16 @@ from .errors import (
     UnknownModelError,
     ZooError,
 )
-from .hookspecs import hookimpl
-from .registry import list_models
-from .spec import Checkpoint, ModelSpec
+from zoo.core.hookspecs import hookimpl
+from zoo.core.registry import list_models
+from zoo.core.spec import PinnedFiles, ModelSpec
 
 if TYPE_CHECKING:
-    from .loading import load
+    from zoo.hub.load import load
 
 __all__ = [
     "CatalogError",
-    "Checkpoint",
+    "PinnedFiles",
     "ChecksumError",
     "HubError",
     "ModelNameCollision",
@@ -44,14 +44,19 @@ __all__ = [
 
 def info(name: str) -> dict[str, Any]:
     """The spec of a model as a plain dict (family, paper, dataset, shape, ...)."""
-    from .describe import describe
+    from zoo.hub.describe import describe
 
     return describe(name)
 
 
 def __getattr__(attr: str) -> Any:
+    if attr == "Checkpoint":
+        import warnings
+
+        warnings.warn("zoo.Checkpoint is now zoo.PinnedFiles; the old name goes in the next release", DeprecationWarning, stacklevel=2)
+        return PinnedFiles
     if attr == "load":
-        from .loading import load
+        from zoo.hub.load import load
 
         return load
     raise AttributeError(f"module 'zoo' has no attribute {attr!r}")

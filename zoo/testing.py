@@ -30,14 +30,14 @@ from typing import Any
 import torch
 from torch import nn
 
-from .data import ImageData, crosses
-from .errors import ChecksumError
-from .loading import build, load
-from .models import ConditionalModel
-from .registry import get_registry, get_spec
-from .spec import ModelSpec
-from .threads import one_thread
-from .training import Recipe, Trainer
+from zoo.data.datasets import ImageData, crosses
+from zoo.errors import ChecksumError
+from zoo.hub.load import instantiate, load
+from zoo.models.base import ConditionalModel
+from zoo.core.registry import get_registry, get_spec
+from zoo.core.spec import ModelSpec
+from zoo.core.threads import one_thread
+from zoo.train.trainer import Recipe, Trainer
 
 __all__ = [
     "CHECKS",
@@ -182,7 +182,7 @@ def example_images(shape: tuple[int, int, int], n: int, seed: int = 0) -> torch.
 
 
 def _fresh(spec: ModelSpec) -> nn.Module:
-    return build(spec).eval()
+    return instantiate(spec).eval()
 
 
 def _samples(spec: ModelSpec) -> bool:
@@ -279,13 +279,13 @@ def check_spec(spec: ModelSpec) -> None:
     expect(
         spec.conditional == isinstance(model, ConditionalModel),
         f"spec.conditional is {spec.conditional} but the model "
-        f"{'is not' if spec.conditional else 'is'} a zoo.models.ConditionalModel",
+        f"{'is not' if spec.conditional else 'is'} a zoo.models.base.ConditionalModel",
     )
     if _samples(spec):
         expect(callable(getattr(model, "sample", None)), f"a {spec.family} model must have sample()")
     if spec.recipe is not None:
         recipe = spec.recipe_class()
-        expect(isinstance(recipe, type) and issubclass(recipe, Recipe), f"{spec.recipe!r} is not a zoo.training.Recipe")
+        expect(isinstance(recipe, type) and issubclass(recipe, Recipe), f"{spec.recipe!r} is not a zoo.train.trainer.Recipe")
         for key in ("epochs", "batch_size"):
             value = recipe.defaults.get(key)
             expect(isinstance(value, int) and value > 0, f"recipe defaults[{key!r}] must be a positive int, got {value!r}")
@@ -375,30 +375,30 @@ def check_autoencoder(spec: ModelSpec) -> None:
         expect(callable(getattr(model, method, None)), f"an autoencoder must have {method}()")
     n, shape = 3, spec.image_shape
     x = example_images(shape, n)
-    cond = {"labels": [0, 1, 2]} if spec.conditional else {}
+    conditioning = {"labels": [0, 1, 2]} if spec.conditional else {}
     pair = {"labels": [0, 1]} if spec.conditional else {}
-    z = model.encode(x, **cond)
+    z = model.encode(x, **conditioning)
     codes = isinstance(z, torch.Tensor) and z.dim() == 2 and z.shape[0] == n
     expect(codes, f"encode(x) of {n} images must give a tensor (n, latent_dim)")
     if spec.latent_dim is not None:
         expect(z.shape[1] == spec.latent_dim, f"encode(x) gave codes of size {z.shape[1]}, not {spec.latent_dim}")
     expect(torch.isfinite(z).all(), "encode(x) contains NaN or Inf")
-    expect_images(model.decode(z, **cond), (n, *shape), "decode(encode(x))")
-    expect_images(model.reconstruct(x, **cond), (n, *shape), "reconstruct(x)")
+    expect_images(model.decode(z, **conditioning), (n, *shape), "decode(encode(x))")
+    expect_images(model.reconstruct(x, **conditioning), (n, *shape), "reconstruct(x)")
     expect_images(model.interpolate(x[0:1], x[1:2], steps=4, **pair), (4, *shape), "interpolate(a, b, steps=4)")
     wrong = torch.zeros(n, shape[0], shape[1] + 2, shape[2])
     for method in ("encode", "reconstruct"):
         call = getattr(model, method)
-        expect_raises(TypeError, lambda: call("not images", **cond), f"{method}('not images')")
-        expect_raises(ValueError, lambda: call(wrong, **cond), f"{method}(images of shape {tuple(wrong.shape)})")
-    expect_raises(TypeError, lambda: model.decode("not a code", **cond), "decode('not a code')")
+        expect_raises(TypeError, lambda: call("not images", **conditioning), f"{method}('not images')")
+        expect_raises(ValueError, lambda: call(wrong, **conditioning), f"{method}(images of shape {tuple(wrong.shape)})")
+    expect_raises(TypeError, lambda: model.decode("not a code", **conditioning), "decode('not a code')")
     short = z[:, :-1]
-    expect_raises(ValueError, lambda: model.decode(short, **cond), f"decode(codes of shape {tuple(short.shape)})")
+    expect_raises(ValueError, lambda: model.decode(short, **conditioning), f"decode(codes of shape {tuple(short.shape)})")
     expect_raises(ValueError, lambda: model.interpolate(x[0:2], x[1:2], **pair), "interpolate(a batch of 2 images, b)")
     if _samples(spec):
-        drawn = model.decode(model.prior_codes(n, seed=5), **cond)
+        drawn = model.decode(model.prior_codes(n, seed=5), **conditioning)
         expect(
-            torch.allclose(model.sample(n, seed=5, **cond), drawn, atol=1e-5),
+            torch.allclose(model.sample(n, seed=5, **conditioning), drawn, atol=1e-5),
             "sample(n, seed=s) must equal decode(prior_codes(n, seed=s)): sample, `zoo interpolate` and the bench "
             "draw codes through draw_codes(); override draw_codes(), not generate(), to change the prior",
         )
@@ -435,17 +435,17 @@ def check_classifier(spec: ModelSpec) -> None:
     expect_raises(ValueError, lambda: model(wrong), f"model(images of shape {tuple(wrong.shape)})")
 
 
-@_check("weights", lambda spec: spec.checkpoint is not None)
+@_check("weights", lambda spec: spec.pins is not None)
 def check_weights(spec: ModelSpec) -> None:
     """The pinned weights load with zoo.load and work; a tampered copy is refused with ChecksumError."""
-    from . import hub
+    from zoo.hub import resolve as hub
 
     model = load(spec.name)
     _check_outputs(spec, model, f"zoo.load({spec.name!r})")
-    checkpoint = spec.checkpoint
+    pins = spec.pins
     good = hub.fetch(spec.name).path.read_bytes()
     with tempfile.TemporaryDirectory() as tmp:
-        tampered = Path(tmp) / checkpoint.repo / checkpoint.weights
+        tampered = Path(tmp) / pins.repo / pins.weights
         tampered.parent.mkdir(parents=True)
         tampered.write_bytes(good[:-1] + bytes([good[-1] ^ 0xFF]))
         with _environ(ZOO_HUB=tmp):
@@ -511,7 +511,7 @@ def check_train_step(spec: ModelSpec) -> None:
             break
     stuck = ", ".join(f"recipe.{name}" for name in sorted(still))
     expect(not still, f"{step} training steps left the parameters of {stuck} unchanged")
-    build(spec).load_state_dict(recipe.export_model().state_dict(), strict=True)
+    instantiate(spec).load_state_dict(recipe.export_model().state_dict(), strict=True)
 
     resumed = _make_recipe(spec)
     resumed.load_state_dict(_roundtrip(recipe.state_dict()))
@@ -529,7 +529,7 @@ def check_train_step(spec: ModelSpec) -> None:
 
 @_check("trainer", lambda spec: spec.recipe is not None)
 def check_trainer(spec: ModelSpec) -> None:
-    """zoo.training.Trainer runs an epoch on tiny data and its run folder loads with zoo.load."""
+    """zoo.train.trainer.Trainer runs an epoch on tiny data and its run folder loads with zoo.load."""
     with tempfile.TemporaryDirectory() as tmp:
         hparams = tiny_hparams(spec, TRAINER_BATCH)
         run = Trainer(spec, Path(tmp) / "run", data=tiny_data(spec), hparams=hparams, progress=False).run()

@@ -7,7 +7,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo.autoencoders import mlp
+from zoo.models.autoencoder import mlp
 from zoo_plugins.ae.model import MLPAutoencoder
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo.gan import Conditioning, GANRecipe
+from zoo.train.gan import Conditioning, GANRecipe
 
 from .model import AuxiliaryDiscriminator
 
@@ -18,16 +18,16 @@ class ACGANRecipe(GANRecipe):
         return AuxiliaryDiscriminator(cfg["width"], cfg["channels"], cfg["num_classes"])
 
     def discriminator_loss(
-        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
         real_logit, real_classes = self.discriminator(real)
         fake_logit, fake_classes = self.discriminator(fake)
-        classification = F.cross_entropy(real_classes, labels) + F.cross_entropy(fake_classes, cond["labels"])
+        classification = F.cross_entropy(real_classes, labels) + F.cross_entropy(fake_classes, conditioning["labels"])
         loss = self.loss.discriminator(real_logit, fake_logit) + self.hparams["class_weight"] * classification
         accuracy = (real_classes.argmax(1) == labels).float().mean()
         return loss, {"class_d": classification.item(), "real_class_accuracy": accuracy.item()}
 
-    def generator_loss(self, fake: torch.Tensor, cond: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
         logit, classes = self.discriminator(fake)
-        classification = F.cross_entropy(classes, cond["labels"])
+        classification = F.cross_entropy(classes, conditioning["labels"])
         return self.loss.generator(logit) + self.hparams["class_weight"] * classification, {"class_g": classification.item()}

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.autoencoders import Autoencoder, gaussian_noise, masking_noise, mlp
+from zoo.models.autoencoder import Autoencoder, gaussian_noise, masking_noise, mlp
 
 CODE_ACTIVATIONS = ("linear", "relu")
 # decoder outputs start at sigmoid(-2.2) = 0.1: images that are mostly dark, as digits are.

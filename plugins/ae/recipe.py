@@ -11,8 +11,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo.distributed import unwrap
-from zoo.training import Recipe
+from zoo.train.distributed import unwrap
+from zoo.train.trainer import Recipe
 
 from .model import MLPAutoencoder
 

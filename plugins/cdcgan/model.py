@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from zoo.layers import one_hot
-from zoo.models import ConditionalModel
+from zoo.models.layers import one_hot
+from zoo.models.base import ConditionalModel
 from zoo_plugins.dcgan.model import DCGANDiscriminator, DCGANGenerator
 
 

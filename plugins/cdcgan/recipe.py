@@ -1,7 +1,7 @@
 """Conditional DCGAN recipe: non-saturating loss, one-sided label smoothing, EMA generator."""
 from __future__ import annotations
 
-from zoo.gan import GANRecipe
+from zoo.train.gan import GANRecipe
 
 from .model import ConditionalDCGANDiscriminator
 

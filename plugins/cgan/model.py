@@ -5,8 +5,8 @@ from typing import Sequence
 
 import torch
 
-from zoo.layers import one_hot
-from zoo.models import ConditionalModel
+from zoo.models.layers import one_hot
+from zoo.models.base import ConditionalModel
 from zoo_plugins.gan.model import MLPGenerator
 
 

@@ -1,7 +1,7 @@
 """Conditional GAN: generator and discriminator both see the label; non-saturating loss."""
 from __future__ import annotations
 
-from zoo.gan import GANRecipe
+from zoo.train.gan import GANRecipe
 from zoo_plugins.gan.model import MLPDiscriminator
 
 

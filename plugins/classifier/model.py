@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.models import check_images
+from zoo.models.base import check_images
 
 
 class DigitClassifier(nn.Module):

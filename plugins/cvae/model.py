@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from zoo.autoencoders import ConditionalAutoencoder
+from zoo.models.autoencoder import ConditionalAutoencoder
 from zoo_plugins.vae.model import VAE
 
 

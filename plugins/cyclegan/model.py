@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.translation import TranslationModel
+from zoo.models.translation import TranslationModel
 
 from .style import stylise
 

@@ -13,7 +13,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from zoo.translation import quantised
+from zoo.models.translation import quantised
 
 TEXTURE = 0.15  # amplitude of the background noise texture
 TEXTURE_GRID = 7  # the noise is drawn on a 7x7 grid and smoothly upsampled

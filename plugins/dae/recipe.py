@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.autoencoders import gaussian_noise, masking_noise
+from zoo.models.autoencoder import gaussian_noise, masking_noise
 from zoo_plugins.ae.recipe import AutoencoderRecipe
 
 NOISES = {"gaussian": gaussian_noise, "masking": masking_noise}

@@ -6,8 +6,8 @@ from typing import Any, Mapping
 import torch
 from torch import nn
 
-from zoo.layers import one_hot
-from zoo.models import GenerativeModel
+from zoo.models.layers import one_hot
+from zoo.models.base import GenerativeModel
 
 
 def dcgan_init(module: nn.Module) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.gan import GANRecipe, linear_decay
+from zoo.train.gan import GANRecipe, linear_decay
 
 from .model import discriminator_for
 

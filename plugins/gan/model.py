@@ -7,8 +7,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo.layers import leaky_mlp, one_hot
-from zoo.models import GenerativeModel
+from zoo.models.layers import leaky_mlp, one_hot
+from zoo.models.base import GenerativeModel
 
 
 class MLPGenerator(GenerativeModel):

@@ -6,7 +6,7 @@ variant the paper recommends because its gradients do not vanish early on.
 """
 from __future__ import annotations
 
-from zoo.gan import GANRecipe
+from zoo.train.gan import GANRecipe
 
 from .model import MLPDiscriminator
 

@@ -8,8 +8,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from zoo.layers import one_hot
-from zoo.models import GenerativeModel, check_indices
+from zoo.models.layers import one_hot
+from zoo.models.base import GenerativeModel, check_indices
 from zoo_plugins.dcgan.model import dcgan_init, downsampler, upsampler
 
 CODE_KEYS = ("categorical", "continuous")

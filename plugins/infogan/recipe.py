@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo.gan import Conditioning, GANRecipe
+from zoo.train.gan import Conditioning, GANRecipe
 
 from .model import InfoGANDiscriminator
 
@@ -36,21 +36,21 @@ class InfoGANRecipe(GANRecipe):
             "continuous": torch.rand(n, self.generator.continuous, device=self.device) * 2 - 1,
         }
 
-    def information_loss(self, estimate: torch.Tensor, cond: Conditioning) -> torch.Tensor:
+    def information_loss(self, estimate: torch.Tensor, conditioning: Conditioning) -> torch.Tensor:
         k = self.generator.categories
-        categorical = F.cross_entropy(estimate[:, :k], cond["categorical"])
-        continuous = 0.5 * (estimate[:, k:] - cond["continuous"]).square().sum(1).mean()
+        categorical = F.cross_entropy(estimate[:, :k], conditioning["categorical"])
+        continuous = 0.5 * (estimate[:, k:] - conditioning["continuous"]).square().sum(1).mean()
         return self.hparams["info_weight"] * (categorical + self.hparams["continuous_weight"] * continuous)
 
     def discriminator_loss(
-        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
         real_logit, _ = self.discriminator(real)
         fake_logit, estimate = self.discriminator(fake)
-        info = self.information_loss(estimate, cond)
+        info = self.information_loss(estimate, conditioning)
         return self.loss.discriminator(real_logit, fake_logit) + info, {"info_d": info.item()}
 
-    def generator_loss(self, fake: torch.Tensor, cond: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
         logit, estimate = self.discriminator(fake)
-        info = self.information_loss(estimate, cond)
+        info = self.information_loss(estimate, conditioning)
         return self.loss.generator(logit) + info, {"info_g": info.item()}

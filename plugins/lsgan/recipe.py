@@ -2,7 +2,7 @@
 sigmoid cross-entropy, which keep penalising fakes that are far from the data."""
 from __future__ import annotations
 
-from zoo.gan import GANRecipe
+from zoo.train.gan import GANRecipe
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.translation import EVAL_BATCH, TranslationModel, quantised
+from zoo.models.translation import EVAL_BATCH, TranslationModel, quantised
 
 DIRECTION = "edges2digit"
 SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])

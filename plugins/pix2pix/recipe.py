@@ -9,10 +9,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from zoo.distributed import unwrap
-from zoo.gan import adversarial_loss
-from zoo.training import Recipe
-from zoo.translation import PatchDiscriminator
+from zoo.train.distributed import unwrap
+from zoo.train.gan import adversarial_loss
+from zoo.train.trainer import Recipe
+from zoo.models.translation import PatchDiscriminator
 
 from .model import edge_map
 

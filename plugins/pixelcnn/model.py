@@ -7,8 +7,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.likelihood import AutoregressiveModel
-from zoo.models import check_count
+from zoo.models.likelihood import AutoregressiveModel
+from zoo.models.base import check_count
 
 
 class GatedLayer(nn.Module):

@@ -14,7 +14,7 @@ import copy
 import torch
 import torch.nn.functional as F
 
-from zoo.training import Recipe, ema_decay, ema_update
+from zoo.train.trainer import Recipe, ema_decay, ema_update
 
 from .model import PixelCNN
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo.training import Recipe
+from zoo.train.trainer import Recipe
 
 from .model import PixelRNN
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from zoo.gan import GANRecipe, spectrally_normalised, without_batch_norm
+from zoo.train.gan import GANRecipe, spectrally_normalised, without_batch_norm
 from zoo_plugins.dcgan.model import discriminator_for
 
 

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.autoencoders import Autoencoder, mlp
-from zoo.likelihood import QuotedNLL, binarise, check_binary_images
-from zoo.models import check_count
+from zoo.models.autoencoder import Autoencoder, mlp
+from zoo.models.likelihood import QuotedNLL, binarise, check_binary_images
+from zoo.models.base import check_count
 
 IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
 EVAL_ROWS = 20000  # decoder rows (images times draws) per batch when estimating likelihoods

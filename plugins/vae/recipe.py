@@ -16,7 +16,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from zoo.training import Recipe
+from zoo.train.trainer import Recipe
 
 from .model import VAE
 

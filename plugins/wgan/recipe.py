@@ -12,7 +12,7 @@ from typing import Any
 
 import torch
 
-from zoo.gan import GANRecipe, linear_decay, step_drop
+from zoo.train.gan import GANRecipe, linear_decay, step_drop
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 LR_DECAYS = ("constant", "linear", "step")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo.gan import Conditioning, GANRecipe, gradient_penalty, without_batch_norm
+from zoo.train.gan import Conditioning, GANRecipe, gradient_penalty, without_batch_norm
 from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 
@@ -25,8 +25,8 @@ class WGANGPRecipe(GANRecipe):
         return without_batch_norm(discriminator_for(self.model_config))
 
     def discriminator_loss(
-        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, cond: Conditioning
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
-        loss, logs = super().discriminator_loss(real, labels, fake, cond)
+        loss, logs = super().discriminator_loss(real, labels, fake, conditioning)
         penalty = gradient_penalty(lambda images: self.discriminate(images, labels), real, fake)
         return loss + self.hparams["gp_weight"] * penalty, {**logs, "gradient_penalty": penalty.item()}

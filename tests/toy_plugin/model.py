@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from zoo.training import Recipe
+from zoo.train.trainer import Recipe
 
 
 class ToyAutoencoder(nn.Module):

@@ -1,0 +1,203 @@
+"""The model registry: specs from plugins, pins and measurements from their distributions' catalogs."""
+from __future__ import annotations
+
+import fnmatch
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from zoo.core import homes
+from zoo.core.catalog import CatalogEntry, read_catalog, read_pins
+from zoo.errors import CatalogError, ModelNameCollision, UnknownModelError, ZooError
+from zoo.core.plugins import PluginInfo, PluginSet, PluginWarning, strict_mode
+from zoo.core.spec import PinnedFiles, ModelSpec
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The ``registry.toml`` in one plugin home, and the plugins loaded from that home."""
+
+    path: Path
+    distribution: str
+    plugins: frozenset[str]
+
+
+class Registry:
+    """Every model name the installed plugins know, with the hub files their catalogs pin."""
+
+    def __init__(self, plugins: PluginSet) -> None:
+        self.plugins = plugins
+        self.specs: dict[str, ModelSpec] = {}
+        self.collisions: dict[str, list[str]] = {}
+        self.sources: dict[str, Catalog] = {}  # model name -> the catalog its entry came from
+        registered: list[PluginInfo] = []
+        for info, register_models in plugins.implementations("register_models"):
+            pending: list[ModelSpec] = []
+            try:
+                register_models(register=lambda spec, _pending=pending: _pending.append(_checked(spec)))
+            except Exception as exc:  # noqa: BLE001 - contain broken plugins
+                plugins.fail(info, f"register_models raised {type(exc).__name__}: {exc}")
+                continue
+            registered.append(info)
+            for spec in pending:
+                self._add(spec.with_updates(plugin=info.name))
+                info.models.append(spec.name)
+        self.homes = {info.name: homes.home_of(info.module) for info in registered}
+        for catalog in self._catalogs(registered):
+            self._attach_catalog(catalog)
+
+    def _catalogs(self, registered: list[PluginInfo]) -> list[Catalog]:
+        """One catalog per plugin home that has a ``registry.toml``."""
+        by_home: dict[Path, list[PluginInfo]] = {}
+        for info in registered:
+            home = self.homes[info.name]
+            if home is not None:
+                by_home.setdefault(home, []).append(info)
+        return [
+            Catalog(home / homes.CATALOG_FILE, infos[0].distribution, frozenset(info.name for info in infos))
+            for home, infos in by_home.items()
+            if (home / homes.CATALOG_FILE).is_file()
+        ]
+
+    def _attach_catalog(self, catalog: Catalog) -> None:
+        """Merge a catalog's entries into the specs its own plugins registered; report the rest."""
+        try:
+            entries = read_catalog(catalog.path)
+        except CatalogError as exc:
+            self._report(exc)
+            return
+        for name, entry in entries.items():
+            spec = self.specs.get(name)
+            if spec is None:
+                continue  # the model's plugin is disabled or broken
+            if spec.plugin not in catalog.plugins:
+                if entry.plugin in self.homes:  # not a disabled plugin's entry: a clash
+                    owner = self.plugins.plugins[spec.plugin]
+                    self._report(CatalogError(
+                        f"{catalog.path}: entry {name!r} pins a model that plugin {spec.plugin!r} of "
+                        f"{owner.distribution} registers, not {catalog.distribution}; a catalog pins only "
+                        f"its own distribution's models, so the entry is ignored"
+                    ))
+                continue
+            try:
+                self.specs[name] = _attach(spec, entry, catalog.path)
+            except CatalogError as exc:
+                self._report(exc)
+                continue
+            self.sources[name] = catalog
+
+    def _report(self, problem: ZooError) -> None:
+        """A catalog problem is fatal in strict mode and a warning otherwise, like a broken plugin."""
+        if strict_mode():
+            raise problem
+        warnings.warn(str(problem), PluginWarning, stacklevel=4)
+
+    def pinned(self, name: str) -> PinnedFiles | None:
+        """The pins of ``name``, read from its catalog file itself (or from its plugin's spec)."""
+        spec = self.get(name)
+        catalog = self.sources.get(name)
+        return spec.pins if catalog is None else read_pins(catalog.path, name)
+
+    def weight_folders(self, name: str) -> list[Path]:
+        """Installed hub-layout folders to look in for ``name``'s files: its own home's first."""
+        spec = self.get(name)
+        own_home = self.homes.get(spec.plugin)
+        own_package = homes.top_package(self.plugins.plugins[spec.plugin].module)
+        distributions = homes.weights_distributions()
+        folders = [home / homes.WEIGHTS_FOLDER for home in [own_home] if home is not None]
+        folders += [d.folder for d in distributions if d.package == own_package]
+        folders += [home / homes.WEIGHTS_FOLDER for home in self.homes.values() if home is not None]
+        folders += [d.folder for d in distributions]
+        return [folder for folder in dict.fromkeys(folders) if folder.is_dir()]
+
+    def _add(self, spec: ModelSpec) -> None:
+        if spec.name in self.collisions:
+            self.collisions[spec.name].append(spec.plugin)
+        elif spec.name in self.specs:
+            first = self.specs.pop(spec.name)
+            self.collisions[spec.name] = [first.plugin, spec.plugin]
+            self.plugins.fail(self.plugins.plugins[spec.plugin], self._collision_message(spec.name))
+        else:
+            self.specs[spec.name] = spec
+
+    def _collision_message(self, name: str) -> str:
+        owners = " and ".join(repr(p) for p in self.collisions[name])
+        return (
+            f"model name {name!r} is registered by both plugins {owners}; "
+            f"disable one of them with ZOO_DISABLE_PLUGINS"
+        )
+
+    def names(self, pattern: str | None = None) -> list[str]:
+        names = sorted(self.specs)
+        return [n for n in names if fnmatch.fnmatchcase(n, pattern)] if pattern else names
+
+    def get(self, name: str) -> ModelSpec:
+        if name in self.collisions:
+            raise ModelNameCollision(self._collision_message(name))
+        try:
+            return self.specs[name]
+        except KeyError:
+            import difflib  # only on this error path: it slows zoo list
+
+            close = difflib.get_close_matches(name, list(self.specs), n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+            raise UnknownModelError(
+                f"unknown model {name!r}.{hint} Run `zoo list` to see all {len(self.specs)} models."
+            ) from None
+
+
+def _checked(spec: Any) -> ModelSpec:
+    if not isinstance(spec, ModelSpec):
+        raise TypeError(f"register() takes a zoo.ModelSpec, got {type(spec).__name__}")
+    return spec
+
+
+def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
+    """Merge a catalog entry into the spec its plugin registered."""
+    if entry.plugin != spec.plugin:
+        raise CatalogError(
+            f"{source}: entry {entry.name!r}: field 'plugin' says {entry.plugin!r} "
+            f"but the model is registered by plugin {spec.plugin!r}"
+        )
+    if entry.family != spec.family:
+        raise CatalogError(
+            f"{source}: entry {entry.name!r}: field 'family' says {entry.family!r} "
+            f"but plugin {spec.plugin!r} registers it as {spec.family!r}"
+        )
+    return spec.with_updates(
+        dataset=entry.dataset,
+        licence=entry.licence,
+        config={**spec.config, **entry.config},
+        pins=entry.pins,
+        metrics=entry.metrics,
+        training=entry.training,
+        bench=entry.bench,
+    )
+
+
+_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The process-wide registry, built on first use."""
+    global _registry
+    if _registry is None:
+        _registry = Registry(PluginSet())
+    return _registry
+
+
+def reset() -> None:
+    """Forget discovered plugins (after installing one, or in tests)."""
+    global _registry
+    _registry = None
+
+
+def list_models(pattern: str | None = None) -> list[str]:
+    """Names of all known models, optionally filtered by an fnmatch pattern."""
+    return get_registry().names(pattern)
+
+
+def get_spec(name: str) -> ModelSpec:
+    """The spec of one model; unknown names raise with close matches."""
+    return get_registry().get(name)

@@ -1,0 +1,1 @@
+"""Datasets as in-memory tensors and folders of images."""

@@ -1,0 +1,1 @@
+"""Measuring models: sample quality, the real-data reference, the bench and its report."""

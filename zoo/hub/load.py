@@ -1,0 +1,116 @@
+"""``zoo.load``: spec + verified weights -> a ready model in eval mode."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file
+
+from zoo.hub import resolve as hub
+from zoo.errors import CatalogError, HubError, UnknownModelError
+from zoo.hub.folders import check_finite, check_folder
+from zoo.core.naming import names_a_folder
+from zoo.core.registry import get_spec
+from zoo.core.spec import ModelSpec
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "model.safetensors"
+
+
+def load(
+    name: str | Path,
+    device: str | torch.device | None = None,
+    dtype: torch.dtype | None = None,
+) -> torch.nn.Module:
+    """Load a pretrained model by registered name, or from a hub-layout folder given as a path.
+
+    A name is looked up in the registry only, and its weights are verified
+    against the sha256 pinned in its distribution's catalog before they are
+    read. A folder is loaded only when given as a ``Path`` or a string with a
+    path separator (``./x``, ``runs/x``, an absolute path); it must hold
+    ``config.json`` (written by ``zoo train``/``zoo export``) and ``model.safetensors``.
+    """
+    if not isinstance(name, (str, Path)):
+        raise TypeError(f"zoo.load() takes a model name or a folder path, got {type(name).__name__}")
+    if names_a_folder(name):
+        spec, config, weights = _from_folder(Path(name).expanduser())
+    else:
+        spec = registered_spec(name)
+        config = dict(spec.config)
+        weights = hub.fetch(spec.name).path
+    model = instantiate(spec, config)
+    _load_weights(model, weights, spec.name)
+    model.eval().requires_grad_(False)
+    return model.to(device=device, dtype=dtype)
+
+
+def registered_spec(name: str) -> ModelSpec:
+    """``get_spec(name)``; an unknown name that is also a folder here gets a hint to pass it as a path."""
+    try:
+        return get_spec(name)
+    except UnknownModelError as exc:
+        if _is_folder(name):
+            raise UnknownModelError(f"{exc} To load the folder {name!r}, pass it as a path: ./{name}") from None
+        raise
+
+
+def _is_folder(name: str) -> bool:
+    try:
+        return Path(name).expanduser().is_dir()
+    except OSError:  # a name too long to be a path
+        return False
+
+
+def instantiate(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.nn.Module:
+    """Build the architecture of ``spec`` (random weights) from a config."""
+    model = spec.builder()(**(spec.config if config is None else config))
+    model.spec = spec
+    return model
+
+
+def read_folder_config(folder: Path) -> dict[str, Any]:
+    path = folder / CONFIG_FILE
+    if not path.is_file():
+        raise HubError(f"{folder} is not a zoo model folder: it has no {CONFIG_FILE}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CatalogError(f"{path} is not valid JSON: {exc}") from None
+    for key in ("zoo_model", "config"):
+        if key not in data:
+            raise CatalogError(f"{path}: field {key!r} is missing")
+    return data
+
+
+def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
+    data = read_folder_config(folder)
+    spec = get_spec(data["zoo_model"])
+    weights = folder / WEIGHTS_FILE
+    if not weights.exists():
+        raise HubError(f"{folder} has no {WEIGHTS_FILE}")
+    _check_readable(weights)
+    check_folder(spec, data["config"], weights)
+    return spec, {**spec.config, **data["config"]}, weights
+
+
+def _check_readable(path: Path) -> None:
+    """Open ``path`` here, so that a file that cannot be read is refused with the real reason
+    (safetensors reports every file it cannot open as missing)."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise HubError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _load_weights(model: torch.nn.Module, path: Path, name: str) -> None:
+    state = load_file(str(path))
+    check_finite(state, path)
+    try:
+        model.load_state_dict(state, strict=True)
+    except RuntimeError as exc:
+        raise CatalogError(
+            f"weights in {path} do not fit the architecture of {name!r} (check its config): {exc}"
+        ) from None

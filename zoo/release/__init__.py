@@ -1,0 +1,1 @@
+"""What leaves the machine: exporting runs, recording benches, pushing, scaffolding plugins."""

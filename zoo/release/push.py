@@ -1,0 +1,84 @@
+"""``zoo push``: upload an exported hub folder to a Hugging Face compatible hub.
+
+Uses huggingface_hub (``create_repo`` then ``upload_folder``) with the endpoint
+from ``HF_ENDPOINT`` (default: the Hugging Face hub) and the token from
+``HF_TOKEN`` or a saved ``hf auth login``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from zoo.errors import HubError, ZooError
+from zoo.hub.load import CONFIG_FILE, WEIGHTS_FILE, read_folder_config
+from zoo.core.naming import repo_id_problem
+
+REQUIRED = (CONFIG_FILE, WEIGHTS_FILE, "README.md")
+PICKLES = ("*.pt", "*.pth", "*.bin", "*.ckpt", "*.pkl")
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """Where the folder went: the repo's URL and the commit that holds it."""
+
+    url: str
+    revision: str
+
+
+def check_folder(folder: Path) -> None:
+    """A pushable folder is an exported hub folder: card, config, safetensors, no pickles."""
+    if not folder.is_dir():
+        raise ZooError(f"{folder} is not a folder; export a run first with `zoo export RUN_DIR --name NAME`")
+    missing = [name for name in REQUIRED if not (folder / name).is_file()]
+    if missing:
+        raise ZooError(
+            f"{folder} is not an exported hub folder: it has no {', '.join(missing)}. "
+            "Write one with `zoo export RUN_DIR --name NAME`"
+        )
+    pickles = sorted(str(path.relative_to(folder)) for pattern in PICKLES for path in folder.rglob(pattern))
+    if pickles:
+        raise ZooError(
+            f"{folder} holds pickled files ({', '.join(pickles)}), which a hub folder must not: "
+            "push the folder `zoo export` writes, not a run folder"
+        )
+    read_folder_config(folder)
+
+
+def push_folder(
+    folder: str | Path,
+    repo: str,
+    *,
+    private: bool = False,
+    message: str | None = None,
+    token: str | None = None,
+    endpoint: str | None = None,
+) -> Pushed:
+    """Create ``repo`` if needed and upload ``folder`` to it in one commit."""
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HTTPError, HfHubHTTPError
+
+    folder = Path(folder)
+    problem = repo_id_problem(repo)
+    if problem:
+        raise ZooError(f"--repo {problem}")
+    check_folder(folder)
+    endpoint = endpoint or os.environ.get("HF_ENDPOINT") or None
+    api = HfApi(endpoint=endpoint, token=token)
+    where = endpoint or "the Hugging Face hub"
+    try:
+        url = api.create_repo(repo, repo_type="model", private=private, exist_ok=True)
+        commit = api.upload_folder(
+            repo_id=repo,
+            folder_path=folder,
+            repo_type="model",
+            commit_message=message or f"Upload {folder.name} with zoo push",
+            ignore_patterns=["*.tmp", "*.tmp.*", *PICKLES],
+        )
+    except HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        hint = " Log in with `hf auth login` or set HF_TOKEN." if status in (401, 403) else ""
+        raise HubError(f"pushing to {repo} at {where} failed: {exc}.{hint}") from None
+    except (HTTPError, OSError) as exc:  # the transport's errors: no connection, offline mode
+        raise HubError(f"cannot reach {where} to push {repo}: {exc}") from None
+    return Pushed(url=str(url), revision=commit.oid)

@@ -1,0 +1,110 @@
+"""``zoo new-plugin``: write a standalone, pip-installable plugin package."""
+from __future__ import annotations
+
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from zoo.core import entry_points
+from zoo.errors import ZooError
+
+NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
+MAX_NAME = 40
+DATASET_SUFFIX = "mnist"  # the dataset the scaffolded model trains on
+
+# output path (with {name}/{module} filled in) -> template file in zoo/release/templates/plugin
+LAYOUT = {
+    "pyproject.toml": "pyproject.toml.tmpl",
+    "README.md": "README.md.tmpl",
+    "{module}/__init__.py": "__init__.py.tmpl",
+    "{module}/model.py": "model.py.tmpl",
+    "{module}/recipe.py": "recipe.py.tmpl",
+    "tests/test_{module_suffix}.py": "test_plugin.py.tmpl",
+}
+
+
+class ScaffoldError(ZooError, ValueError):
+    """The plugin cannot be created under that name or in that place."""
+
+
+def check_name(name: str) -> None:
+    """A plugin name: lowercase letters and digits, words joined by '-' or '_', without the dataset suffix."""
+    if not isinstance(name, str) or not NAME.fullmatch(name) or len(name) > MAX_NAME:
+        raise ScaffoldError(
+            f"invalid plugin name {name!r}: use lowercase letters and digits, starting with a letter, "
+            f"words joined by '-' or '_' (at most {MAX_NAME} characters), e.g. 'wgan' or 'my-gan'"
+        )
+    if name.endswith(("-" + DATASET_SUFFIX, "_" + DATASET_SUFFIX)):
+        raise ScaffoldError(
+            f"invalid plugin name {name!r}: the model is named NAME-{DATASET_SUFFIX} already; "
+            f"name the plugin {name[: -len(DATASET_SUFFIX) - 1]!r}"
+        )
+
+
+def _taken(values: dict[str, str]) -> str | None:
+    """Why one of the names the plugin would create is already in use, if one is."""
+    import importlib.util
+    import warnings
+
+    from zoo.core.plugins import PluginWarning
+    from zoo.core.registry import get_registry
+
+    name, model, module, dist = values["name"], values["model"], values["module"], values["dist"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        registry = get_registry()
+    plugins = registry.plugins.plugins
+    if name in plugins:
+        return f"a plugin named {name!r} is already installed (from {plugins[name].distribution})"
+    if model in registry.specs or model in registry.collisions:
+        return f"a model named {model!r} already exists"
+    if entry_points.version(dist) is not None:
+        return f"a distribution named {dist!r} is already installed"
+    if importlib.util.find_spec(module) is not None:
+        return f"a module named {module!r} can already be imported"
+    return None
+
+
+def _zoo_requirement() -> str:
+    installed = entry_points.version("generative-zoo")
+    return f"generative-zoo>={installed}" if installed else "generative-zoo"
+
+
+def substitutions(name: str) -> dict[str, str]:
+    """The names a plugin called ``name`` uses for its package, distribution, model and classes."""
+    suffix = name.replace("-", "_")
+    return {
+        "name": name,
+        "module": f"zoo_{suffix}",
+        "module_suffix": suffix,
+        "dist": f"zoo-{name}",
+        "model": f"{name}-{DATASET_SUFFIX}",
+        "cls": "".join(part.capitalize() for part in re.split(r"[-_]", name)),
+        "zoo_requirement": _zoo_requirement(),
+    }
+
+
+def new_plugin(name: str, parent: str | Path = ".") -> Path:
+    """Create ``parent/zoo-NAME`` holding a working GAN plugin called NAME; returns the folder."""
+    check_name(name)
+    values = substitutions(name)
+    target = Path(parent) / values["dist"]
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists; choose another name or --dir")
+    reason = _taken(values)
+    if reason:
+        raise ScaffoldError(f"cannot create plugin {name!r}: {reason}; choose another name")
+    target.mkdir(parents=True)
+    try:
+        templates = resources.files("zoo.release") / "templates" / "plugin"
+        for out, template in LAYOUT.items():
+            path = target / out.format(**values)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = Template((templates / template).read_text(encoding="utf-8")).substitute(values)
+            path.write_text(text, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target

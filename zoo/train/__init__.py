@@ -1,0 +1,1 @@
+"""Training: recipes, the trainer, its checkpoints, logs, probe and plots."""

@@ -1,0 +1,263 @@
+"""The GAN family: adversarial losses, critic transforms and a recipe base.
+
+A flavour's recipe subclasses :class:`GANRecipe`, builds its discriminator and,
+where the paper needs it, overrides the losses of one step; the generator, its
+exponential moving average (the published weights), the optimisers and the
+order of updates live here once. Scores are raw discriminator outputs (logits
+for the probabilistic losses); images are in the training range ``[-1, 1]``.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from zoo.models.clusters import ClusterCodebook
+from zoo.data.datasets import ImageData
+from zoo.train.distributed import unwrap
+from zoo.models.layers import leaky_mlp, one_hot, spectrally_normalised, without_batch_norm  # noqa: F401 - their old home
+from zoo.models.base import ConditionalModel
+from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
+
+Scores = torch.Tensor
+Conditioning = dict[str, torch.Tensor]
+
+
+# --- losses -----------------------------------------------------------------
+
+
+def bce_discriminator_loss(real: Scores, fake: Scores, real_label: float = 1.0) -> torch.Tensor:
+    """-log D(x) - log(1 - D(G(z))); ``real_label`` < 1 is one-sided label smoothing."""
+    return F.binary_cross_entropy_with_logits(real, torch.full_like(real, real_label)) + F.softplus(fake).mean()
+
+
+def non_saturating_generator_loss(fake: Scores) -> torch.Tensor:
+    """-log D(G(z)): strong gradients while the discriminator still wins."""
+    return F.softplus(-fake).mean()
+
+
+def min_max_generator_loss(fake: Scores) -> torch.Tensor:
+    """log(1 - D(G(z))), the generator's side of the original min-max game."""
+    return -F.softplus(fake).mean()
+
+
+def least_squares_discriminator_loss(real: Scores, fake: Scores, real_label: float = 1.0) -> torch.Tensor:
+    """LSGAN with targets a=0 (fake), b=``real_label`` (real)."""
+    return 0.5 * ((real - real_label).square().mean() + fake.square().mean())
+
+
+def least_squares_generator_loss(fake: Scores) -> torch.Tensor:
+    """LSGAN generator target c=1."""
+    return 0.5 * (fake - 1).square().mean()
+
+
+def wasserstein_critic_loss(real: Scores, fake: Scores) -> torch.Tensor:
+    """E[f(G(z))] - E[f(x)]: minus the critic's estimate of the Wasserstein-1 distance."""
+    return fake.mean() - real.mean()
+
+
+def critic_generator_loss(fake: Scores) -> torch.Tensor:
+    """-E[f(G(z))]: the generator loss of the Wasserstein and hinge GANs."""
+    return -fake.mean()
+
+
+def hinge_discriminator_loss(real: Scores, fake: Scores) -> torch.Tensor:
+    """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]."""
+    return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
+
+
+@dataclass(frozen=True)
+class AdversarialLoss:
+    """A named pair: discriminator loss ``(real, fake) -> loss`` and generator loss ``fake -> loss``."""
+
+    discriminator: Callable[..., torch.Tensor]
+    generator: Callable[[Scores], torch.Tensor]
+    smoothable: bool = False  # the discriminator loss takes ``real_label``
+
+
+LOSSES = {
+    "non-saturating": AdversarialLoss(bce_discriminator_loss, non_saturating_generator_loss, smoothable=True),
+    "min-max": AdversarialLoss(bce_discriminator_loss, min_max_generator_loss, smoothable=True),
+    "least-squares": AdversarialLoss(least_squares_discriminator_loss, least_squares_generator_loss, smoothable=True),
+    "wasserstein": AdversarialLoss(wasserstein_critic_loss, critic_generator_loss),
+    "hinge": AdversarialLoss(hinge_discriminator_loss, critic_generator_loss),
+}
+
+
+def adversarial_loss(name: str, real_label: float = 1.0) -> AdversarialLoss:
+    """The loss pair called ``name``, with one-sided label smoothing where it applies."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown GAN loss {name!r}; known: {', '.join(LOSSES)}")
+    loss = LOSSES[name]
+    if real_label == 1.0:
+        return loss
+    if not loss.smoothable:
+        raise ValueError(f"the {name!r} loss has no real label to smooth; drop real_label={real_label}")
+
+    def smoothed(real: Scores, fake: Scores) -> torch.Tensor:
+        return loss.discriminator(real, fake, real_label=real_label)
+
+    return AdversarialLoss(smoothed, loss.generator, smoothable=False)
+
+
+def gradient_penalty(critic: Callable[[torch.Tensor], Scores], real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    """WGAN-GP: E[(||grad f(x_hat)|| - 1)^2] at random points x_hat between real and fake images."""
+    alpha = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), device=real.device, dtype=real.dtype)
+    mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
+    return (grad.flatten(1).norm(dim=1) - 1).square().mean()
+
+
+# --- learning-rate schedule ----------------------------------------------------
+
+
+def linear_decay(
+    optimizer: torch.optim.Optimizer, total_steps: int, start_step: int = 0
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Hold the learning rate until ``start_step``, then lower it linearly to zero at
+    ``total_steps`` (constant when ``start_step >= total_steps``); step it once per train step."""
+
+    def factor(step: int) -> float:
+        if step < start_step or start_step >= total_steps:
+            return 1.0
+        return max(0.0, (total_steps - step) / (total_steps - start_step))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def step_drop(optimizer: torch.optim.Optimizer, drop_step: int, factor: float) -> torch.optim.lr_scheduler.LambdaLR:
+    """Multiply the learning rate by ``factor`` from ``drop_step`` on; step it once per train step."""
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: factor if step >= drop_step else 1.0)
+
+
+# --- the recipe base -------------------------------------------------------------
+
+
+class GANRecipe(Recipe):
+    """Generator (built from the model's spec), discriminator, EMA generator, two optimisers.
+
+    One ``train_step`` takes ``batch_size`` real images, splits them into
+    ``d_steps`` minibatches for as many discriminator updates, then updates the
+    generator once on the last minibatch's fakes and the EMA copy after it (with
+    a warm-up, :func:`zoo.train.trainer.ema_decay`, so that a short run's average
+    forgets the random start).
+    ``loss`` names an entry of :data:`LOSSES`; subclasses build the
+    discriminator and override ``discriminator_loss``/``generator_loss`` for
+    extra terms. Conditional generators get uniform random fake labels and a
+    discriminator called as ``D(images, labels)``.
+
+    A generator with ``clusters`` > 0 is self-conditioned: before a new run the
+    training images are clustered by k-means (``codebook``), real images are
+    labelled with their cluster's id, fakes get ids drawn in proportion to the
+    clusters' sizes, and the discriminator sees the ids like class labels.
+    """
+
+    defaults: dict[str, Any] = {
+        "epochs": 20,
+        "batch_size": 64,
+        "loss": "non-saturating",
+        "real_label": 1.0,
+        "d_steps": 1,
+        "lr_g": 2e-4,
+        "lr_d": 2e-4,
+        "betas": [0.5, 0.999],
+        "ema_decay": 0.999,
+    }
+
+    def setup(self) -> None:
+        hp = self.hparams
+        self.generator = self.spec.builder()(**self.model_config).to(self.device)
+        self.discriminator = self.build_discriminator().to(self.device)
+        self.ema = copy.deepcopy(self.generator).eval().requires_grad_(False)
+        self.ema_updates = UpdateCounter()
+        if self.self_conditioned:
+            self.codebook = ClusterCodebook(self.generator.clusters, math.prod(self.generator.image_shape)).to(self.device)
+        self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
+        self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
+        self.loss = adversarial_loss(hp["loss"], hp["real_label"])
+
+    def build_discriminator(self) -> nn.Module:
+        raise NotImplementedError
+
+    def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
+        return torch.optim.Adam(params, lr=lr, betas=tuple(self.hparams["betas"]))
+
+    def prepare(self, data: ImageData) -> None:
+        """Cluster the training images of a new self-conditioned run."""
+        if self.self_conditioned:
+            self.codebook.fit(data.images)
+            weights = self.codebook.sizes / self.codebook.sizes.sum()
+            for generator in (unwrap(self.generator), self.ema):
+                generator.cluster_weights.copy_(weights)
+
+    @property
+    def self_conditioned(self) -> bool:
+        return getattr(unwrap(self.generator), "clusters", 0) > 0
+
+    @property
+    def conditional(self) -> bool:
+        return self.self_conditioned or isinstance(unwrap(self.generator), ConditionalModel)
+
+    def conditioning(self, n: int) -> Conditioning:
+        """Generator inputs besides the noise for ``n`` fakes: uniform labels for conditional
+        models, cluster ids in proportion to the clusters' sizes for self-conditioned ones."""
+        if self.self_conditioned:
+            if not self.codebook.sizes.any():
+                raise RuntimeError("the clusters of this self-conditioned GAN are not fitted: call prepare(data) first")
+            return {"labels": torch.multinomial(self.codebook.sizes, n, replacement=True).to(self.device)}
+        if self.conditional:
+            return {"labels": torch.randint(0, self.generator.num_classes, (n,), device=self.device)}
+        return {}
+
+    def fakes(self, n: int) -> tuple[torch.Tensor, Conditioning]:
+        conditioning = self.conditioning(n)
+        z = torch.randn(n, self.generator.latent_dim, device=self.device)
+        return self.generator(z, **conditioning), conditioning
+
+    def discriminate(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> Scores:
+        """Discriminator scores; a conditional discriminator also sees the labels."""
+        return self.discriminator(images, labels) if self.conditional else self.discriminator(images)
+
+    def discriminator_loss(
+        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        loss = self.loss.discriminator(self.discriminate(real, labels), self.discriminate(fake, conditioning.get("labels")))
+        return loss, {}
+
+    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+        return self.loss.generator(self.discriminate(fake, conditioning.get("labels"))), {}
+
+    def after_discriminator_step(self) -> None:
+        """Hook after each discriminator update (weight clipping)."""
+
+    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        if self.self_conditioned:
+            labels = self.codebook.assign(images)
+        totals: dict[str, float] = {}
+        parts = list(zip((images * 2 - 1).chunk(self.hparams["d_steps"]), labels.chunk(self.hparams["d_steps"])))
+        for i, (real, real_labels) in enumerate(parts):
+            last = i == len(parts) - 1  # the last fakes also serve the generator update
+            with torch.set_grad_enabled(last):
+                fake, conditioning = self.fakes(real.shape[0])
+            loss_d, logs = self.discriminator_loss(real, real_labels, fake.detach(), conditioning)
+            self.opt_d.zero_grad(set_to_none=True)
+            self.backward(loss_d)
+            self.optimizer_step(self.opt_d)
+            self.after_discriminator_step()
+            for key, value in {"loss_d": loss_d.item(), **logs}.items():
+                totals[key] = totals.get(key, 0.0) + value / len(parts)
+
+        loss_g, logs = self.generator_loss(fake, conditioning)
+        self.opt_g.zero_grad(set_to_none=True)
+        self.backward(loss_g)
+        self.optimizer_step(self.opt_g)
+        ema_update(self.ema, self.generator, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
+        return {**totals, "loss_g": loss_g.item(), **logs}
+
+    def export_model(self) -> nn.Module:
+        return self.ema
