@@ -73,8 +73,9 @@ def test_python_m_zoo_cli_list_does_not_import_torch(tmp_path) -> None:
     assert not heavy, f"`zoo list` imported {heavy}"
 
 
-# Packages that loading and sampling must never import.
-TRAINING_STACK = ("zoo.train", "zoo.evaluate", "zoo.release", "zoo.cli", "tqdm")
+# Packages that loading and sampling must never import (tqdm is not among them:
+# torch itself imports it).
+TRAINING_STACK = ("zoo.train", "zoo.evaluate", "zoo.release", "zoo.cli")
 
 
 def test_loading_and_sampling_import_nothing_of_training_benching_or_reporting(tmp_path) -> None:
@@ -89,7 +90,7 @@ def test_loading_and_sampling_import_nothing_of_training_benching_or_reporting(t
             model = zoo.load(name)
             if hasattr(model, "sample"):
                 model.sample(2, seed=0)
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] == "tqdm" or m.startswith(tuple(p + "." for p in {TRAINING_STACK!r})))
+        loaded = sorted(m for m in sys.modules if m.startswith(tuple(p + "." for p in {TRAINING_STACK!r})))
         print("LOADED", loaded)
         """
     )
