@@ -23,9 +23,10 @@ from pathlib import Path
 
 import torch
 
-from zoo.data.datasets import ImageData, batches, crosses, load_dataset
+from zoo.data.datasets import ImageData, batches, load_dataset
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
+from zoo_plugins.crosses.data import crosses
 
 
 def training_images(model: str, data_root: Path | None, count: int) -> tuple[ImageData, str]:

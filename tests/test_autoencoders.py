@@ -9,7 +9,7 @@ from PIL import Image
 import zoo
 from zoo.models.autoencoder import Autoencoder
 from zoo.cli import main
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer

@@ -34,7 +34,7 @@ from zoo.evaluate.bench import (
 )
 from zoo.core.catalog import format_entry, parse_catalog, read_catalog
 from zoo.cli import main
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.errors import ZooError
 from zoo.train.run_folder import write_model_folder
 from zoo.hub.resolve import sha256_of

@@ -16,7 +16,7 @@ import zoo.release.publish
 import zoo.core.registry
 from zoo.core.catalog import format_entry, parse_catalog
 from zoo.cli import main
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.errors import HubError, ZooError
 from zoo.hub.resolve import sha256_of
 from zoo.hub.load import instantiate

@@ -15,7 +15,7 @@ import zoo.evaluate.bench
 import zoo.evaluate.quality
 from zoo.hub.card import render_card
 from zoo.cli import main
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.errors import ZooError
 from zoo.hub.load import instantiate
 from zoo.train.progressplot import plot_progress

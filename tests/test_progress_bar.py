@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
 

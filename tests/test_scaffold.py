@@ -100,6 +100,7 @@ def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> No
         "version": "0.1.0",
         "module": f"zoo_{NAME}",
         "models": [MODEL],
+        "datasets": [],
         "error": None,
     }
 
@@ -286,7 +287,7 @@ def test_zoo_plugins_does_not_import_torch(tmp_path: Path) -> None:
 def test_contributing_documents_the_contract() -> None:
     text = (Path(__file__).resolve().parents[1] / "CONTRIBUTING.md").read_text(encoding="utf-8")
     hooks = [name for name in vars(hookspecs) if hasattr(getattr(hookspecs, name), "zoo_spec")]
-    assert hooks == ["register_models"]
+    assert hooks == ["register_models", "register_datasets"]
     for hook in hooks:
         assert f"{hook}(register)" in text
     spec_section = text.split("### `ModelSpec`")[1].split("###")[0]

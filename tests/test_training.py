@@ -20,7 +20,7 @@ from toy_plugin import SPEC as TOY
 from zoo.train import distributed
 from zoo.train.state import load_checkpoint
 from zoo.cli import main
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.errors import ZooError
 from zoo.core.registry import get_spec
 from zoo.core.threads import one_thread

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 import zoo
-from zoo.data.datasets import crosses
+from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
 from zoo.models.base import seeded_generator
 from zoo.core.registry import get_spec

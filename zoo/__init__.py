@@ -12,15 +12,17 @@ from typing import TYPE_CHECKING, Any
 from zoo.errors import (
     CatalogError,
     ChecksumError,
+    DatasetNameCollision,
     HubError,
     ModelNameCollision,
     PluginError,
+    UnknownDatasetError,
     UnknownModelError,
     ZooError,
 )
 from zoo.core.hookspecs import hookimpl
 from zoo.core.registry import list_models
-from zoo.core.spec import PinnedFiles, ModelSpec
+from zoo.core.spec import DatasetSpec, ModelSpec, PinnedFiles
 
 if TYPE_CHECKING:
     from zoo.hub.load import load
@@ -29,10 +31,13 @@ __all__ = [
     "CatalogError",
     "PinnedFiles",
     "ChecksumError",
+    "DatasetNameCollision",
+    "DatasetSpec",
     "HubError",
     "ModelNameCollision",
     "ModelSpec",
     "PluginError",
+    "UnknownDatasetError",
     "UnknownModelError",
     "ZooError",
     "hookimpl",

@@ -15,6 +15,15 @@ class ModelNameCollision(ZooError):
     """Two plugins registered the same model name."""
 
 
+class UnknownDatasetError(ZooError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+class DatasetNameCollision(ZooError):
+    """Two plugins registered the same dataset name."""
+
+
 class PluginError(ZooError):
     """A plugin failed to load or to register its models."""
 

@@ -30,7 +30,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from zoo.data.datasets import ImageData, crosses
+from zoo.data.datasets import ImageData
 from zoo.errors import ChecksumError
 from zoo.hub.load import instantiate, load
 from zoo.models.base import ConditionalModel
@@ -175,10 +175,16 @@ def expect_images(x: Any, shape: tuple[int, ...], what: str, device: torch.devic
 
 
 def example_images(shape: tuple[int, int, int], n: int, seed: int = 0) -> torch.Tensor:
-    """``n`` toy "cross" images in ``[0, 1]`` of the given ``(C, H, W)``."""
+    """``n`` seeded toy images in ``[0, 1]`` of the given ``(C, H, W)``: a box of random place, size and colour on black."""
     channels, height, width = shape
-    images = crosses(n, seed=seed, size=max(height, width))[0].images[:, :, :height, :width]
-    return images.expand(n, channels, height, width).contiguous()
+    gen = torch.Generator().manual_seed(seed)
+    extent = torch.tensor([height, width], dtype=torch.float32)
+    centre = torch.rand(n, 2, generator=gen) * extent
+    half = 1 + torch.rand(n, 2, generator=gen) * extent / 4
+    colour = 0.3 + 0.7 * torch.rand(n, channels, generator=gen)
+    rows = (torch.arange(height).view(1, height, 1) - centre[:, 0].view(n, 1, 1)).abs() <= half[:, 0].view(n, 1, 1)
+    cols = (torch.arange(width).view(1, 1, width) - centre[:, 1].view(n, 1, 1)).abs() <= half[:, 1].view(n, 1, 1)
+    return (rows & cols).unsqueeze(1).float() * colour.view(n, channels, 1, 1)
 
 
 def _fresh(spec: ModelSpec) -> nn.Module:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from zoo.errors import ZooError
 
 if TYPE_CHECKING:
+    from zoo.core.plugins import PluginInfo
     from zoo.evaluate.bench import BenchResult
 from zoo.core.plugins import warnings_as_lines
 from zoo.cli.samplefiles import MAX_GRID
@@ -209,7 +210,7 @@ def cmd_plugins(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(info) for info in plugins], indent=2))
     elif plugins:
         rows = [("plugin", "distribution", "version", "models")]
-        rows += [(p.name, p.distribution, p.version, ", ".join(p.models) or ("FAILED" if p.error else "-")) for p in plugins]
+        rows += [(p.name, p.distribution, p.version, _registered(p)) for p in plugins]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         for row in rows:
             print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
@@ -219,6 +220,12 @@ def cmd_plugins(args: argparse.Namespace) -> int:
     else:
         print("no plugins are loaded (see ZOO_LOAD_PLUGINS and ZOO_DISABLE_PLUGINS)", file=sys.stderr)
     return 1 if not plugins or any(p.error for p in plugins) else 0
+
+
+def _registered(plugin: PluginInfo) -> str:
+    """The models a plugin registers, then its datasets (``dataset NAME``), for the listing."""
+    names = [*plugin.models, *(f"dataset {name}" for name in plugin.datasets)]
+    return ", ".join(names) or ("FAILED" if plugin.error else "-")
 
 
 @command

@@ -19,3 +19,8 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 @hookspec
 def register_models(register: Callable[..., None]) -> None:
     """Register model specs: call ``register(ModelSpec(...))`` once per model."""
+
+
+@hookspec
+def register_datasets(register: Callable[..., None]) -> None:
+    """Register datasets: call ``register(DatasetSpec(...))`` once per dataset."""

@@ -30,6 +30,7 @@ from zoo.errors import PluginError
 
 ENTRY_POINT_GROUP = "zoo"
 BUILTIN_PACKAGE = "zoo_plugins"
+KNOWN_HOOKS = ("register_models", "register_datasets")
 
 
 class PluginWarning(UserWarning):
@@ -49,6 +50,7 @@ class PluginInfo:
     version: str
     module: str
     models: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
     error: str | None = None
 
     def describe_error(self) -> str:
@@ -177,7 +179,7 @@ class PluginSet:
         unknown = [hc.name for hc in self.manager.get_hookcallers(plugin) or [] if not hc.has_spec()]
         if unknown:
             self.manager.unregister(plugin)
-            self.fail(info, f"implements unknown hook(s) {', '.join(unknown)}; known hooks: register_models")
+            self.fail(info, f"implements unknown hook(s) {', '.join(unknown)}; known hooks: {', '.join(KNOWN_HOOKS)}")
             return
         self.objects[info.name] = plugin
 

@@ -1,4 +1,4 @@
-"""The model registry: specs from plugins, pins and measurements from their distributions' catalogs."""
+"""The registry: model and dataset specs from plugins, pins and measurements from their distributions' catalogs."""
 from __future__ import annotations
 
 import fnmatch
@@ -9,9 +9,16 @@ from typing import Any
 
 from zoo.core import homes
 from zoo.core.catalog import CatalogEntry, read_catalog, read_pins
-from zoo.errors import CatalogError, ModelNameCollision, UnknownModelError, ZooError
+from zoo.errors import (
+    CatalogError,
+    DatasetNameCollision,
+    ModelNameCollision,
+    UnknownDatasetError,
+    UnknownModelError,
+    ZooError,
+)
 from zoo.core.plugins import PluginInfo, PluginSet, PluginWarning, strict_mode
-from zoo.core.spec import PinnedFiles, ModelSpec
+from zoo.core.spec import DatasetSpec, ModelSpec, PinnedFiles
 
 
 @dataclass(frozen=True)
@@ -24,28 +31,45 @@ class Catalog:
 
 
 class Registry:
-    """Every model name the installed plugins know, with the hub files their catalogs pin."""
+    """Every model and dataset name the installed plugins know, with the hub files their catalogs pin."""
 
     def __init__(self, plugins: PluginSet) -> None:
         self.plugins = plugins
         self.specs: dict[str, ModelSpec] = {}
         self.collisions: dict[str, list[str]] = {}
         self.sources: dict[str, Catalog] = {}  # model name -> the catalog its entry came from
-        registered: list[PluginInfo] = []
-        for info, register_models in plugins.implementations("register_models"):
-            pending: list[ModelSpec] = []
-            try:
-                register_models(register=lambda spec, _pending=pending: _pending.append(_checked(spec)))
-            except Exception as exc:  # noqa: BLE001 - contain broken plugins
-                plugins.fail(info, f"register_models raised {type(exc).__name__}: {exc}")
-                continue
-            registered.append(info)
-            for spec in pending:
+        self.datasets: dict[str, DatasetSpec] = {}
+        self.dataset_owners: dict[str, str] = {}  # dataset name -> the plugin that registered it
+        self.dataset_collisions: dict[str, list[str]] = {}
+        registered = self._run_hooks(plugins)
+        for info, models, datasets in registered:
+            for spec in models:
                 self._add(spec.with_updates(plugin=info.name))
                 info.models.append(spec.name)
-        self.homes = {info.name: homes.home_of(info.module) for info in registered}
-        for catalog in self._catalogs(registered):
+            for dataset in datasets:
+                self._add_dataset(dataset, info)
+                info.datasets.append(dataset.name)
+        self.homes = {info.name: homes.home_of(info.module) for info, _, _ in registered}
+        for catalog in self._catalogs([info for info, _, _ in registered]):
             self._attach_catalog(catalog)
+
+    @staticmethod
+    def _run_hooks(plugins: PluginSet) -> list[tuple[PluginInfo, list[ModelSpec], list[DatasetSpec]]]:
+        """What each plugin registers through each hook; a plugin whose hook raises registers nothing."""
+        found: dict[str, tuple[PluginInfo, list[ModelSpec], list[DatasetSpec]]] = {}
+        broken: set[str] = set()
+        for position, (hook, kind) in enumerate((("register_models", ModelSpec), ("register_datasets", DatasetSpec)), 1):
+            for info, register in plugins.implementations(hook):
+                if info.name in broken:
+                    continue
+                pending = found.setdefault(info.name, (info, [], []))[position]
+                try:
+                    register(register=lambda spec, _pending=pending, _kind=kind: _pending.append(_checked(spec, _kind)))
+                except Exception as exc:  # noqa: BLE001 - contain broken plugins
+                    plugins.fail(info, f"{hook} raised {type(exc).__name__}: {exc}")
+                    broken.add(info.name)
+                    del found[info.name]
+        return list(found.values())
 
     def _catalogs(self, registered: list[PluginInfo]) -> list[Catalog]:
         """One catalog per plugin home that has a ``registry.toml``."""
@@ -122,11 +146,33 @@ class Registry:
             self.specs[spec.name] = spec
 
     def _collision_message(self, name: str) -> str:
-        owners = " and ".join(repr(p) for p in self.collisions[name])
-        return (
-            f"model name {name!r} is registered by both plugins {owners}; "
-            f"disable one of them with ZOO_DISABLE_PLUGINS"
-        )
+        return _collision_message("model", name, self.collisions[name])
+
+    def _add_dataset(self, spec: DatasetSpec, info: PluginInfo) -> None:
+        if spec.name in self.dataset_collisions:
+            self.dataset_collisions[spec.name].append(info.name)
+        elif spec.name in self.datasets:
+            del self.datasets[spec.name]
+            self.dataset_collisions[spec.name] = [self.dataset_owners.pop(spec.name), info.name]
+            self.plugins.fail(info, _collision_message("dataset", spec.name, self.dataset_collisions[spec.name]))
+        else:
+            self.datasets[spec.name] = spec
+            self.dataset_owners[spec.name] = info.name
+
+    def dataset_names(self) -> list[str]:
+        return sorted(self.datasets)
+
+    def dataset(self, name: str) -> DatasetSpec:
+        if name in self.dataset_collisions:
+            raise DatasetNameCollision(_collision_message("dataset", name, self.dataset_collisions[name]))
+        try:
+            return self.datasets[name]
+        except KeyError:
+            known = ", ".join(self.dataset_names())
+            hint = f"the registered datasets are {known}" if known else (
+                "no datasets are registered; check ZOO_LOAD_PLUGINS / ZOO_DISABLE_PLUGINS (zoo plugins lists them)"
+            )
+            raise UnknownDatasetError(f"unknown dataset {name!r}; {hint}") from None
 
     def names(self, pattern: str | None = None) -> list[str]:
         names = sorted(self.specs)
@@ -147,10 +193,15 @@ class Registry:
             ) from None
 
 
-def _checked(spec: Any) -> ModelSpec:
-    if not isinstance(spec, ModelSpec):
-        raise TypeError(f"register() takes a zoo.ModelSpec, got {type(spec).__name__}")
+def _checked(spec: Any, kind: type) -> Any:
+    if not isinstance(spec, kind):
+        raise TypeError(f"register() takes a zoo.{kind.__name__}, got {type(spec).__name__}")
     return spec
+
+
+def _collision_message(kind: str, name: str, plugins: list[str]) -> str:
+    owners = " and ".join(repr(p) for p in plugins)
+    return f"{kind} name {name!r} is registered by both plugins {owners}; disable one of them with ZOO_DISABLE_PLUGINS"
 
 
 def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
@@ -201,3 +252,25 @@ def list_models(pattern: str | None = None) -> list[str]:
 def get_spec(name: str) -> ModelSpec:
     """The spec of one model; unknown names raise with close matches."""
     return get_registry().get(name)
+
+
+def list_datasets() -> list[str]:
+    """Names of all registered datasets."""
+    return get_registry().dataset_names()
+
+
+def get_dataset(name: str) -> DatasetSpec:
+    """The spec of one dataset; an unknown name raises listing the registered ones."""
+    return get_registry().dataset(name)
+
+
+def evaluator_for(dataset: str | None) -> str | None:
+    """The name of the model that judges samples of ``dataset``.
+
+    None when the dataset has no evaluation network, or is not a registered
+    dataset (a folder of images, data given in code).
+    """
+    registry = get_registry()
+    if dataset not in registry.datasets and dataset not in registry.dataset_collisions:
+        return None
+    return registry.dataset(dataset).evaluator

@@ -1,4 +1,4 @@
-"""What a model is: its spec (metadata, builder, recipe) and its pinned hub files."""
+"""What a model is (its spec: metadata, builder, recipe; its pinned hub files) and what a dataset is."""
 from __future__ import annotations
 
 import importlib
@@ -76,6 +76,47 @@ class ModelSpec:
         if self.recipe is None:
             raise ValueError(f"model {self.name!r} has no training recipe")
         return import_target(self.recipe)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """A dataset a plugin registers: where its loader is, its images, classes and evaluation network.
+
+    ``load`` is a ``"module:function"`` string, resolved on first use like
+    ``ModelSpec.build``, so that registering never imports torch. The function
+    is ``load(root: Path | None, train: bool) -> zoo.data.datasets.ImageData``.
+    ``evaluator`` names the registered model (a classifier) that judges samples
+    of this dataset, or is None when it has none.
+    """
+
+    name: str
+    load: str
+    image_shape: tuple[int, int, int]
+    classes: int
+    evaluator: str | None
+    summary: str = ""
+
+    def __post_init__(self) -> None:
+        problem = model_name_problem(self.name)
+        if problem:
+            raise ValueError(f"dataset spec name {problem}")
+        if not isinstance(self.load, str) or ":" not in self.load:
+            raise ValueError(f"dataset {self.name!r}: load must look like 'package.module:function', got {self.load!r}")
+        shape = self.image_shape
+        if not (isinstance(shape, tuple) and len(shape) == 3 and all(_positive_int(d) for d in shape)):
+            raise ValueError(f"dataset {self.name!r}: image_shape must be a tuple (C, H, W) of positive ints, got {shape!r}")
+        if not (_positive_int(self.classes) or self.classes == 0):
+            raise ValueError(f"dataset {self.name!r}: classes must be a whole number >= 0 (0: unlabelled), got {self.classes!r}")
+        if self.evaluator is not None and model_name_problem(self.evaluator):
+            raise ValueError(f"dataset {self.name!r}: evaluator {model_name_problem(self.evaluator)}")
+
+    def loader(self) -> Any:
+        """Import and return the dataset's load function."""
+        return import_target(self.load)
+
+
+def _positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def import_target(target: str) -> Any:
