@@ -228,6 +228,24 @@ def test_scaffold_refuses_a_name_with_the_dataset_suffix(tmp_path: Path, name: s
     assert list(tmp_path.iterdir()) == []
 
 
+def test_scaffold_trains_on_the_dataset_it_is_given(tmp_path: Path) -> None:
+    folder = new_plugin("my-gan", tmp_path, dataset="fashion-mnist")
+    init = (folder / "zoo_my_gan" / "__init__.py").read_text(encoding="utf-8")
+    assert 'name="my-gan-fashion-mnist"' in init and 'dataset="fashion-mnist"' in init
+    with pytest.raises(ScaffoldError, match="unknown dataset 'nope'; the registered datasets are crosses, "):
+        new_plugin("other-gan", tmp_path, dataset="nope")
+    assert not (tmp_path / "zoo-other-gan").exists()
+
+
+def test_scaffold_without_an_installed_evaluation_network_asks_for_a_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_registry: None
+) -> None:
+    monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "classifier")
+    with pytest.raises(ScaffoldError, match="choose the dataset with --dataset .registered: crosses, fashion-mnist, mnist"):
+        new_plugin("my-gan", tmp_path)
+    assert new_plugin("my-gan", tmp_path, dataset="crosses").name == "zoo-my-gan"
+
+
 def test_cli_new_plugin_reports_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new-plugin", "Bad Name", "--dir", str(tmp_path)]) == 2
     assert "zoo new-plugin: error: invalid plugin name 'Bad Name'" in capsys.readouterr().err

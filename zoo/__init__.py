@@ -1,7 +1,8 @@
 """A zoo of generative models with pretrained, verified weights.
 
     >>> import zoo
-    >>> images = zoo.load("dcgan-mnist").sample(64, seed=0)
+    >>> name = zoo.list_models()[0]  # every registered model; `zoo list` shows them
+    >>> images = zoo.load(name).sample(64, seed=0)
 
 ``import zoo`` is cheap: torch is imported only when a model is built.
 """

@@ -232,11 +232,11 @@ def _registered(plugin: PluginInfo) -> str:
 def cmd_new_plugin(args: argparse.Namespace) -> int:
     from zoo.release.scaffold import new_plugin, substitutions
 
-    folder = new_plugin(args.name, args.dir)
+    folder = new_plugin(args.name, args.dir, dataset=args.dataset)
     print(f"created plugin {args.name!r} in {folder}:")
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         print(f"  {path}")
-    model = substitutions(args.name)["model"]
+    model = substitutions(args.name, args.dataset)["model"]
     print(f"next:\n  pip install -e {folder}\n  zoo list {model}\n  pytest {folder}\n  zoo train {model} --epochs 1")
     return 0
 
@@ -356,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", default="cpu", help="cpu or cuda (under torchrun: each process's own GPU)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a recipe hyperparameter")
     p.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint, if any")
-    p.add_argument("--dataset", default=None, help="train on another dataset than the model's (e.g. crosses)")
+    p.add_argument("--dataset", default=None, help="train on another registered dataset than the model's")
     p.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default=None, help="autocast precision (default fp32)")
     p.add_argument("--compile", action="store_true", help="torch.compile the modules the recipe trains")
     p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="STEPS",
@@ -435,6 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new-plugin", help="create a plugin package for a new model in a new folder zoo-NAME")
     p.add_argument("name", help="plugin name: lowercase letters, digits, '-' or '_' (e.g. wgan)")
     p.add_argument("--dir", type=Path, default=Path("."), help="where to create zoo-NAME (default: here)")
+    p.add_argument("--dataset", default=None,
+                   help="the registered dataset the model trains on; it is named NAME-DATASET "
+                        "(default: the first registered dataset whose evaluation network is installed)")
     return parser
 
 

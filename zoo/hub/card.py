@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
+from zoo.core.registry import evaluator_for
 from zoo.core.spec import ModelSpec
 
 LIBRARY = "generative-zoo"
@@ -86,8 +87,10 @@ def render_card(
     usage = (
         f'model = zoo.load("{spec.name}")\nimages = model.sample(64, seed=0)  # (64, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
         if spec.family != "classifier"
-        else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, 1, 28, 28) in [0, 1]'
+        else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
     )
+    judge = evaluator_for(spec.dataset)
+    judged_by = f"`{judge}`, the classifier that judges {spec.dataset}" if judge else "the classifier of its dataset"
     return f"""---
 {card_metadata(spec, repo, metrics, distribution)}
 ---
@@ -117,11 +120,11 @@ or `zoo sample {spec.name} -n 64 --seed 0 -o samples.png`.
 {losses}
 ## Metrics
 
-Measured by `zoo export` with the zoo's own MNIST classifier (`mnist-classifier`):
+Measured by `zoo export` with {judged_by}:
 class coverage and KL of the predicted-class histogram to uniform (mode collapse),
 the fraction of samples classified with confidence above 0.9, and FID on the
-classifier's 128-d features against the real test set (`fid_real_floor` is the
-same FID for real test digits against real training digits).
+classifier's features against the real test set (`fid_real_floor` is the
+same FID for real test images against real training images).
 
 | metric | value |
 |---|---|

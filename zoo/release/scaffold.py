@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from importlib import resources
 from pathlib import Path
 from string import Template
 
 from zoo.core import entry_points
+from zoo.core.plugins import PluginWarning
+from zoo.core.registry import Registry, get_registry
 from zoo.errors import ZooError
 
 NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 MAX_NAME = 40
-DATASET_SUFFIX = "mnist"  # the dataset the scaffolded model trains on
+SIDE_MULTIPLE = 4  # the scaffold's GAN doubles a (side / 4)-pixel map twice
 
 # output path (with {name}/{module} filled in) -> template file in zoo/release/templates/plugin
 LAYOUT = {
@@ -30,31 +33,64 @@ class ScaffoldError(ZooError, ValueError):
 
 
 def check_name(name: str) -> None:
-    """A plugin name: lowercase letters and digits, words joined by '-' or '_', without the dataset suffix."""
+    """A plugin name: lowercase letters and digits, words joined by '-' or '_'."""
     if not isinstance(name, str) or not NAME.fullmatch(name) or len(name) > MAX_NAME:
         raise ScaffoldError(
             f"invalid plugin name {name!r}: use lowercase letters and digits, starting with a letter, "
             f"words joined by '-' or '_' (at most {MAX_NAME} characters), e.g. 'wgan' or 'my-gan'"
         )
-    if name.endswith(("-" + DATASET_SUFFIX, "_" + DATASET_SUFFIX)):
+
+
+def check_suffix(name: str, dataset: str) -> None:
+    """The model is called NAME-DATASET: a plugin name that ends with the dataset would say it twice."""
+    if name.endswith(("-" + dataset, "_" + dataset)):
         raise ScaffoldError(
-            f"invalid plugin name {name!r}: the model is named NAME-{DATASET_SUFFIX} already; "
-            f"name the plugin {name[: -len(DATASET_SUFFIX) - 1]!r}"
+            f"invalid plugin name {name!r}: the model is named NAME-{dataset} already; "
+            f"name the plugin {name[: -len(dataset) - 1]!r}"
         )
+
+
+def _registry() -> Registry:
+    """The registry, without warning about broken plugins (``zoo plugins`` lists those)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PluginWarning)
+        return get_registry()
+
+
+def default_dataset() -> str:
+    """The first registered dataset whose evaluation network is an installed model."""
+    registry = _registry()
+    for name in registry.dataset_names():
+        evaluator = registry.datasets[name].evaluator
+        if evaluator is not None and evaluator in registry.specs:
+            return name
+    known = ", ".join(registry.dataset_names()) or "none"
+    raise ScaffoldError(
+        f"no registered dataset has its evaluation network installed; choose the dataset with --dataset "
+        f"(registered: {known})"
+    )
+
+
+def dataset_shape(dataset: str) -> tuple[int, int]:
+    """Channels and side of the dataset's images, which the scaffold's GAN must be able to make."""
+    try:
+        channels, height, width = _registry().dataset(dataset).image_shape
+    except ZooError as exc:
+        raise ScaffoldError(f"cannot create a plugin for dataset {dataset!r}: {exc}") from None
+    if height != width or height % SIDE_MULTIPLE:
+        raise ScaffoldError(
+            f"dataset {dataset!r} has {height}x{width} images; the scaffold's GAN makes square images whose "
+            f"side is a multiple of {SIDE_MULTIPLE}: choose another --dataset"
+        )
+    return channels, height
 
 
 def _taken(values: dict[str, str]) -> str | None:
     """Why one of the names the plugin would create is already in use, if one is."""
     import importlib.util
-    import warnings
-
-    from zoo.core.plugins import PluginWarning
-    from zoo.core.registry import get_registry
 
     name, model, module, dist = values["name"], values["model"], values["module"], values["dist"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PluginWarning)
-        registry = get_registry()
+    registry = _registry()
     plugins = registry.plugins.plugins
     if name in plugins:
         return f"a plugin named {name!r} is already installed (from {plugins[name].distribution})"
@@ -72,24 +108,36 @@ def _zoo_requirement() -> str:
     return f"generative-zoo>={installed}" if installed else "generative-zoo"
 
 
-def substitutions(name: str) -> dict[str, str]:
-    """The names a plugin called ``name`` uses for its package, distribution, model and classes."""
+def substitutions(name: str, dataset: str | None = None) -> dict[str, str]:
+    """The names a plugin called ``name`` uses for its package, distribution, model, classes and dataset.
+
+    ``dataset`` defaults to :func:`default_dataset`.
+    """
+    dataset = dataset or default_dataset()
+    channels, side = dataset_shape(dataset)
     suffix = name.replace("-", "_")
     return {
         "name": name,
         "module": f"zoo_{suffix}",
         "module_suffix": suffix,
         "dist": f"zoo-{name}",
-        "model": f"{name}-{DATASET_SUFFIX}",
+        "model": f"{name}-{dataset}",
         "cls": "".join(part.capitalize() for part in re.split(r"[-_]", name)),
         "zoo_requirement": _zoo_requirement(),
+        "dataset": dataset,
+        "channels": str(channels),
+        "side": str(side),
     }
 
 
-def new_plugin(name: str, parent: str | Path = ".") -> Path:
-    """Create ``parent/zoo-NAME`` holding a working GAN plugin called NAME; returns the folder."""
+def new_plugin(name: str, parent: str | Path = ".", dataset: str | None = None) -> Path:
+    """Create ``parent/zoo-NAME`` holding a working GAN plugin called NAME; returns the folder.
+
+    Its model is called NAME-DATASET and trains on ``dataset`` (default: :func:`default_dataset`).
+    """
     check_name(name)
-    values = substitutions(name)
+    values = substitutions(name, dataset)
+    check_suffix(name, values["dataset"])
     target = Path(parent) / values["dist"]
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose another name or --dir")
