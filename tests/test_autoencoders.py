@@ -13,7 +13,7 @@ from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
-from zoo_plugins.vae.model import VAE
+from zoo.models.vae import VAE
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
 

@@ -24,7 +24,7 @@ from conftest import MNIST_ROOT, REPO_ROOT, needs_mnist
 from PIL import Image
 from safetensors.torch import save_file
 from torchvision.transforms.functional import pil_to_tensor
-from zoo_plugins.dcgan.model import DCGANGenerator
+from zoo.models.dcgan import DCGANGenerator
 
 import zoo.evaluate.bench
 import zoo.core.registry
@@ -280,7 +280,7 @@ def test_quoted_rows_stay_readable_in_a_100_column_table(benched):
 def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_path, monkeypatch):
     """On the dataset the papers measured, the VAE's quoted NLLs end the table, marked and
     without images. (On the crosses above, a dataset no paper quotes, there are none.)"""
-    from zoo_plugins.vae.model import VAE
+    from zoo.models.vae import VAE
 
     assert all(row.kind != "quoted" for row in benched[1].rows)
     vae = benched[0][1]

@@ -14,7 +14,7 @@ from zoo.models.base import seeded_generator
 from zoo_plugins.cvae.model import CVAE
 from zoo_plugins.pixelcnn.model import PixelCNN
 from zoo_plugins.rnn.model import PixelRNN
-from zoo_plugins.vae.model import IMPORTANCE_SAMPLES, VAE, log_normal
+from zoo.models.vae import IMPORTANCE_SAMPLES, VAE, log_normal
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.aae.model:AdversarialAutoencoder",
             recipe="zoo_plugins.aae.recipe:AAERecipe",
-            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1},
+            config={"latent_dim": 8, "hidden": [512, 256], "channels": 1, "image_size": 28},
         )
     )

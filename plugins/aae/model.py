@@ -8,7 +8,8 @@ import torch
 from torch import nn
 
 from zoo.models.autoencoder import mlp
-from zoo_plugins.ae.model import MLPAutoencoder
+from zoo.models.mlp_autoencoder import MLPAutoencoder
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE
 
 
 class AdversarialAutoencoder(MLPAutoencoder):
@@ -19,8 +20,11 @@ class AdversarialAutoencoder(MLPAutoencoder):
         "confident_fraction": "samples decode draws from N(0, I), the prior the discriminator matched the codes to",
     }
 
-    def __init__(self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1) -> None:
-        super().__init__(latent_dim, hidden, channels=channels, fitted_prior=False)
+    def __init__(
+        self, latent_dim: int = 8, hidden: Sequence[int] = (512, 256), channels: int = 1,
+        image_size: int = DEFAULT_IMAGE_SIZE,
+    ) -> None:
+        super().__init__(latent_dim, hidden, channels=channels, fitted_prior=False, image_size=image_size)
 
 
 class CodeDiscriminator(nn.Module):

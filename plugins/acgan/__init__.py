@@ -15,8 +15,8 @@ def register_models(register):
             latent_dim=100,
             licence="MIT",
             conditional=True,
-            build="zoo_plugins.cdcgan.model:ConditionalDCGANGenerator",
+            build="zoo.models.dcgan:ConditionalDCGANGenerator",
             recipe="zoo_plugins.acgan.recipe:ACGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10, "image_size": 28},
         )
     )

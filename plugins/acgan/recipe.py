@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from zoo.models.shapes import image_settings
 from zoo.train.gan import Conditioning, GANRecipe
 
 from .model import AuxiliaryDiscriminator
@@ -15,7 +16,7 @@ class ACGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> AuxiliaryDiscriminator:
         cfg = self.model_config
-        return AuxiliaryDiscriminator(cfg["width"], cfg["channels"], cfg["num_classes"])
+        return AuxiliaryDiscriminator(cfg["width"], aux_outputs=cfg["num_classes"], **image_settings(cfg))
 
     def discriminator_loss(
         self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning

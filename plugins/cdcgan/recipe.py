@@ -1,6 +1,7 @@
 """Conditional DCGAN recipe: non-saturating loss, one-sided label smoothing, EMA generator."""
 from __future__ import annotations
 
+from zoo.models.shapes import image_settings
 from zoo.train.gan import GANRecipe
 
 from .model import ConditionalDCGANDiscriminator
@@ -11,4 +12,4 @@ class CDCGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> ConditionalDCGANDiscriminator:
         cfg = self.model_config
-        return ConditionalDCGANDiscriminator(cfg["width"], cfg["channels"], cfg["num_classes"])
+        return ConditionalDCGANDiscriminator(cfg["width"], num_classes=cfg["num_classes"], **image_settings(cfg))

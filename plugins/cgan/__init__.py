@@ -17,6 +17,6 @@ def register_models(register):
             conditional=True,
             build="zoo_plugins.cgan.model:ConditionalMLPGenerator",
             recipe="zoo_plugins.cgan.recipe:CGANRecipe",
-            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1, "num_classes": 10},
+            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1, "num_classes": 10, "image_size": 28},
         )
     )

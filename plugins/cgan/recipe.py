@@ -1,8 +1,9 @@
 """Conditional GAN: generator and discriminator both see the label; non-saturating loss."""
 from __future__ import annotations
 
+from zoo.models.mlp_gan import MLPDiscriminator
+from zoo.models.shapes import image_settings
 from zoo.train.gan import GANRecipe
-from zoo_plugins.gan.model import MLPDiscriminator
 
 
 class CGANRecipe(GANRecipe):
@@ -10,4 +11,4 @@ class CGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> MLPDiscriminator:
         cfg = self.model_config
-        return MLPDiscriminator(self.hparams["d_hidden"], cfg["channels"], cfg["num_classes"])
+        return MLPDiscriminator(self.hparams["d_hidden"], num_classes=cfg["num_classes"], **image_settings(cfg))

@@ -17,6 +17,6 @@ def register_models(register):
             conditional=True,
             build="zoo_plugins.cvae.model:CVAE",
             recipe="zoo_plugins.cvae.recipe:CVAERecipe",
-            config={"latent_dim": 4, "hidden": [512, 256], "channels": 1, "num_classes": 10},
+            config={"latent_dim": 4, "hidden": [512, 256], "channels": 1, "num_classes": 10, "image_size": 28},
         )
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from zoo.models.autoencoder import ConditionalAutoencoder
-from zoo_plugins.vae.model import VAE
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE
+from zoo.models.vae import VAE
 
 
 class CVAE(ConditionalAutoencoder, VAE):
@@ -19,7 +20,8 @@ class CVAE(ConditionalAutoencoder, VAE):
     }
 
     def __init__(
-        self, latent_dim: int = 4, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 10
+        self, latent_dim: int = 4, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 10,
+        image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
-        super().__init__(latent_dim, hidden, channels, cond_dim=num_classes)
+        super().__init__(latent_dim, hidden, channels, cond_dim=num_classes, image_size=image_size)
         self.num_classes = num_classes

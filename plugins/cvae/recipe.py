@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo_plugins.vae.recipe import VAERecipe
+from zoo.train.vae import VAERecipe
 
 from .model import CVAE
 

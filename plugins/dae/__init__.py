@@ -14,8 +14,10 @@ def register_models(register):
             image_shape=(1, 28, 28),
             latent_dim=16,
             licence="MIT",
-            build="zoo_plugins.ae.model:MLPAutoencoder",
+            build="zoo.models.mlp_autoencoder:MLPAutoencoder",
             recipe="zoo_plugins.dae.recipe:DenoisingRecipe",
-            config={"latent_dim": 16, "hidden": [512, 256], "code_activation": "linear", "channels": 1},
+            config={
+                "latent_dim": 16, "hidden": [512, 256], "code_activation": "linear", "channels": 1, "image_size": 28,
+            },
         )
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 
 from zoo.models.autoencoder import gaussian_noise, masking_noise
-from zoo_plugins.ae.recipe import AutoencoderRecipe
+from zoo.train.autoencoder import AutoencoderRecipe
 
 NOISES = {"gaussian": gaussian_noise, "masking": masking_noise}
 

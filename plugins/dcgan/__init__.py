@@ -1,4 +1,4 @@
-"""DCGAN (Radford, Metz and Chintala 2015) sized for 28x28 images."""
+"""DCGAN (Radford, Metz and Chintala 2015)."""
 from zoo import ModelSpec, hookimpl
 
 
@@ -14,8 +14,8 @@ def register_models(register):
             image_shape=(1, 28, 28),
             latent_dim=100,
             licence="MIT",
-            build="zoo_plugins.dcgan.model:DCGANGenerator",
+            build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.dcgan.recipe:DCGANRecipe",
-            config={"latent_dim": 100, "width": 64, "channels": 1, "clusters": 100},
+            config={"latent_dim": 100, "width": 64, "channels": 1, "clusters": 100, "image_size": 28},
         )
     )

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import torch
 
+from zoo.models.dcgan import discriminator_for
 from zoo.train.gan import GANRecipe, linear_decay
-
-from .model import discriminator_for
 
 
 class DCGANRecipe(GANRecipe):

@@ -14,8 +14,8 @@ def register_models(register):
             image_shape=(1, 28, 28),
             latent_dim=100,
             licence="MIT",
-            build="zoo_plugins.gan.model:MLPGenerator",
+            build="zoo.models.mlp_gan:MLPGenerator",
             recipe="zoo_plugins.gan.recipe:GANMLPRecipe",
-            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1},
+            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1, "image_size": 28},
         )
     )

@@ -16,6 +16,9 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.infogan.model:InfoGANGenerator",
             recipe="zoo_plugins.infogan.recipe:InfoGANRecipe",
-            config={"latent_dim": 62, "categories": 10, "continuous": 2, "width": 64, "hidden": 1024, "channels": 1},
+            config={
+                "latent_dim": 62, "categories": 10, "continuous": 2, "width": 64, "hidden": 1024,
+                "channels": 1, "image_size": 28,
+            },
         )
     )

@@ -1,5 +1,6 @@
-"""InfoGAN networks for 28x28 images (Chen et al. 2016, appendix C.1): a generator fed
-with noise plus interpretable codes, and a discriminator whose head Q recovers them."""
+"""InfoGAN networks (Chen et al. 2016, appendix C.1): a generator fed with noise plus
+interpretable codes, and a discriminator whose head Q recovers them. The paper's MNIST
+networks at 28x28; other sizes add DCGAN stages (:mod:`zoo.models.dcgan`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -8,9 +9,10 @@ from typing import Any
 import torch
 from torch import nn
 
-from zoo.models.layers import one_hot
 from zoo.models.base import GenerativeModel, check_indices
-from zoo_plugins.dcgan.model import dcgan_init, downsampler, upsampler
+from zoo.models.dcgan import dcgan_init, dcgan_layout, downsampler, upsampler
+from zoo.models.layers import one_hot
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
 
 CODE_KEYS = ("categorical", "continuous")
 
@@ -20,7 +22,8 @@ class InfoGANGenerator(GenerativeModel):
     ``continuous`` codes (uniform prior on [-1, 1]), whose meaning training discovers.
 
     The paper's MNIST generator: two fully connected layers (``hidden`` units,
-    then a 7x7 map of ``2 * width`` channels) and two transposed convolutions.
+    then a 7x7 map of ``2 * width`` channels) and two transposed convolutions;
+    other image sizes start from a smaller map and add transposed convolutions.
 
     ``sample(n, codes=...)`` fixes codes to sweep them and see their effect:
     ``codes`` is a dict with the optional keys ``"categorical"`` (``n`` ints in
@@ -40,21 +43,25 @@ class InfoGANGenerator(GenerativeModel):
         width: int = 64,
         hidden: int = 1024,
         channels: int = 1,
+        image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
         super().__init__()
+        base, stages = dcgan_layout(image_size, "InfoGAN generator")
+        channels = positive_setting(channels, "channels", "InfoGAN generator")
         self.latent_dim = latent_dim
         self.categories = categories
         self.continuous = continuous
-        self.image_shape = (channels, 28, 28)
+        self.image_shape = (channels, image_size, image_size)
+        top = width * 2 ** (stages - 1)
         self.net = nn.Sequential(
             nn.Linear(latent_dim + categories + continuous, hidden, bias=False),
             nn.BatchNorm1d(hidden),
             nn.ReLU(inplace=True),
-            nn.Linear(hidden, 2 * width * 7 * 7, bias=False),
-            nn.BatchNorm1d(2 * width * 7 * 7),
+            nn.Linear(hidden, top * base * base, bias=False),
+            nn.BatchNorm1d(top * base * base),
             nn.ReLU(inplace=True),
-            nn.Unflatten(1, (2 * width, 7, 7)),
-            *upsampler(width, channels),
+            nn.Unflatten(1, (top, base, base)),
+            *upsampler(width, channels, stages),
         )
         self.apply(dcgan_init)
 
@@ -116,12 +123,16 @@ class InfoGANDiscriminator(nn.Module):
     128 units, then ``codes`` outputs).
     """
 
-    def __init__(self, codes: int, width: int = 64, hidden: int = 1024, channels: int = 1) -> None:
+    def __init__(
+        self, codes: int, width: int = 64, hidden: int = 1024, channels: int = 1, image_size: int = DEFAULT_IMAGE_SIZE
+    ) -> None:
         super().__init__()
+        base, stages = dcgan_layout(image_size, "InfoGAN discriminator")
+        channels = positive_setting(channels, "channels", "InfoGAN discriminator")
         self.net = nn.Sequential(
-            *downsampler(channels, width, 0.1),
+            *downsampler(channels, width, 0.1, stages),
             nn.Flatten(),
-            nn.Linear(2 * width * 7 * 7, hidden, bias=False),
+            nn.Linear(width * 2 ** (stages - 1) * base * base, hidden, bias=False),
             nn.BatchNorm1d(hidden),
             nn.LeakyReLU(0.1, inplace=True),
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from zoo.models.shapes import image_settings
 from zoo.train.gan import Conditioning, GANRecipe
 
 from .model import InfoGANDiscriminator
@@ -28,7 +29,8 @@ class InfoGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> InfoGANDiscriminator:
         cfg = self.model_config
-        return InfoGANDiscriminator(cfg["categories"] + cfg["continuous"], cfg["width"], cfg["hidden"], cfg["channels"])
+        codes = cfg["categories"] + cfg["continuous"]
+        return InfoGANDiscriminator(codes, cfg["width"], cfg["hidden"], **image_settings(cfg))
 
     def conditioning(self, n: int) -> Conditioning:
         return {

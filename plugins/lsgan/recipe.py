@@ -2,8 +2,8 @@
 sigmoid cross-entropy, which keep penalising fakes that are far from the data."""
 from __future__ import annotations
 
+from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
 from zoo.train.gan import GANRecipe
-from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 
 class LSGANRecipe(GANRecipe):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from torch import nn
 
-from zoo.train.gan import GANRecipe, spectrally_normalised, without_batch_norm
-from zoo_plugins.dcgan.model import discriminator_for
+from zoo.models.dcgan import discriminator_for
+from zoo.models.layers import spectrally_normalised, without_batch_norm
+from zoo.train.gan import GANRecipe
 
 
 class SNGANRecipe(GANRecipe):

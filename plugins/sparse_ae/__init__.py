@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.sparse_ae.model:SparseAutoencoder",
             recipe="zoo_plugins.sparse_ae.recipe:SparseRecipe",
-            config={"latent_dim": 64, "hidden": [512, 256], "channels": 1},
+            config={"latent_dim": 64, "hidden": [512, 256], "channels": 1, "image_size": 28},
         )
     )

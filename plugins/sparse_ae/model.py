@@ -6,7 +6,8 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo_plugins.ae.model import MLPAutoencoder
+from zoo.models.mlp_autoencoder import MLPAutoencoder
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE
 
 
 class SparseAutoencoder(MLPAutoencoder):
@@ -19,8 +20,11 @@ class SparseAutoencoder(MLPAutoencoder):
         "code_l1": "mean L1 norm of a test image's code",
     }
 
-    def __init__(self, latent_dim: int = 64, hidden: Sequence[int] = (512, 256), channels: int = 1) -> None:
-        super().__init__(latent_dim, hidden, code_activation="relu", channels=channels)
+    def __init__(
+        self, latent_dim: int = 64, hidden: Sequence[int] = (512, 256), channels: int = 1,
+        image_size: int = DEFAULT_IMAGE_SIZE,
+    ) -> None:
+        super().__init__(latent_dim, hidden, code_activation="relu", channels=channels, image_size=image_size)
         # every code unit starts out firing: a ReLU unit that never fires never learns
         nn.init.constant_(self.encoder[-1].bias, 1.0)
 

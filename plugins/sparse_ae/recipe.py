@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from zoo_plugins.ae.recipe import AutoencoderRecipe
+from zoo.train.autoencoder import AutoencoderRecipe
 
 from .model import SparseAutoencoder
 

@@ -16,8 +16,8 @@ def register_models(register):
             image_shape=(1, 28, 28),
             latent_dim=32,
             licence="MIT",
-            build="zoo_plugins.vae.model:VAE",
-            recipe="zoo_plugins.vae.recipe:VAERecipe",
-            config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100},
+            build="zoo.models.vae:VAE",
+            recipe="zoo.train.vae:VAERecipe",
+            config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100, "image_size": 28},
         )
     )

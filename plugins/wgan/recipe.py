@@ -12,8 +12,8 @@ from typing import Any
 
 import torch
 
+from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
 from zoo.train.gan import GANRecipe, linear_decay, step_drop
-from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
 
 LR_DECAYS = ("constant", "linear", "step")
 

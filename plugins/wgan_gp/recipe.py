@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from zoo.train.gan import Conditioning, GANRecipe, gradient_penalty, without_batch_norm
-from zoo_plugins.dcgan.model import DCGANDiscriminator, discriminator_for
+from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
+from zoo.models.layers import without_batch_norm
+from zoo.train.gan import Conditioning, GANRecipe, gradient_penalty
 
 
 class WGANGPRecipe(GANRecipe):

@@ -1,4 +1,4 @@
-"""k-means clusters of training images, the pseudo-labels of self-conditioned GANs."""
+"""Self-conditioned GANs (Liu et al. 2020): k-means clusters of the training images as pseudo-labels."""
 from __future__ import annotations
 
 import torch
@@ -6,6 +6,24 @@ from torch import nn
 
 KMEANS_ITERATIONS = 30
 ASSIGN_CHUNK = 4096  # images per block of distances to the centroids
+
+
+class SelfConditioned:
+    """What a generator that can be self-conditioned offers its training recipe.
+
+    A self-conditioned generator takes the id of a k-means cluster of the training
+    images as its ``labels`` and, when sampling, draws the ids in proportion to the
+    clusters' sizes. The recipe fits the clusters (:class:`ClusterCodebook`) and
+    hands their sizes over with :meth:`set_cluster_sizes`.
+    """
+
+    def cluster_count(self) -> int:
+        """How many clusters the generator is conditioned on; 0 when it is not self-conditioned."""
+        raise NotImplementedError
+
+    def set_cluster_sizes(self, sizes: torch.Tensor) -> None:
+        """Draw the cluster ids of samples in proportion to ``sizes`` (one count per cluster)."""
+        raise NotImplementedError
 
 
 class ClusterCodebook(nn.Module):

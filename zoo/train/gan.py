@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.models.clusters import ClusterCodebook
+from zoo.models.clusters import ClusterCodebook, SelfConditioned
 from zoo.data.datasets import ImageData
 from zoo.train.distributed import unwrap
 from zoo.models.layers import leaky_mlp, one_hot, spectrally_normalised, without_batch_norm  # noqa: F401 - their old home
@@ -151,10 +151,12 @@ class GANRecipe(Recipe):
     extra terms. Conditional generators get uniform random fake labels and a
     discriminator called as ``D(images, labels)``.
 
-    A generator with ``clusters`` > 0 is self-conditioned: before a new run the
-    training images are clustered by k-means (``codebook``), real images are
-    labelled with their cluster's id, fakes get ids drawn in proportion to the
-    clusters' sizes, and the discriminator sees the ids like class labels.
+    A :class:`~zoo.models.clusters.SelfConditioned` generator with clusters is
+    self-conditioned: before a new run the training images are clustered by
+    k-means (``codebook``) and the clusters' sizes handed to the generator (and
+    its average), real images are labelled with their cluster's id, fakes get
+    ids drawn in proportion to the clusters' sizes, and the discriminator sees
+    the ids like class labels.
     """
 
     defaults: dict[str, Any] = {
@@ -176,7 +178,7 @@ class GANRecipe(Recipe):
         self.ema = copy.deepcopy(self.generator).eval().requires_grad_(False)
         self.ema_updates = UpdateCounter()
         if self.self_conditioned:
-            self.codebook = ClusterCodebook(self.generator.clusters, math.prod(self.generator.image_shape)).to(self.device)
+            self.codebook = ClusterCodebook(self.clusters, math.prod(self.generator.image_shape)).to(self.device)
         self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
         self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
         self.loss = adversarial_loss(hp["loss"], hp["real_label"])
@@ -191,13 +193,18 @@ class GANRecipe(Recipe):
         """Cluster the training images of a new self-conditioned run."""
         if self.self_conditioned:
             self.codebook.fit(data.images)
-            weights = self.codebook.sizes / self.codebook.sizes.sum()
             for generator in (unwrap(self.generator), self.ema):
-                generator.cluster_weights.copy_(weights)
+                generator.set_cluster_sizes(self.codebook.sizes)
+
+    @property
+    def clusters(self) -> int:
+        """How many clusters the generator is self-conditioned on (0: it is not)."""
+        generator = unwrap(self.generator)
+        return generator.cluster_count() if isinstance(generator, SelfConditioned) else 0
 
     @property
     def self_conditioned(self) -> bool:
-        return getattr(unwrap(self.generator), "clusters", 0) > 0
+        return self.clusters > 0
 
     @property
     def conditional(self) -> bool:

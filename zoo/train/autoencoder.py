@@ -1,4 +1,4 @@
-"""Autoencoder recipe: squared error ||x - dec(enc(x))||^2, Adam, cosine learning rate.
+"""The recipe of the MLP autoencoder flavours: squared error ||x - dec(enc(x))||^2, Adam, cosine learning rate.
 
 Subclasses change what the encoder sees (``corrupt``) or add a penalty on the
 code (``penalty``). At export the code prior is fitted to the codes, under the
@@ -11,10 +11,9 @@ from typing import Sequence
 import torch
 from torch import nn
 
+from zoo.models.mlp_autoencoder import MLPAutoencoder
 from zoo.train.distributed import unwrap
 from zoo.train.trainer import Recipe
-
-from .model import MLPAutoencoder
 
 
 class RecentImages(nn.Module):

@@ -1,4 +1,4 @@
-"""MLP generator and discriminator (Goodfellow et al. 2014) for 28x28 images."""
+"""MLP generator and discriminator (Goodfellow et al. 2014), for images of any size."""
 from __future__ import annotations
 
 import math
@@ -7,19 +7,21 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from zoo.models.layers import leaky_mlp, one_hot
 from zoo.models.base import GenerativeModel
+from zoo.models.layers import leaky_mlp, one_hot
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 
 class MLPGenerator(GenerativeModel):
     """z (and ``cond_dim`` conditioning inputs) -> hidden layers -> pixels, tanh mapped to [0, 1]."""
 
     def __init__(
-        self, latent_dim: int = 100, hidden: Sequence[int] = (256, 512, 1024), channels: int = 1, cond_dim: int = 0
+        self, latent_dim: int = 100, hidden: Sequence[int] = (256, 512, 1024), channels: int = 1, cond_dim: int = 0,
+        image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
         super().__init__()
         self.latent_dim = latent_dim
-        self.image_shape = (channels, 28, 28)
+        self.image_shape = square_image_shape(channels, image_size, "MLP generator")
         layers: list[nn.Module] = []
         sizes = [latent_dim + cond_dim, *hidden]
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
@@ -38,10 +40,14 @@ class MLPGenerator(GenerativeModel):
 class MLPDiscriminator(nn.Module):
     """Image (and, with ``num_classes``, a one-hot label) -> one real/fake score."""
 
-    def __init__(self, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 0) -> None:
+    def __init__(
+        self, hidden: Sequence[int] = (512, 256), channels: int = 1, num_classes: int = 0,
+        image_size: int = DEFAULT_IMAGE_SIZE,
+    ) -> None:
         super().__init__()
         self.num_classes = num_classes
-        self.net = leaky_mlp([channels * 28 * 28 + num_classes, *hidden, 1])
+        pixels = math.prod(square_image_shape(channels, image_size, "MLP discriminator"))
+        self.net = leaky_mlp([pixels + num_classes, *hidden, 1])
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         x = x.flatten(1)

@@ -1,4 +1,4 @@
-"""Variational autoencoder with a Gaussian encoder and a Bernoulli MLP decoder."""
+"""Variational autoencoder with a Gaussian encoder and a Bernoulli MLP decoder, for images of any size."""
 from __future__ import annotations
 
 import math
@@ -11,6 +11,7 @@ from torch import nn
 from zoo.models.autoencoder import Autoencoder, mlp
 from zoo.models.likelihood import QuotedNLL, binarise, check_binary_images
 from zoo.models.base import check_count
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
 EVAL_ROWS = 20000  # decoder rows (images times draws) per batch when estimating likelihoods
@@ -54,8 +55,9 @@ class VAE(Autoencoder):
         channels: int = 1,
         cond_dim: int = 0,
         prior_components: int = 0,
+        image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
-        super().__init__(latent_dim, (channels, 28, 28))
+        super().__init__(latent_dim, square_image_shape(channels, image_size, "VAE"))
         self.encoder = mlp([self.image_size + cond_dim, *hidden, 2 * latent_dim])
         self.decoder = mlp([latent_dim + cond_dim, *hidden[::-1], self.image_size])
         self.prior_means = self.prior_logvars = None

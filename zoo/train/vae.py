@@ -16,9 +16,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from zoo.models.vae import VAE
 from zoo.train.trainer import Recipe
-
-from .model import VAE
 
 
 class VAERecipe(Recipe):

@@ -1,4 +1,4 @@
-"""A deterministic MLP autoencoder; sampling decodes codes from a fitted Gaussian."""
+"""A deterministic MLP autoencoder, for images of any size; sampling decodes codes from a fitted Gaussian."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.autoencoder import Autoencoder, gaussian_noise, masking_noise, mlp
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 CODE_ACTIVATIONS = ("linear", "relu")
 # decoder outputs start at sigmoid(-2.2) = 0.1: images that are mostly dark, as digits are.
@@ -43,8 +44,10 @@ class MLPAutoencoder(Autoencoder):
         code_activation: str = "linear",
         channels: int = 1,
         fitted_prior: bool = True,
+        image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
-        super().__init__(latent_dim, (channels, 28, 28), fitted_prior=fitted_prior)
+        image_shape = square_image_shape(channels, image_size, "MLP autoencoder")
+        super().__init__(latent_dim, image_shape, fitted_prior=fitted_prior)
         if code_activation not in CODE_ACTIVATIONS:
             raise ValueError(f"code_activation must be one of {', '.join(CODE_ACTIVATIONS)}, got {code_activation!r}")
         self.code_activation = code_activation
