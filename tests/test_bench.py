@@ -462,11 +462,6 @@ def test_html_report_renders_in_headless_chromium(benched, tmp_path):
 # --- choosing what to bench ------------------------------------------------------
 
 
-def toy_dcgan_config() -> dict:
-    """dcgan-mnist's architecture at width 8 (the width its toy registry entry sets)."""
-    return {**get_spec("dcgan-mnist").config, "width": 8}
-
-
 @pytest.fixture
 def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
     """The real classifier; dcgan-mnist pinned to untrained weights in a ZOO_HUB folder;
@@ -477,13 +472,13 @@ def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
     weights = tmp_path / "o" / "dcgan-mnist" / "model.safetensors"
     weights.parent.mkdir(parents=True)
     torch.manual_seed(0)
-    save_file(DCGANGenerator(**toy_dcgan_config()).state_dict(), str(weights))
-    entry = '[models.{0}]\nplugin = "{1}"\nfamily = "gan"\ndataset = "{2}"\nlicence = "MIT"\nconfig = {{ width = 8 }}\n'
+    save_file(DCGANGenerator(**get_spec("dcgan-mnist").config).state_dict(), str(weights))
+    entry = '[models.{0}]\nplugin = "{1}"\nfamily = "gan"\ndataset = "{2}"\nlicence = "MIT"\n'
     hub = '[models.{0}.hub]\nrepo = "o/{0}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{1}" }}\n'
     text = entry.format("dcgan-mnist", "dcgan", "mnist") + hub.format("dcgan-mnist", sha256_of(weights))
     text += entry.format("gan-mnist", "gan", "fashion-mnist") + hub.format("gan-mnist", "a" * 64)
     builtin_catalog.write_text(format_entry(read_catalog(CATALOG)[CLASSIFIER]) + "\n" + text, encoding="utf-8")
-    zoo.core.registry.reset()  # the toy config above already looked the spec up
+    zoo.core.registry.reset()  # the spec's config above was looked up before the catalog was written
     return weights
 
 
@@ -523,7 +518,8 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
     row = Bench(toy_reference(), n=N).model_row("dcgan-mnist")
     assert (row.name, row.family) == ("dcgan-mnist", "gan")
     assert row.metrics["weights_bytes"] == toy_catalog.stat().st_size
-    assert row.metrics["parameters"] == sum(p.numel() for p in DCGANGenerator(**toy_dcgan_config()).parameters())
+    generator = DCGANGenerator(**get_spec("dcgan-mnist").config)
+    assert row.metrics["parameters"] == sum(p.numel() for p in generator.parameters())
 
 
 # --- the command ---------------------------------------------------------------

@@ -9,7 +9,9 @@ import pytest
 
 import zoo
 import zoo.core.registry
-from zoo.core.catalog import CatalogEntry, parse_catalog
+from conftest import CATALOG
+
+from zoo.core.catalog import CatalogEntry, config_conflicts, parse_catalog, read_catalog
 from zoo.errors import CatalogError
 from zoo.core.plugins import PluginWarning
 
@@ -24,7 +26,7 @@ def valid_entry() -> dict[str, Any]:
         "family": "gan",
         "dataset": "mnist",
         "licence": "MIT",
-        "config": {"latent_dim": 100, "width": 32},
+        "config": {"latent_dim": 100, "width": 64},  # repeats part of dcgan-mnist's spec
         "hub": {
             "repo": "zoo-org/toy-gan",
             "revision": "0123abc",
@@ -70,7 +72,7 @@ def test_valid_entry_parses() -> None:
     assert entry.family == "gan"
     assert entry.dataset == "mnist"
     assert entry.licence == "MIT"
-    assert entry.config == {"latent_dim": 100, "width": 32}
+    assert entry.config == {"latent_dim": 100, "width": 64}
     assert entry.pins == zoo.PinnedFiles(
         repo="zoo-org/toy-gan",
         revision="0123abc",
@@ -274,17 +276,61 @@ def write_catalog(path, name: str, **changes: Any) -> None:
 
 
 def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
-    write_catalog(builtins_only, "dcgan-mnist", config={"width": 32})
+    write_catalog(builtins_only, "dcgan-mnist", config={"width": 64})
     registry = zoo.core.registry.get_registry()
     spec = registry.get("dcgan-mnist")
     assert spec.plugin == "dcgan"
     assert spec.pins is not None
     assert spec.pins.repo == "zoo-org/toy-gan"
     assert spec.pins.weights_sha256 == WEIGHTS_SHA
-    assert spec.config["width"] == 32  # the catalog overrides ...
-    assert spec.config["latent_dim"] == 100  # ... and the plugin's defaults stay
+    assert (spec.config["width"], spec.config["clusters"]) == (64, 100)  # the spec's config, all of it
     assert spec.metrics["fid"] == 12.5
     assert registry.get("mnist-classifier").pins is None
+
+
+@pytest.mark.parametrize(
+    ("config", "conflict"),
+    [
+        ({"latent_dim": 100, "width": 32}, "width = 32 in the catalog, 64 in the spec"),
+        ({"depth": 3}, "depth = 3 in the catalog, not set in the spec"),
+        ({"clusters": True}, "clusters = true in the catalog, 100 in the spec"),
+    ],
+    ids=["other-value", "unknown-setting", "other-type"],
+)
+def test_a_catalog_config_that_disagrees_with_the_spec_is_reported_naming_both_values(
+    builtins_only, monkeypatch, config, conflict
+) -> None:
+    write_catalog(builtins_only, "dcgan-mnist", config=config)
+    with pytest.warns(PluginWarning) as caught:
+        spec = zoo.core.registry.get_spec("dcgan-mnist")
+    assert spec.pins is None and spec.config["width"] == 64  # the entry is left out; the spec's config stays
+    message = str(caught[0].message)
+    assert f"{builtins_only}: entry 'dcgan-mnist': field 'config' disagrees with the spec" in message
+    assert conflict in message and "plugin 'dcgan'" in message
+
+    monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")  # strict mode: the same problem is an error
+    zoo.core.registry.reset()
+    with pytest.raises(zoo.CatalogError, match=conflict):
+        zoo.list_models()
+
+
+def test_a_catalog_config_may_repeat_the_spec_with_arrays_for_tuples() -> None:
+    spec = {"hidden": (512, 256), "width": 8, "positions": True}
+    assert config_conflicts({"hidden": [512, 256], "width": 8, "positions": True}, spec) == []
+    assert config_conflicts({}, spec) == []
+    assert config_conflicts({"hidden": [512], "positions": 1}, spec) == [
+        "hidden = [512] in the catalog, [512, 256] in the spec",
+        "positions = 1 in the catalog, true in the spec",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(read_catalog(CATALOG)))
+def test_every_builtin_catalog_config_agrees_with_its_spec(name: str) -> None:
+    """The root registry.toml only repeats what the built-in plugins' specs say (infogan-mnist: width 32)."""
+    from zoo.core.registry import get_spec
+
+    assert config_conflicts(read_catalog(CATALOG)[name].config, get_spec(name).config) == []
+    assert get_spec(name).pins is not None  # the entry attached
 
 
 def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:

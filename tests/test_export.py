@@ -33,11 +33,12 @@ REPO = "zoo-tests/tiny-dcgan"
 
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory) -> Path:
-    """One epoch of a tiny DCGAN on 256 crosses."""
+    """One epoch of dcgan-mnist on 256 crosses, with the spec's config: its catalog entry pins
+    weights of the spec's architecture."""
     out = tmp_path_factory.mktemp("run")
     data = crosses(256, seed=0)[0]
     return Trainer(get_spec("dcgan-mnist"), out, data=data, hparams={"epochs": 1, "batch_size": 32},
-                   model_config={"latent_dim": 8, "width": 8}, progress=False).run()
+                   progress=False).run()
 
 
 @pytest.fixture
@@ -81,8 +82,7 @@ def test_exported_folder_loads_the_same_from_folder_zoo_hub_folder_and_hub_serve
 
     assert sorted(p.name for p in folder.iterdir()) == ["README.md", "config.json", "losses.png",
                                                         "model.safetensors", "samples.png"]
-    generator_keys = set(instantiate(get_spec("dcgan-mnist"), {**get_spec("dcgan-mnist").config, "width": 8,
-                                                          "latent_dim": 8}).state_dict())
+    generator_keys = set(instantiate(get_spec("dcgan-mnist")).state_dict())
     assert set(load_file(str(folder / "model.safetensors"))) == generator_keys  # sampling weights only
     assert entry.pins.files == {name: sha256_of(folder / name) for name in ("model.safetensors", "config.json")}
     meta = front_matter((folder / "README.md").read_text())
@@ -107,7 +107,7 @@ def test_export_cli_prints_the_registry_entry(run_dir, tmp_path, capsys, catalog
     entry = parse_catalog(printed[printed.index("[models."):])["dcgan-mnist"]
     assert entry.pins.repo == "owner/tiny"
     assert entry.pins.files["model.safetensors"] == sha256_of(out / "model.safetensors")
-    assert entry.config["width"] == 8
+    assert entry.config == get_spec("dcgan-mnist").config
     assert json.loads((out / "config.json").read_text())["zoo_model"] == "dcgan-mnist"
 
 

@@ -17,7 +17,7 @@ def register_models(register):
             build="zoo_plugins.infogan.model:InfoGANGenerator",
             recipe="zoo_plugins.infogan.recipe:InfoGANRecipe",
             config={
-                "latent_dim": 62, "categories": 10, "continuous": 2, "width": 64, "hidden": 1024,
+                "latent_dim": 62, "categories": 10, "continuous": 2, "width": 32, "hidden": 1024,
                 "channels": 1, "image_size": 28,
             },
         )

@@ -1,4 +1,9 @@
-"""registry.toml: the catalog of pretrained models (pinned hub files and measurements), validated on read."""
+"""registry.toml: the catalog of pretrained models (pinned hub files and measurements), validated on read.
+
+The plugin's spec owns a model's architecture config. An entry's ``config`` may
+repeat all of it or part of it (``zoo export`` writes the run's), and every
+setting it repeats must equal the spec's (:func:`config_conflicts`).
+"""
 from __future__ import annotations
 
 import json
@@ -19,7 +24,8 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One ``[models.NAME]`` table of registry.toml."""
+    """One ``[models.NAME]`` table of registry.toml (``config``: the architecture the weights were
+    trained with, a copy of the spec's or of part of it)."""
 
     name: str
     plugin: str
@@ -107,6 +113,31 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
         training=fields.get("training", dict, required=False, default={}),
         bench=bench,
     )
+
+
+def config_conflicts(catalog_config: Mapping[str, Any], spec_config: Mapping[str, Any]) -> list[str]:
+    """The settings of an entry's ``config`` that disagree with the spec's, each as
+    ``"width = 64 in the catalog, 32 in the spec"``; empty when the catalog only repeats the spec."""
+    conflicts = []
+    for key, value in catalog_config.items():
+        if key not in spec_config:
+            conflicts.append(f"{key} = {_shown(value)} in the catalog, not set in the spec")
+        elif _canonical(value) != _canonical(spec_config[key]):
+            conflicts.append(f"{key} = {_shown(value)} in the catalog, {_shown(spec_config[key])} in the spec")
+    return conflicts
+
+
+def _canonical(value: Any) -> str:
+    """A value as JSON, so that a TOML array equals a tuple and ``true`` never equals ``1``."""
+    return json.dumps(value, sort_keys=True, default=repr)
+
+
+def _shown(value: Any) -> str:
+    """A setting as TOML writes it (as Python does if TOML cannot)."""
+    try:
+        return _toml_value(value)
+    except TypeError:
+        return repr(value)
 
 
 def _measured(fields: _Fields, table: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from zoo.core import homes
-from zoo.core.catalog import CatalogEntry, read_catalog, read_pins
+from zoo.core.catalog import CatalogEntry, config_conflicts, read_catalog, read_pins
 from zoo.errors import (
     CatalogError,
     DatasetNameCollision,
@@ -205,7 +205,8 @@ def _collision_message(kind: str, name: str, plugins: list[str]) -> str:
 
 
 def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
-    """Merge a catalog entry into the spec its plugin registered."""
+    """Merge a catalog entry into the spec its plugin registered: the catalog adds pins and
+    measurements; the architecture config stays the spec's, and the entry must agree with it."""
     if entry.plugin != spec.plugin:
         raise CatalogError(
             f"{source}: entry {entry.name!r}: field 'plugin' says {entry.plugin!r} "
@@ -216,10 +217,16 @@ def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
             f"{source}: entry {entry.name!r}: field 'family' says {entry.family!r} "
             f"but plugin {spec.plugin!r} registers it as {spec.family!r}"
         )
+    conflicts = config_conflicts(entry.config, spec.config)
+    if conflicts:
+        raise CatalogError(
+            f"{source}: entry {entry.name!r}: field 'config' disagrees with the spec that plugin {spec.plugin!r} "
+            f"registers: {'; '.join(conflicts)}. The spec owns the architecture config: correct the catalog "
+            "(its config may repeat the spec's, or leave settings out)"
+        )
     return spec.with_updates(
         dataset=entry.dataset,
         licence=entry.licence,
-        config={**spec.config, **entry.config},
         pins=entry.pins,
         metrics=entry.metrics,
         training=entry.training,
