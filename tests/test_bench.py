@@ -1,8 +1,9 @@
 """zoo bench: KID and precision/recall, the bench rows, its reports, and the HTML page in a real browser.
 
-The bench runs on the toy crosses (no MNIST needed) with untrained models
-written to folders, so the numbers are bad but every code path is real. The
-folders sit under a name with ``&`` and ``<script>`` in it, as a user's might.
+The bench runs on the toy crosses (no MNIST needed), standing in for the real
+data of the models' dataset and judged by its evaluation network, with untrained
+models written to folders, so the numbers are bad but every code path is real.
+The folders sit under a name with ``&`` and ``<script>`` in it, as a user's might.
 """
 from __future__ import annotations
 
@@ -27,11 +28,13 @@ from torchvision.transforms.functional import pil_to_tensor
 from zoo.models.dcgan import DCGANGenerator
 
 import zoo.evaluate.bench
+import zoo.evaluate.reference
 import zoo.core.registry
 from zoo.evaluate import report
 from zoo.evaluate.bench import (
-    CALIBRATION_ROWS, PREVIEW, Bench, BenchResult, Reference, Row, cold_load_seconds, run_bench, select, weights_file,
+    CALIBRATION_ROWS, PREVIEW, Bench, BenchResult, Row, cold_load_seconds, run_bench, select, weights_file,
 )
+from zoo.evaluate.reference import Reference
 from zoo.core.catalog import format_entry, parse_catalog, read_catalog
 from zoo.cli import main
 from zoo_plugins.crosses.data import crosses
@@ -39,7 +42,7 @@ from zoo.errors import ZooError
 from zoo.train.run_folder import write_model_folder
 from zoo.hub.resolve import sha256_of
 from zoo.hub.load import instantiate
-from zoo.evaluate.quality import CLASSIFIER, kernel_distance, precision_recall
+from zoo.evaluate.quality import kernel_distance, precision_recall
 from zoo.core.registry import get_spec
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -100,15 +103,23 @@ def test_precision_and_recall_see_fidelity_and_diversity():
 # --- the bench on toy data --------------------------------------------------------
 
 
+EVALUATOR = "mnist-classifier"  # the evaluation network of the models' dataset, mnist
+
+
 def toy_reference() -> Reference:
     return Reference("crosses", crosses(600, seed=0)[0], crosses(300, seed=1)[0])
 
 
-def model_folder(root: Path, name: str) -> str:
-    """An untrained model written like a run folder."""
+def toy_references(dataset: str) -> Reference:
+    """The crosses, whatever the dataset: what ``run_bench`` is given in place of real data."""
+    return toy_reference()
+
+
+def model_folder(root: Path, name: str, dataset: str | None = None) -> str:
+    """An untrained model written like a run folder (trained on ``dataset``: default its spec's)."""
     spec = get_spec(name)
     torch.manual_seed(0)
-    write_model_folder(root / name, spec, dict(spec.config), instantiate(spec))
+    write_model_folder(root / name, spec, dict(spec.config), instantiate(spec), training={"dataset": dataset})
     return str(root / name)
 
 
@@ -121,7 +132,7 @@ def benched(tmp_path_factory):
     targets = [model_folder(root, "cgan-mnist"), model_folder(root, "vae-mnist")]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
-        result = run_bench(targets, toy_reference(), n=N, progress=False, command="zoo bench (test)")
+        result = run_bench(targets, toy_references, n=N, progress=False, command="zoo bench (test)")
     out = root / "out"
     report.write_reports(result, out)
     return targets, result, out
@@ -193,7 +204,7 @@ def test_a_failed_cold_load_shows_the_fresh_process_error(benched, monkeypatch):
 def test_a_rerun_gives_the_same_quality_numbers(benched, monkeypatch):
     targets, first, _ = benched
     monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
-    again = run_bench(targets, toy_reference(), n=N, progress=False, calibration=False)
+    again = run_bench(targets, toy_references, n=N, progress=False, calibration=False)
     cost = {"images_per_s", "load_cold_s", "load_warm_s"}
     assert len(again.rows) == len(targets)
     for a, b in zip(first.rows[CALIBRATION_ROWS:], again.rows):
@@ -287,7 +298,7 @@ def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_pat
     toy = toy_reference()
     reference = Reference("mnist", toy.train, toy.test)
     monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: COLD_LOAD_S)
-    result = run_bench([vae], reference, n=N, progress=False, calibration=False)
+    result = run_bench([vae], lambda dataset: reference, n=N, progress=False, calibration=False)
     quoted = result.rows[1:]
     assert [row.kind for row in result.rows] == ["model"] + ["quoted"] * len(VAE.quoted_nll)
     assert [(row.name, row.metrics["nll"]) for row in quoted] == [(q.label, q.nll) for q in VAE.quoted_nll]
@@ -464,9 +475,10 @@ def test_html_report_renders_in_headless_chromium(benched, tmp_path):
 
 @pytest.fixture
 def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
-    """The real classifier; dcgan-mnist pinned to untrained weights in a ZOO_HUB folder;
-    gan-mnist pinned but trained on another dataset; cgan-mnist without weights."""
-    monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,gan,cgan,classifier")
+    """MNIST and its real evaluation network; dcgan-mnist pinned to untrained weights in a ZOO_HUB folder;
+    gan-mnist pinned but trained on Fashion-MNIST, whose evaluation network is not published; cgan-mnist
+    without weights."""
+    monkeypatch.setenv("ZOO_LOAD_PLUGINS", "dcgan,gan,cgan,classifier,mnist,fashion_mnist")
     monkeypatch.delenv("ZOO_DISABLE_PLUGINS", raising=False)
     monkeypatch.setenv("ZOO_HUB", os.pathsep.join([str(tmp_path), str(REPO_ROOT / "hub")]))
     weights = tmp_path / "o" / "dcgan-mnist" / "model.safetensors"
@@ -477,7 +489,7 @@ def toy_catalog(monkeypatch, tmp_path, builtin_catalog):
     hub = '[models.{0}.hub]\nrepo = "o/{0}"\nrevision = "main"\nfiles = {{ "model.safetensors" = "{1}" }}\n'
     text = entry.format("dcgan-mnist", "dcgan", "mnist") + hub.format("dcgan-mnist", sha256_of(weights))
     text += entry.format("gan-mnist", "gan", "fashion-mnist") + hub.format("gan-mnist", "a" * 64)
-    builtin_catalog.write_text(format_entry(read_catalog(CATALOG)[CLASSIFIER]) + "\n" + text, encoding="utf-8")
+    builtin_catalog.write_text(format_entry(read_catalog(CATALOG)[EVALUATOR]) + "\n" + text, encoding="utf-8")
     zoo.core.registry.reset()  # the spec's config above was looked up before the catalog was written
     return weights
 
@@ -487,7 +499,8 @@ def test_all_benches_pretrained_generators_and_says_what_it_skips(toy_catalog):
     assert targets == ["dcgan-mnist"]
     assert skipped == {
         "cgan-mnist": "no pretrained weights: train it and bench the run folder",
-        "gan-mnist": "trained on fashion-mnist, and mnist-classifier judges mnist only",
+        "gan-mnist": "'fashion-mnist-classifier', the evaluation network of dataset 'fashion-mnist', "
+                     "is not a registered model (install its plugin)",
     }
 
 
@@ -501,7 +514,7 @@ def test_wildcards_names_and_folders_keep_their_order(toy_catalog, tmp_path):
     [
         (["mnist-classifier"], "a classifier: zoo bench measures models that sample images"),
         (["cgan-mnist"], "no pretrained weights"),
-        (["gan-mnist"], "trained on fashion-mnist"),
+        (["gan-mnist"], "evaluation network of dataset 'fashion-mnist'"),
         (["mnist-*"], "no pretrained generative model matches 'mnist-\\*'"),
         ([], "pass --all"),
     ],
@@ -511,11 +524,38 @@ def test_what_cannot_be_benched_is_a_clear_error(toy_catalog, names, message):
         select(names)
 
 
+def test_a_model_of_a_dataset_without_an_evaluation_network_cannot_be_benched(tmp_path):
+    folder = model_folder(tmp_path, "dcgan-mnist", dataset="crosses")
+    with pytest.raises(ZooError, match=f"cannot bench '{folder}': dataset 'crosses' names no evaluation network"):
+        select([folder])
+
+
+def test_models_are_benched_with_their_own_datasets_rows_never_mixed(tmp_path, monkeypatch):
+    """Each dataset gets its own calibration rows and its own reference; a model's FID is against its dataset."""
+    first = model_folder(tmp_path / "a", "dcgan-mnist")
+    second = model_folder(tmp_path / "b", "dcgan-mnist", dataset="digits-b")
+    other = Reference("digits-b", crosses(600, seed=2)[0], crosses(300, seed=3)[0])
+    references = {"mnist": toy_reference(), "digits-b": other}
+    monkeypatch.setattr(zoo.evaluate.bench, "evaluator_name", lambda dataset: EVALUATOR)
+    monkeypatch.setattr(zoo.evaluate.bench, "load_evaluator", lambda dataset, device: zoo.load(EVALUATOR))
+    monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
+    result = run_bench([second, first], references.__getitem__, n=N, progress=False)
+    assert [(row.name, row.dataset) for row in result.rows if row.kind == "model"] == [(second, "digits-b"),
+                                                                                       (first, "crosses")]
+    assert [row.name for row in result.rows if row.name.endswith("(floor)")] == ["digits-b train (floor)",
+                                                                                 "crosses train (floor)"]
+    assert result.rows[CALIBRATION_ROWS].name == second and result.rows[-1].name == first
+    assert result.settings["reference"] == "digits-b test split (300 images); crosses test split (300 images)"
+    alone = run_bench([second], {"digits-b": other}.__getitem__, n=N, progress=False, calibration=False)
+    assert alone.rows[0].metrics["fid"] == result.rows[CALIBRATION_ROWS].metrics["fid"]
+    assert result.rows[-1].metrics["fid"] != result.rows[CALIBRATION_ROWS].metrics["fid"]  # same weights
+
+
 def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
     # a fresh process would read the real registry.toml, which does not pin these weights
     monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     assert weights_file("dcgan-mnist") == toy_catalog
-    row = Bench(toy_reference(), n=N).model_row("dcgan-mnist")
+    row = Bench(toy_reference(), "mnist", n=N).model_row("dcgan-mnist")
     assert (row.name, row.family) == ("dcgan-mnist", "gan")
     assert row.metrics["weights_bytes"] == toy_catalog.stat().st_size
     generator = DCGANGenerator(**get_spec("dcgan-mnist").config)
@@ -541,7 +581,7 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
 def test_zoo_bench_prints_the_table_and_writes_every_file(benched, monkeypatch, tmp_path, capsys, flag, check):
     name = benched[0][0]
     monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.setattr(zoo.evaluate.bench, "load_reference", lambda root: toy_reference())
+    monkeypatch.setattr(zoo.evaluate.reference, "load_reference", lambda dataset, root: toy_reference())
     monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     assert main(["bench", name, "-n", str(N), "--no-calibration", "-o", str(tmp_path), *flag]) == 0
     assert check(capsys.readouterr().out, name)
@@ -555,8 +595,8 @@ def test_zoo_bench_of_an_unknown_model_is_a_one_line_error(capsys):
 
 
 @needs_mnist
-def test_reference_is_the_classifier_dataset():
-    reference = zoo.evaluate.bench.load_reference(MNIST_ROOT)
+def test_reference_is_the_datasets_training_and_test_split():
+    reference = zoo.evaluate.reference.load_reference("mnist", MNIST_ROOT)
     assert reference.dataset == "mnist"
     assert (len(reference.train), len(reference.test)) == (60000, 10000)
 

@@ -1,4 +1,4 @@
-"""Quality metrics: class statistics, Fréchet distance, and the classifier on real digits."""
+"""Quality metrics: class statistics, label accuracy, Fréchet distance, and MNIST's evaluation network."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 from conftest import MNIST_ROOT, needs_mnist
 
-from zoo.evaluate.quality import class_stats, frechet_distance
+from zoo.evaluate.quality import class_stats, frechet_distance, label_accuracy
 
 
 def one_hot(classes: list[int], confidence: float = 1.0) -> torch.Tensor:
@@ -32,6 +32,18 @@ def test_confident_fraction_counts_probabilities_above_0_9():
     assert class_stats(probs)["confident_fraction"] == pytest.approx(0.3)
 
 
+def test_class_statistics_count_the_classes_the_probabilities_have():
+    probs = torch.eye(4)[[0, 1, 2, 3] * 5]
+    assert class_stats(probs) == {"class_coverage": 4, "kl_to_uniform": 0.0, "confident_fraction": 1.0}
+    assert class_stats(probs[:10])["class_coverage"] == 4 and class_stats(torch.eye(4)[[2] * 8])["class_coverage"] == 1
+
+
+def test_label_accuracy_is_the_fraction_whose_top_class_is_the_label():
+    probs = one_hot([1, 2, 3, 4])
+    assert label_accuracy(probs, torch.tensor([1, 2, 0, 0])) == 0.5
+    assert label_accuracy(one_hot([0, 1, 2]), torch.tensor([0, 1, 1])) == 0.6667  # rounded to 4 digits
+
+
 def test_frechet_distance_of_a_set_with_itself_is_zero():
     features = torch.randn(2000, 16, generator=torch.Generator().manual_seed(0))
     assert frechet_distance(features, features) == pytest.approx(0.0, abs=1e-6)
@@ -53,11 +65,11 @@ def test_frechet_distance_sees_a_change_of_scale():
 
 
 @needs_mnist
-def test_classifier_recognises_real_test_digits():
+def test_the_mnist_evaluation_network_recognises_real_test_digits():
     from zoo.data.datasets import load_dataset
-    from zoo.evaluate.quality import classify, load_classifier
+    from zoo.evaluate.quality import classify, load_evaluator
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
-    probs, features = classify(load_classifier(), test.images[:2000])
+    probs, features = classify(load_evaluator("mnist"), test.images[:2000])
     assert (probs.argmax(1) == test.labels[:2000]).double().mean() > 0.98
     assert features.shape == (2000, 128)

@@ -13,6 +13,7 @@ from safetensors.torch import load_file
 import zoo
 import zoo.evaluate.bench
 import zoo.evaluate.quality
+import zoo.evaluate.reference
 from zoo.hub.card import render_card
 from zoo.cli import main
 from zoo_plugins.crosses.data import crosses
@@ -60,11 +61,11 @@ def test_card_shows_the_progress_picture_beside_the_loss_plot():
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory) -> Path:
-    """Two epochs of a tiny DCGAN on the crosses, judged by a small untrained classifier, each epoch kept."""
+    """Two epochs of a tiny DCGAN on the crosses, judged by a small untrained evaluation network, each epoch kept."""
     out = tmp_path_factory.mktemp("run") / "dcgan"
     classifier = instantiate(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
     with pytest.MonkeyPatch.context() as patch, one_thread():
-        patch.setattr(zoo.evaluate.quality, "load_classifier", lambda device=None: classifier)
+        patch.setattr(zoo.evaluate.quality, "load_evaluator", lambda dataset, device=None: classifier)
         Trainer(get_spec("dcgan-mnist"), out, data=crosses(256, seed=0)[0], dataset="mnist", progress=False,
                 hparams={"epochs": 2, "batch_size": 64}, model_config=TINY_GAN, keep_epochs=True).run()
     return out
@@ -100,7 +101,7 @@ def test_run_at_epoch_names_its_snapshots(run):
 def test_zoo_bench_shows_a_runs_epochs_side_by_side(run, tmp_path, monkeypatch, capsys):
     from test_bench import toy_reference
 
-    monkeypatch.setattr(zoo.evaluate.bench, "load_reference", lambda root: toy_reference())
+    monkeypatch.setattr(zoo.evaluate.reference, "load_reference", lambda dataset, root: toy_reference())
     monkeypatch.setattr(zoo.evaluate.bench, "cold_load_seconds", lambda target, device: 0.0)
     with one_thread():
         assert main(["bench", f"{run}@1", f"{run}@2", "-n", "100", "--no-calibration", "-o", str(tmp_path),

@@ -239,7 +239,7 @@ def test_class_coverage_kl_and_confidence_are_logged_when_the_classifier_is_avai
     from zoo.hub.load import instantiate
 
     classifier = instantiate(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
-    monkeypatch.setattr(zoo.evaluate.quality, "load_classifier", lambda device=None: classifier)
+    monkeypatch.setattr(zoo.evaluate.quality, "load_evaluator", lambda dataset, device=None: classifier)
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, dataset="mnist").run()
     record = json.loads((tmp_path / "log.jsonl").read_text())
     probs, _ = zoo.evaluate.quality.classify(classifier, zoo.load(tmp_path).sample(1000, seed=0))

@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.models.translation import EVAL_BATCH, TranslationModel, quantised
+from zoo.models.translation import EVAL_BATCH, TranslationModel, Translation, quantised
 
 DIRECTION = "edges2digit"
 SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -82,16 +82,15 @@ class Pix2PixGenerator(TranslationModel):
     def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
         return self(x * 2 - 1).add(1).mul(0.5)
 
+    def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
+        """Test digits turned into edge maps and translated back should stay the same digit."""
+        return {"translation_label_accuracy": (images, lambda batch: self.translate_batch(edge_map(batch), DIRECTION))}
+
     @torch.inference_mode()
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        """Classifier label accuracy and L1 error of the digits translated back from test edge maps."""
+        """L1 error of the digits translated back from test edge maps."""
         error = 0.0
         for start in range(0, images.shape[0], EVAL_BATCH):
             batch = images[start : start + EVAL_BATCH].to(self.device, self.dtype)
             error += (self.translate_batch(edge_map(batch), DIRECTION) - batch).abs().sum().item()
-        return {
-            "translation_label_accuracy": self.label_accuracy(
-                images, labels, lambda batch: self.translate_batch(edge_map(batch), DIRECTION)
-            ),
-            "translation_l1": round(error / images.numel(), 5),
-        }
+        return {"translation_l1": round(error / images.numel(), 5)}

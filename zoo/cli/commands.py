@@ -121,10 +121,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 @command
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from zoo.evaluate.reference import evaluate_model
     from zoo.hub.load import load
-    from zoo.release.publish import measure
 
-    print(json.dumps(measure(load(args.name), args.data), indent=2))
+    print(json.dumps(evaluate_model(load(args.name), args.data), indent=2))
     return 0
 
 
@@ -133,7 +133,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     import shutil
 
     from zoo.evaluate import report
-    from zoo.evaluate.bench import load_reference, run_bench, select
+    from zoo.evaluate.bench import run_bench, select
+    from zoo.evaluate.reference import load_reference
     from zoo.train.snapshots import expand
 
     labels = dict(pair for name in args.names for pair in expand(name))
@@ -141,7 +142,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     for name, reason in skipped.items():
         print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
     result = run_bench(
-        targets, load_reference(args.data), n=args.n, seed=args.seed, device=args.device,
+        targets, lambda dataset: load_reference(dataset, args.data), n=args.n, seed=args.seed, device=args.device,
         batch_size=args.batch_size, calibration=not args.no_calibration, command=args.invocation,
     )
     for row in result.rows:

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from zoo.evaluate.bench import BenchResult, Row
 from zoo.evaluate.charts import FAMILY_COLOURS, REAL, charts
-from zoo.evaluate.quality import CLASSIFIER, CONFIDENCE
+from zoo.evaluate.quality import CONFIDENCE
 from zoo.evaluate.pictures import STRIP, grid, png_bytes, side_by_side
 
 
@@ -48,14 +48,16 @@ class Column:
 
 COLUMNS = (
     Column(("fid",), "FID", _fixed(2),
-           f"Frechet distance of Gaussians fitted to {CLASSIFIER} features, row vs test set (lower is better)"),
+           "Frechet distance of Gaussians fitted to the evaluation network's features, row vs test set "
+           "(lower is better)"),
     Column(("kid",), "KID", lambda v: f"{v:.4g}",
            "kernel distance: unbiased MMD^2 of the same features, cubic polynomial kernel (lower is better)"),
     Column(("precision",), "precision", _fixed(3),
            "fraction of samples inside the k-NN manifold of the test set's features (fidelity)"),
     Column(("recall",), "recall", _fixed(3),
            "fraction of test images inside the k-NN manifold of the samples' features (diversity)"),
-    Column(("class_coverage",), "classes", str, "classes predicted at least once (mode collapse below 10)"),
+    Column(("class_coverage",), "classes", str,
+           "classes predicted at least once (mode collapse: fewer than the dataset has)"),
     Column(("kl_to_uniform",), "KL unif", _fixed(3), "KL(predicted-class histogram || uniform) in nats (0: balanced)"),
     Column(("confident_fraction",), "confident", _fixed(3), f"fraction classified with probability above {CONFIDENCE}"),
     Column(("label_accuracy",), "label acc", _fixed(3),

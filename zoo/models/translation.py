@@ -6,9 +6,10 @@ validated images in ``[0, 1]``. ``translate`` checks its input; ``sample``
 translates example inputs that ship with the weights (a ``uint8`` buffer
 that the training recipe fills with :meth:`TranslationModel.keep_examples`),
 so a seed picks which examples are shown. :class:`PatchDiscriminator` is the
-family's conditional-or-not PatchGAN critic, and :meth:`label_accuracy`
-measures, with the zoo's MNIST classifier, how often a translation keeps the
-digit of its source.
+family's conditional-or-not PatchGAN critic. A flavour names the translations
+that should keep the class of their source in
+:meth:`TranslationModel.label_keeping_translations`; the evaluation code
+measures how often the dataset's evaluation network agrees.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from torch import nn
 from zoo.models.base import GenerativeModel, check_images
 
 Shape = tuple[int, int, int]
+Translation = Callable[[torch.Tensor], torch.Tensor]
 EVAL_BATCH = 1000
 
 
@@ -115,24 +117,14 @@ class TranslationModel(GenerativeModel):
         inputs = self.examples[example.to(self.examples.device)].to(self.dtype) / 255.0
         return self.translate_batch(inputs, self.sample_direction)
 
-    @torch.inference_mode()
-    def label_accuracy(
-        self, images: torch.Tensor, labels: torch.Tensor, translation: Callable[[torch.Tensor], torch.Tensor]
-    ) -> float:
-        """Fraction of ``translation(images)`` that the zoo's MNIST classifier gives the label of their source.
+    def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
+        """Metric name -> ``(inputs, translation)``, one input per test image in ``images``.
 
-        ``translation`` maps a batch of ``images`` (on the model's device and
-        dtype) to 1-channel 28x28 images in ``[0, 1]``.
+        Each translated input should show the class of the test image it came
+        from; ``translation`` maps a batch of inputs (on the model's device and
+        dtype) to images of the dataset in ``[0, 1]``. None by default.
         """
-        from zoo.evaluate.quality import classify, load_classifier
-
-        classifier = load_classifier(self.device)
-        correct = 0
-        for start in range(0, images.shape[0], EVAL_BATCH):
-            batch = images[start : start + EVAL_BATCH].to(self.device, self.dtype)
-            probs, _ = classify(classifier, translation(batch).float())
-            correct += int((probs.argmax(1) == labels[start : start + EVAL_BATCH].cpu()).sum())
-        return round(correct / images.shape[0], 4)
+        return {}
 
 
 class PatchDiscriminator(nn.Module):

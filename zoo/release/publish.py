@@ -27,25 +27,6 @@ LOSS_PLOT = "losses.png"
 PROGRESS_PLOT = "progress.png"
 
 
-def measure(model: Any, data_root: str | Path | None) -> dict[str, Any]:
-    """The model-card metrics for a model (needs its dataset).
-
-    Generative models get sample quality; a model with an
-    ``evaluation_metrics(test_images, test_labels) -> dict`` method adds its own.
-    """
-    from zoo.data.datasets import load_dataset
-    from zoo.evaluate.reference import classifier_accuracy, evaluate_samples, real_data_floor
-
-    if model.spec.family == "classifier":
-        return classifier_accuracy(model, data_root, model.spec.dataset)
-    metrics = evaluate_samples(model, data_root)
-    metrics["fid_real_floor"] = real_data_floor(data_root, model.spec.dataset)["fid"]
-    if hasattr(model, "evaluation_metrics"):  # a family's own test-set numbers
-        test = load_dataset(model.spec.dataset, data_root, train=False)
-        metrics.update(model.evaluation_metrics(test.images, test.labels))
-    return metrics
-
-
 def default_folder(repo: str) -> Path:
     """Where ``zoo export`` writes by default: ``exports/OWNER/NAME``, a folder ``ZOO_HUB`` can read."""
     return Path("exports") / repo
@@ -165,14 +146,18 @@ def _write_export(
             _copy(run_dir / plot, folder / plot)
     write_bytes_atomically(folder / CONFIG_FILE, (json.dumps(config, indent=2) + "\n").encode())
     model = load(folder)
-    metrics = measure(model, data_root) if with_metrics else {}
+    training = {key: value for key, value in config.get("training", {}).items() if value is not None}
+    spec = spec.with_updates(dataset=training.get("dataset") or spec.dataset)  # what it was trained on
+    metrics: dict[str, Any] = {}
+    if with_metrics:
+        from zoo.evaluate.reference import evaluate_model
+
+        metrics = evaluate_model(model, data_root, spec.dataset)
     has_samples = hasattr(model, "sample")
     if has_samples:
         from torchvision.utils import save_image
 
         save_image(model.sample(64, seed=0), folder / "samples.png", nrow=8, padding=2)
-    training = {key: value for key, value in config.get("training", {}).items() if value is not None}
-    spec = spec.with_updates(dataset=training.get("dataset") or spec.dataset)  # what it was trained on
     card = render_card(
         spec, repo, metrics, training, has_samples, has_loss_plot=(folder / LOSS_PLOT).is_file(),
         has_progress_plot=(folder / PROGRESS_PLOT).is_file(),

@@ -56,10 +56,10 @@ def _record_into(path: Path, rows: list[Row], result: BenchResult) -> list[Recor
         upsert_entries(target, [replace(entries[row.name], bench={**row.metrics, **settings}) for row in rows])
     except (OSError, CatalogError, KeyError) as exc:
         return [Recorded(row.name, problem=f"cannot write {target}: {exc}") for row in rows]
-    floor = [row for row in result.rows if row.kind == "real"][:1]
     outcomes = []
     for row in rows:
         card = (path.parent / WEIGHTS_FOLDER / entries[row.name].pins.repo / CARD_FILE).resolve()
+        floor = [real for real in result.rows if real.kind == "real" and real.dataset == row.dataset][:1]
         try:
             section = markdown_table(BenchResult(result.settings, [*floor, row]))
             text = replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section)

@@ -1,14 +1,17 @@
 """Mode collapse and sample quality watched during training: class coverage,
 KL(class histogram || uniform) and confident fraction of a fixed-seed batch of
-samples, judged by the zoo's classifier for the run's dataset."""
+samples, judged by the evaluation network of the run's dataset."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import torch
 from torch import nn
 
 from zoo.errors import ZooError
+
+if TYPE_CHECKING:
+    from zoo.evaluate.quality import Judge
 
 SAMPLES = 1000
 SEED = 0
@@ -21,39 +24,33 @@ class CollapseProbe:
         self.dataset = dataset
         self.device = device
         self.note = note
-        self._classifier: nn.Module | None = None
+        self._judge: Judge | None = None
         self._unavailable = False
 
     def measure(self, model: nn.Module) -> dict[str, float]:
         """``class_coverage``, ``kl_to_uniform`` and ``confident_fraction`` of the model's samples, or nothing."""
         if not hasattr(model, "sample"):
             return {}
-        classifier = self._load()
-        if classifier is None:
+        judge = self._load()
+        if judge is None:
             return {}
-        from zoo.evaluate.quality import class_stats, classify
+        from zoo.evaluate.quality import CLASSES, sample_quality
 
         was_training = model.training
         model.eval()
         try:
-            images = model.sample(SAMPLES, seed=SEED)
+            return sample_quality(model, judge, SAMPLES, SEED, measures={CLASSES}).metrics
         finally:
             model.train(was_training)
-        probs, _ = classify(classifier, images)
-        return class_stats(probs)
 
-    def _load(self) -> nn.Module | None:
-        if self._classifier is not None or self._unavailable:
-            return self._classifier
-        from zoo.evaluate.quality import CLASSIFIER, load_classifier
-        from zoo.core.registry import get_spec
+    def _load(self) -> Judge | None:
+        if self._judge is not None or self._unavailable:
+            return self._judge
+        from zoo.evaluate.quality import Judge, load_evaluator
 
         try:
-            known = get_spec(CLASSIFIER).dataset
-            if self.dataset != known:
-                raise ZooError(f"it judges {known} and this run trains on {self.dataset or 'data given in code'}")
-            self._classifier = load_classifier(self.device)
+            self._judge = Judge(load_evaluator(self.dataset, self.device))
         except ZooError as exc:
             self._unavailable = True
-            self.note(f"class coverage, KL to uniform and confident fraction are not measured: {CLASSIFIER}: {exc}")
-        return self._classifier
+            self.note(f"class coverage, KL to uniform and confident fraction are not measured: {exc}")
+        return self._judge
