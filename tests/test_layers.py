@@ -96,6 +96,21 @@ def test_no_flavour_imports_another(flavour: str, path: Path) -> None:
     assert not others, f"{path.relative_to(ROOT)} imports other flavours: {others}"
 
 
+def test_no_flavour_names_another_in_its_specs() -> None:
+    """A built-in spec's build and recipe are its own flavour's or the core's, so that any
+    flavour folder can be removed alone."""
+    from zoo.core.registry import get_registry
+
+    registry = get_registry()
+    foreign = {
+        name: target
+        for name in registry.names()
+        for target in (registry.get(name).build, registry.get(name).recipe)
+        if target and target.startswith("zoo_plugins.") and target.split(".")[1] != registry.get(name).plugin
+    }
+    assert not foreign, f"specs that name other flavours' modules: {foreign}"
+
+
 @pytest.mark.parametrize(
     "old, names",
     [
