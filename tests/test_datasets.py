@@ -102,7 +102,8 @@ def test_two_plugins_registering_one_dataset_name_is_an_error_naming_both(dots: 
 def test_a_dataset_name_clash_is_fatal_in_strict_mode(dots: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     dots.add_plugin("dots", dataset_plugin("crosses"))
     monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")
-    with pytest.raises(zoo.PluginError, match="dataset name 'crosses' is registered by both plugins 'crosses' and 'dots'"):
+    clash = "dataset name 'crosses' is registered by both plugins 'crosses' and 'dots'"
+    with pytest.raises(zoo.PluginError, match=clash):
         list_datasets()
 
 
@@ -143,7 +144,7 @@ def test_a_malformed_dataset_spec_is_refused(changes: dict, error: str) -> None:
 
 
 def test_registering_datasets_imports_no_torch() -> None:
-    code = "import sys, zoo.core.registry as r; r.list_datasets(); print(sorted(m for m in sys.modules if m.startswith(('torch', 'torchvision'))))"
+    code = "import sys, zoo.core.registry as r; r.list_datasets(); print(sorted(m for m in sys.modules if 'torch' in m))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "[]"
 

@@ -175,7 +175,7 @@ def expect_images(x: Any, shape: tuple[int, ...], what: str, device: torch.devic
 
 
 def example_images(shape: tuple[int, int, int], n: int, seed: int = 0) -> torch.Tensor:
-    """``n`` seeded toy images in ``[0, 1]`` of the given ``(C, H, W)``: a box of random place, size and colour on black."""
+    """``n`` seeded toy images in ``[0, 1]`` of ``shape`` ``(C, H, W)``: a box of random place, size and colour."""
     channels, height, width = shape
     gen = torch.Generator().manual_seed(seed)
     extent = torch.tensor([height, width], dtype=torch.float32)

@@ -6,12 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from zoo.errors import ZooError
 
 if TYPE_CHECKING:
     from zoo.core.plugins import PluginInfo
+    from zoo.core.spec import ModelSpec
+    from zoo.train.trainer import RecordedData
     from zoo.evaluate.bench import BenchResult
 from zoo.core.plugins import warnings_as_lines
 from zoo.cli.samplefiles import MAX_GRID
@@ -93,7 +95,7 @@ def cmd_download(args: argparse.Namespace) -> int:
 @command
 def cmd_train(args: argparse.Namespace) -> int:
     from zoo.core.registry import get_spec
-    from zoo.train.trainer import Trainer, TrainingStopped, recorded_data_root
+    from zoo.train.trainer import Trainer, TrainingStopped, recorded_data
 
     spec = get_spec(args.name)
     hparams = dict(_parse_setting(item) for item in args.set)
@@ -102,11 +104,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.batch_size is not None:
         hparams["batch_size"] = args.batch_size
     out = args.out or Path("runs") / spec.name
-    data_root = args.data or (recorded_data_root(out) if args.resume else None)  # a resumed run keeps its data
+    data = _training_data(args, spec, recorded_data(out) if args.resume else None)  # a resumed run keeps its data
     trainer = Trainer(
-        spec, out, data_root=data_root, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
-        dataset=args.dataset, precision=args.precision, compile_modules=args.compile or None,
-        checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None,
+        spec, out, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
+        precision=args.precision, compile_modules=args.compile or None,
+        checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None, **data,
     )
     try:
         trainer.run(resume=args.resume)
@@ -117,6 +119,30 @@ def cmd_train(args: argparse.Namespace) -> int:
     if trainer.world.main:
         print(f"trained {spec.name}; load it with zoo.load({str(out)!r})")
     return 0
+
+
+def _training_data(args: argparse.Namespace, spec: ModelSpec, recorded: RecordedData | None) -> dict[str, Any]:
+    """The Trainer's data arguments: a folder of images (``--images``, or the one the resumed run
+    was started on) with the model config it needs, or a registered dataset and its root."""
+    from zoo.data.folders import is_folder_dataset
+    from zoo.train.image_folder import folder_run
+
+    if args.images is not None and (args.data is not None or args.dataset is not None):
+        raise ZooError("give --images DIR, or --data ROOT and --dataset NAME, not both")
+    images, config = args.images, {}
+    chosen = args.images is not None or args.data is not None or args.dataset is not None
+    if not chosen and recorded is not None and is_folder_dataset(recorded.dataset):
+        images, config = recorded.root, recorded.model_config
+    if images is None:
+        if args.image_size is not None or args.channels is not None:
+            raise ZooError(
+                "--image-size and --channels go with --images DIR: a registered dataset has its own image shape"
+            )
+        return {"data_root": args.data or (recorded.root if recorded else None), "dataset": args.dataset}
+    size = args.image_size or config.get("image_size") or spec.image_shape[1]
+    channels = args.channels or config.get("channels")
+    run = folder_run(spec, images, size, channels, note=lambda line: print(f"zoo train: note: {line}", file=sys.stderr))
+    return {"data": run.data, "data_root": images, "dataset": run.dataset, "model_config": run.model_config}
 
 
 @command
@@ -358,6 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a recipe hyperparameter")
     p.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint, if any")
     p.add_argument("--dataset", default=None, help="train on another registered dataset than the model's")
+    p.add_argument("--images", type=Path, default=None, metavar="DIR",
+                   help="train on a folder of image files: one subfolder per class, or none (unlabelled)")
+    p.add_argument("--image-size", type=_positive_int, default=None, metavar="S",
+                   help="with --images: the side of the square images the model makes (default: the flavour's own)")
+    p.add_argument("--channels", type=int, choices=[1, 3], default=None,
+                   help="with --images: 1 (grey) or 3 (RGB); default: RGB when any image has colour")
     p.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default=None, help="autocast precision (default fp32)")
     p.add_argument("--compile", action="store_true", help="torch.compile the modules the recipe trains")
     p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="STEPS",

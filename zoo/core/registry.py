@@ -58,7 +58,8 @@ class Registry:
         """What each plugin registers through each hook; a plugin whose hook raises registers nothing."""
         found: dict[str, tuple[PluginInfo, list[ModelSpec], list[DatasetSpec]]] = {}
         broken: set[str] = set()
-        for position, (hook, kind) in enumerate((("register_models", ModelSpec), ("register_datasets", DatasetSpec)), 1):
+        hooks = (("register_models", ModelSpec), ("register_datasets", DatasetSpec))
+        for position, (hook, kind) in enumerate(hooks, 1):
             for info, register in plugins.implementations(hook):
                 if info.name in broken:
                     continue

@@ -101,12 +101,18 @@ class DatasetSpec:
         if problem:
             raise ValueError(f"dataset spec name {problem}")
         if not isinstance(self.load, str) or ":" not in self.load:
-            raise ValueError(f"dataset {self.name!r}: load must look like 'package.module:function', got {self.load!r}")
+            raise ValueError(
+                f"dataset {self.name!r}: load must look like 'package.module:function', got {self.load!r}"
+            )
         shape = self.image_shape
         if not (isinstance(shape, tuple) and len(shape) == 3 and all(_positive_int(d) for d in shape)):
-            raise ValueError(f"dataset {self.name!r}: image_shape must be a tuple (C, H, W) of positive ints, got {shape!r}")
+            raise ValueError(
+                f"dataset {self.name!r}: image_shape must be a tuple (C, H, W) of positive ints, got {shape!r}"
+            )
         if not (_positive_int(self.classes) or self.classes == 0):
-            raise ValueError(f"dataset {self.name!r}: classes must be a whole number >= 0 (0: unlabelled), got {self.classes!r}")
+            raise ValueError(
+                f"dataset {self.name!r}: classes must be a whole number >= 0 (0: unlabelled), got {self.classes!r}"
+            )
         if self.evaluator is not None and model_name_problem(self.evaluator):
             raise ValueError(f"dataset {self.name!r}: evaluator {model_name_problem(self.evaluator)}")
 

@@ -37,7 +37,8 @@ def load_dataset(name: str, root: str | Path | None = None, train: bool = True) 
     spec = get_dataset(name)
     data = spec.loader()(Path(root).expanduser() if root is not None else None, train)
     images = getattr(data, "images", None)
-    if not isinstance(data, ImageData) or not isinstance(images, torch.Tensor) or tuple(images.shape[1:]) != spec.image_shape:
+    shaped = isinstance(images, torch.Tensor) and tuple(images.shape[1:]) == spec.image_shape
+    if not isinstance(data, ImageData) or not shaped:
         got = f"images of shape {tuple(images.shape)}" if isinstance(images, torch.Tensor) else type(data).__name__
         raise ZooError(
             f"dataset {name!r}: its loader {spec.load} gave {got}, not an ImageData of images (N, "

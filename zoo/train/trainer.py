@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any, Iterator
@@ -242,13 +243,23 @@ class _StopSignal:
         self.requested = True
 
 
-def recorded_data_root(out_dir: str | Path) -> Path | None:
-    """The dataset root a run in ``out_dir`` was started with (None without a checkpoint or a recorded root)."""
+@dataclass(frozen=True)
+class RecordedData:
+    """What a run was started on: the dataset's name, its root (or folder of images) and the model config."""
+
+    dataset: str | None
+    root: Path | None
+    model_config: dict[str, Any]
+
+
+def recorded_data(out_dir: str | Path) -> RecordedData | None:
+    """The data a run in ``out_dir`` was started on (None without a checkpoint)."""
     path = Path(out_dir) / CHECKPOINT
     if not path.is_file():
         return None
-    root = load_checkpoint(path).get("data_root")
-    return Path(root) if root else None
+    state = load_checkpoint(path)
+    root = state.get("data_root")
+    return RecordedData(state.get("dataset"), Path(root) if root else None, dict(state.get("model_config") or {}))
 
 
 class Trainer:
@@ -318,7 +329,8 @@ class Trainer:
         self.log = RunLog(self.out_dir)
         self._stop = _StopSignal()
         self._probe = CollapseProbe(self.dataset, self.device, self._note)
-        self._check_batch_size()
+        if not self.checkpoint_path.exists():  # a run to resume is checked with its own batch size
+            self._check_batch_size()
 
     @property
     def checkpoint_path(self) -> Path:
@@ -331,7 +343,9 @@ class Trainer:
     def _check_batch_size(self) -> None:
         size = self.hparams["batch_size"]
         if self.steps_per_epoch == 0:
-            raise ZooError(f"batch size {size} is larger than the dataset ({len(self.data)} images)")
+            raise ZooError(
+                f"batch size {size} is larger than the dataset ({len(self.data)} images); choose a smaller --batch-size"
+            )
         if size % self.world.size:
             raise ZooError(
                 f"batch size {size} is the global batch and must divide evenly over the {self.world.size} processes"
