@@ -49,7 +49,7 @@ def forbid_building(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("the model was built before the folder was checked")
 
-    monkeypatch.setattr(zoo.hub.load, "build", refuse)
+    monkeypatch.setattr(zoo.hub.load, "instantiate", refuse)
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ Measured by `zoo export` with {judged_by}:
 class coverage and KL of the predicted-class histogram to uniform (mode collapse),
 the fraction of samples classified with confidence above 0.9, and FID on the
 classifier's features against the real test set (`fid_real_floor` is the
-same FID for real test images against real training images).
+same FID for as many random real training images, measured as samples are).
 
 | metric | value |
 |---|---|
