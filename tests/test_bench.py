@@ -291,7 +291,7 @@ def test_quoted_rows_stay_readable_in_a_100_column_table(benched):
 def test_likelihood_models_bring_the_papers_nlls_as_quoted_rows(benched, tmp_path, monkeypatch):
     """On the dataset the papers measured, the VAE's quoted NLLs end the table, marked and
     without images. (On the crosses above, a dataset no paper quotes, there are none.)"""
-    from zoo.models.vae import VAE
+    from zoo_plugins.vae.model import VAE
 
     assert all(row.kind != "quoted" for row in benched[1].rows)
     vae = benched[0][1]

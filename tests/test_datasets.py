@@ -160,8 +160,6 @@ def core_files() -> list[Path]:
     return sorted([*zoo_dir.rglob("*.py"), *(zoo_dir / "release" / "templates").rglob("*.tmpl")])
 
 
-@pytest.mark.xfail(strict=False, reason="the papers' NLLs quoted in zoo/models/likelihood.py and zoo/models/vae.py "
-                   "still default to one dataset; they move to the flavours that quote them")
 def test_no_module_under_zoo_names_a_built_in_dataset() -> None:
     pattern = DATASET_WORDS
     assert all(pattern.search(name) for name in list_datasets())

@@ -16,7 +16,7 @@ def register_models(register):
             image_shape=(1, 28, 28),
             latent_dim=32,
             licence="MIT",
-            build="zoo.models.vae:VAE",
+            build="zoo_plugins.vae.model:VAE",
             recipe="zoo.train.vae:VAERecipe",
             config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100, "image_size": 28},
         )

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.autoencoder import Autoencoder, mlp
-from zoo.models.likelihood import QuotedNLL, binarise, check_binary_images
+from zoo.models.likelihood import binarise, check_binary_images
 from zoo.models.base import check_count
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
@@ -35,12 +35,6 @@ class VAE(Autoencoder):
     networks (used by the conditional VAE). ``encode`` gives the posterior mean.
     """
 
-    quoted_nll = (
-        QuotedNLL("VAE", 88.6, "Tomczak and Welling 2018"),
-        QuotedNLL("VAE with VampPrior", 85.6, "Tomczak and Welling 2018"),
-        QuotedNLL("VAE", 86.8, "Burda et al. 2016"),
-        QuotedNLL("VAE, 2 stochastic layers", 85.3, "Burda et al. 2016"),
-    )
     metric_notes = {
         **Autoencoder.metric_notes,
         "elbo": "evidence lower bound, nats per image, on the test set binarised once with seed 0 (higher is better)",
