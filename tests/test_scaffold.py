@@ -21,7 +21,7 @@ from zoo.core.catalog import read_catalog
 from zoo.cli import main
 from zoo.hub.resolve import sha256_of
 from zoo.release.scaffold import LAYOUT, ScaffoldError, new_plugin
-from zoo.core.spec import ModelSpec
+from zoo.core.spec import DatasetSpec, ModelSpec
 
 from installs import build_wheels, fresh_env, site_packages, wheels  # noqa: F401 - wheels is a fixture
 from installs import run as installs_run
@@ -311,6 +311,9 @@ def test_contributing_documents_the_contract() -> None:
     spec_section = text.split("### `ModelSpec`")[1].split("###")[0]
     for field in fields(ModelSpec):
         assert f"`{field.name}`" in spec_section, f"ModelSpec.{field.name} is not described"
+    dataset_section = text.split("### Registering a dataset")[1].split("###")[0]
+    for field in fields(DatasetSpec):
+        assert f"`{field.name}`" in dataset_section, f"DatasetSpec.{field.name} is not described"
     for check in testing.CHECKS.values():
         assert check.description, f"check {check.name!r} has no docstring"
         assert f"| `{check.name}` |" in text, f"the {check.name!r} check is not described"
