@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -167,6 +168,17 @@ def test_export_refuses_a_name_of_another_architecture(run_dir, tmp_path, catalo
         export_run(run_dir, tmp_path, with_metrics=False, name="dcgan-mnits")
     with pytest.raises(ZooError, match="is not a folder"):
         export_run(tmp_path / "missing", tmp_path, with_metrics=False)
+
+
+def test_export_refuses_a_run_trained_with_other_settings_than_the_spec(run_dir, tmp_path, catalog):
+    other = tmp_path / "run-at-64"
+    shutil.copytree(run_dir, other)
+    config = json.loads((other / "config.json").read_text())
+    config["config"]["image_size"] = 64
+    (other / "config.json").write_text(json.dumps(config))
+    with pytest.raises(ZooError, match=r"image_size = 64 in the run, 28 in the spec.*--name"):
+        export_run(other, tmp_path / "out", with_metrics=False)
+    assert not (tmp_path / "out").exists()
 
 
 def test_model_card_metadata_has_metrics_as_a_model_index():

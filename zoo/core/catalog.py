@@ -115,15 +115,17 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     )
 
 
-def config_conflicts(catalog_config: Mapping[str, Any], spec_config: Mapping[str, Any]) -> list[str]:
-    """The settings of an entry's ``config`` that disagree with the spec's, each as
-    ``"width = 64 in the catalog, 32 in the spec"``; empty when the catalog only repeats the spec."""
+def config_conflicts(
+    catalog_config: Mapping[str, Any], spec_config: Mapping[str, Any], where: str = "in the catalog"
+) -> list[str]:
+    """The settings of a ``config`` (an entry's, or a run's: say ``where``) that disagree with the
+    spec's, each as ``"width = 64 in the catalog, 32 in the spec"``; empty when it only repeats the spec."""
     conflicts = []
     for key, value in catalog_config.items():
         if key not in spec_config:
-            conflicts.append(f"{key} = {_shown(value)} in the catalog, not set in the spec")
+            conflicts.append(f"{key} = {_shown(value)} {where}, not set in the spec")
         elif _canonical(value) != _canonical(spec_config[key]):
-            conflicts.append(f"{key} = {_shown(value)} in the catalog, {_shown(spec_config[key])} in the spec")
+            conflicts.append(f"{key} = {_shown(value)} {where}, {_shown(spec_config[key])} in the spec")
     return conflicts
 
 

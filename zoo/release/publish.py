@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from zoo.hub.card import render_card
-from zoo.core.catalog import CatalogEntry, upsert_entries
+from zoo.core.catalog import CatalogEntry, config_conflicts, upsert_entries
 from zoo.errors import ZooError
 from zoo.core.files import replace_folder_atomically, replace_atomically, write_bytes_atomically
 from zoo.hub.resolve import sha256_of
@@ -89,6 +89,12 @@ def export_run(
         raise ZooError(f"{run_dir} is not a folder; pass the run folder that `zoo train --out` wrote")
     config = read_folder_config(run_dir)
     spec = publishing_spec(get_spec(config["zoo_model"]), name)
+    conflicts = config_conflicts(config.get("config", {}), spec.config, where="in the run")
+    if conflicts:
+        raise ZooError(
+            f"{run_dir} was not trained as {spec.name!r}'s spec says ({'; '.join(conflicts)}); register a model "
+            "whose spec has these settings in your plugin and export the run as it with --name"
+        )
     project = read_plugin_project(into) if into is not None else None
     if project is not None and spec.plugin not in project.plugins:
         raise ZooError(
