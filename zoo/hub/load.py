@@ -41,6 +41,9 @@ def load(
         config = dict(spec.config)
         weights = hub.fetch(spec.name).path
     model = instantiate(spec, config)
+    shape = tuple(getattr(model, "image_shape", spec.image_shape))
+    if shape != tuple(spec.image_shape):  # a run at another size than the spec's
+        model.spec = model.spec.with_updates(image_shape=shape)
     _load_weights(model, weights, spec.name)
     model.eval().requires_grad_(False)
     return model.to(device=device, dtype=dtype)
@@ -92,6 +95,10 @@ def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
         raise HubError(f"{folder} has no {WEIGHTS_FILE}")
     _check_readable(weights)
     check_folder(spec, data["config"], weights)
+    training = data.get("training")
+    trained_on = training.get("dataset") if isinstance(training, dict) else None
+    if isinstance(trained_on, str) and trained_on and trained_on != spec.dataset:
+        spec = spec.with_updates(dataset=trained_on)
     return spec, {**spec.config, **data["config"]}, weights
 
 
