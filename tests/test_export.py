@@ -177,7 +177,7 @@ def test_export_refuses_a_run_trained_with_other_settings_than_the_spec(run_dir,
     config["config"]["image_size"] = 64
     (other / "config.json").write_text(json.dumps(config))
     with pytest.raises(ZooError, match=r"image_size = 64 in the run, 28 in the spec.*--name"):
-        export_run(other, tmp_path / "out", with_metrics=False)
+        export_run(other, tmp_path / "out", with_metrics=False, catalogued=True)
     assert not (tmp_path / "out").exists()
 
 

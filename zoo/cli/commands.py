@@ -208,7 +208,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ZooError("give --into PLUGIN_DIR or --out FOLDER, not both")
     exported = export_run(
         args.run_dir, args.out, repo=args.repo, data_root=args.data, with_metrics=not args.no_metrics,
-        name=args.name, force=args.force, into=args.into,
+        name=args.name, force=args.force, into=args.into, catalogued=args.registry is not None,
     )
     entry = exported.entry
     print(f"wrote a hub folder for {entry.name} to {exported.folder}")

@@ -54,6 +54,18 @@ def publishing_spec(trained: ModelSpec, name: str | None) -> ModelSpec:
     return spec
 
 
+def check_catalogable(run_dir: str | Path, spec: ModelSpec) -> None:
+    """Refuse a run whose model config differs from ``spec``'s: a catalog entry for it would be refused."""
+    config = read_folder_config(Path(run_dir)).get("config", {})
+    conflicts = config_conflicts(config, spec.config, where="in the run")
+    if conflicts:
+        raise ZooError(
+            f"{run_dir} was not trained as {spec.name!r}'s spec says ({'; '.join(conflicts)}), so a catalog "
+            "cannot pin it as that model; register a model whose spec has these settings in your plugin and "
+            "export the run as it with --name"
+        )
+
+
 @dataclass(frozen=True)
 class Exported:
     """What ``zoo export`` wrote: the hub folder, its catalog entry, and the catalog it went into (if any)."""
@@ -72,6 +84,7 @@ def export_run(
     name: str | None = None,
     force: bool = False,
     into: str | Path | None = None,
+    catalogued: bool = False,
 ) -> Exported:
     """Write a hub folder for a run: config.json, the sampling weights, samples, a model card.
 
@@ -82,19 +95,17 @@ def export_run(
     Otherwise the folder is ``out_dir`` (default ``exports/REPO``). An existing
     folder is replaced only with ``force``; the new one is built beside it and
     renamed into place, so a failed export leaves the target as it was. Only the
-    exported module's weights are copied, never the training checkpoint.
+    exported module's weights are copied, never the training checkpoint. A run
+    whose model config differs from the spec's is refused when its entry goes
+    into a catalog (``into``, or ``catalogued`` when the caller writes one).
     """
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise ZooError(f"{run_dir} is not a folder; pass the run folder that `zoo train --out` wrote")
     config = read_folder_config(run_dir)
     spec = publishing_spec(get_spec(config["zoo_model"]), name)
-    conflicts = config_conflicts(config.get("config", {}), spec.config, where="in the run")
-    if conflicts:
-        raise ZooError(
-            f"{run_dir} was not trained as {spec.name!r}'s spec says ({'; '.join(conflicts)}); register a model "
-            "whose spec has these settings in your plugin and export the run as it with --name"
-        )
+    if into is not None or catalogued:
+        check_catalogable(run_dir, spec)
     project = read_plugin_project(into) if into is not None else None
     if project is not None and spec.plugin not in project.plugins:
         raise ZooError(
