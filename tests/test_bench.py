@@ -499,8 +499,9 @@ def test_all_benches_pretrained_generators_and_says_what_it_skips(toy_catalog):
     assert targets == ["dcgan-mnist"]
     assert skipped == {
         "cgan-mnist": "no pretrained weights: train it and bench the run folder",
+        "dcgan-fashion-mnist": "no pretrained weights: train it and bench the run folder",
         "gan-mnist": "'fashion-mnist-classifier', the evaluation network of dataset 'fashion-mnist', "
-                     "is not a registered model (install its plugin)",
+                     "has no published weights yet",
     }
 
 

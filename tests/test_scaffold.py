@@ -266,7 +266,7 @@ def test_zoo_plugins_lists_builtins(site: Path, capsys: pytest.CaptureFixture[st
     for name, info in zoo.core.registry.get_registry().plugins.plugins.items():
         assert info.distribution in rows[name] and info.version in rows[name]
         assert rows[name].endswith(", ".join(info.models))
-    assert "generative-zoo (built-in)" in rows["dcgan"] and rows["dcgan"].endswith("dcgan-mnist")
+    assert "generative-zoo (built-in)" in rows["dcgan"] and rows["dcgan"].endswith("dcgan-mnist, dcgan-fashion-mnist")
 
 
 def test_zoo_plugins_shows_load_errors(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

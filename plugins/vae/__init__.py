@@ -4,20 +4,20 @@ from zoo import ModelSpec, hookimpl
 
 @hookimpl
 def register_models(register):
-    register(
-        ModelSpec(
-            name="vae-mnist",
-            family="autoencoder",
-            summary="VAE with MLP encoder and decoder (two hidden layers of 512), 32-d Gaussian latent, "
-            "learned 100-component mixture-of-Gaussians prior and Bernoulli likelihood, trained with the "
-            "importance-weighted bound of Burda et al. 2016 (IWAE, 5 draws per image)",
-            paper="https://arxiv.org/abs/1312.6114",
-            dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=32,
-            licence="MIT",
-            build="zoo_plugins.vae.model:VAE",
-            recipe="zoo.train.vae:VAERecipe",
-            config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100, "image_size": 28},
-        )
+    mnist = ModelSpec(
+        name="vae-mnist",
+        family="autoencoder",
+        summary="VAE with MLP encoder and decoder (two hidden layers of 512), 32-d Gaussian latent, "
+        "learned 100-component mixture-of-Gaussians prior and Bernoulli likelihood, trained with the "
+        "importance-weighted bound of Burda et al. 2016 (IWAE, 5 draws per image)",
+        paper="https://arxiv.org/abs/1312.6114",
+        dataset="mnist",
+        image_shape=(1, 28, 28),
+        latent_dim=32,
+        licence="MIT",
+        build="zoo_plugins.vae.model:VAE",
+        recipe="zoo.train.vae:VAERecipe",
+        config={"latent_dim": 32, "hidden": [512, 512], "channels": 1, "prior_components": 100, "image_size": 28},
     )
+    register(mnist)
+    register(mnist.with_updates(name="vae-fashion-mnist", dataset="fashion-mnist", summary="The same VAE, trained on Fashion-MNIST clothing"))

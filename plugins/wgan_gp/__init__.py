@@ -4,18 +4,18 @@ from zoo import ModelSpec, hookimpl
 
 @hookimpl
 def register_models(register):
-    register(
-        ModelSpec(
-            name="wgan-gp-mnist",
-            family="gan",
-            summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10); self-conditioned on 100 k-means clusters",
-            paper="https://arxiv.org/abs/1704.00028",
-            dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
-            licence="MIT",
-            build="zoo.models.dcgan:DCGANGenerator",
-            recipe="zoo_plugins.wgan_gp.recipe:WGANGPRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100, "image_size": 28},
-        )
+    mnist = ModelSpec(
+        name="wgan-gp-mnist",
+        family="gan",
+        summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10); self-conditioned on 100 k-means clusters",
+        paper="https://arxiv.org/abs/1704.00028",
+        dataset="mnist",
+        image_shape=(1, 28, 28),
+        latent_dim=100,
+        licence="MIT",
+        build="zoo.models.dcgan:DCGANGenerator",
+        recipe="zoo_plugins.wgan_gp.recipe:WGANGPRecipe",
+        config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100, "image_size": 28},
     )
+    register(mnist)
+    register(mnist.with_updates(name="wgan-gp-fashion-mnist", dataset="fashion-mnist", summary="The same WGAN-GP, trained on Fashion-MNIST clothing"))

@@ -58,15 +58,15 @@ def _registry() -> Registry:
 
 
 def default_dataset() -> str:
-    """The first registered dataset whose evaluation network is an installed model."""
+    """The first registered dataset whose evaluation network is installed with its weights."""
     registry = _registry()
     for name in registry.dataset_names():
         evaluator = registry.datasets[name].evaluator
-        if evaluator is not None and evaluator in registry.specs:
+        if evaluator is not None and evaluator in registry.specs and registry.pinned(evaluator) is not None:
             return name
     known = ", ".join(registry.dataset_names()) or "none"
     raise ScaffoldError(
-        f"no registered dataset has its evaluation network installed; choose the dataset with --dataset "
+        f"no registered dataset has its evaluation network installed with weights; choose the dataset with --dataset "
         f"(registered: {known})"
     )
 
