@@ -505,6 +505,17 @@ def test_all_benches_pretrained_generators_and_says_what_it_skips(toy_catalog):
     }
 
 
+def test_a_dataset_selects_the_models_trained_on_it(toy_catalog):
+    assert select([], dataset="mnist") == (
+        ["dcgan-mnist"], {"cgan-mnist": "no pretrained weights: train it and bench the run folder"}
+    )
+    assert select(["*gan*"], dataset="mnist")[0] == ["dcgan-mnist"]
+    with pytest.raises(ZooError, match="no pretrained generative model of dataset 'fashion-mnist'"):
+        select([], dataset="fashion-mnist")
+    with pytest.raises(ZooError, match="'svhn'.*mnist"):
+        select([], dataset="svhn")
+
+
 def test_wildcards_names_and_folders_keep_their_order(toy_catalog, tmp_path):
     folder = model_folder(tmp_path / "runs", "cgan-mnist")
     assert select([folder, "dcgan-*", "dcgan-mnist"])[0] == [folder, "dcgan-mnist"]

@@ -164,7 +164,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from zoo.train.snapshots import expand
 
     labels = dict(pair for name in args.names for pair in expand(name))
-    targets, skipped = select(list(labels), args.all)
+    targets, skipped = select(list(labels), args.all, args.dataset)
     for name, reason in skipped.items():
         print(f"zoo bench: skipping {name}: {reason}", file=sys.stderr)
     result = run_bench(
@@ -405,6 +405,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*",
                    help="model names, fnmatch wildcards, model folders, or a run's kept epochs (RUN@3, RUN@1,5, RUN@all)")
     p.add_argument("--all", action="store_true", help="every pretrained model that samples images")
+    p.add_argument("--dataset", default=None,
+                   help="only models trained on this dataset (alone: every pretrained one of it)")
     p.add_argument("-n", type=_positive_int, default=10000, help="samples per model (default 10000)")
     p.add_argument("--seed", type=int, default=0, help="sampling seed of every model (default 0)")
     p.add_argument("--batch-size", type=_positive_int, default=1000, help="sampling batch size (default 1000)")

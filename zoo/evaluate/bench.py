@@ -102,14 +102,20 @@ def _unbenchable(spec: ModelSpec, dataset: str, folder: bool = False) -> str | N
     return evaluator_problem(dataset)
 
 
-def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str], dict[str, str]]:
+def select(
+    patterns: Sequence[str], all_models: bool = False, dataset: str | None = None
+) -> tuple[list[str], dict[str, str]]:
     """Bench targets from model names, fnmatch patterns and model folders.
 
     ``all_models`` adds every model a ``*`` matches. Models a pattern matched
     that cannot be benched are skipped and returned with the reason; a model
-    named outright that cannot be benched is an error.
+    named outright that cannot be benched is an error. ``dataset`` keeps the
+    targets trained on that dataset (with no names: all of them).
     """
     registry = get_registry()
+    if dataset is not None:
+        registry.dataset(dataset)  # an unknown name is an error listing the registered ones
+        all_models = all_models or not patterns
     targets: list[str] = []
     skipped: dict[str, str] = {}
     for pattern in [*patterns, *(["*"] if all_models else [])]:
@@ -131,6 +137,11 @@ def select(patterns: Sequence[str], all_models: bool = False) -> tuple[list[str]
         if reason is not None:
             raise ZooError(f"cannot bench {pattern!r}: {reason}")
         targets.append(pattern)
+    if dataset is not None:
+        targets = [target for target in targets if dataset_of(target) == dataset]
+        skipped = {name: reason for name, reason in skipped.items() if dataset_of(name) == dataset}
+        if not targets:
+            raise ZooError(f"no pretrained generative model of dataset {dataset!r} to bench (see `zoo list`)")
     if not targets:
         raise ZooError("name the models to bench (names, wildcards or model folders), or pass --all")
     targets = list(dict.fromkeys(targets))
