@@ -75,7 +75,8 @@ def evaluate_model(model: nn.Module, data_root: str | Path | None, dataset: str 
     A classifier gets its test accuracy. A model that samples gets
     :func:`~zoo.evaluate.quality.sample_quality`'s card measures of
     ``CARD_SAMPLES`` samples from ``CARD_SEED`` against the test split, and
-    ``fid_real_floor``, the real-data floor's FID.
+    ``fid_real_floor``, the real-data floor's FID; as many samples as the
+    dataset has training images where it has fewer (the floor draws that many).
     """
     dataset = dataset or model.spec.dataset
     if model.spec.family == "classifier":
@@ -83,7 +84,7 @@ def evaluate_model(model: nn.Module, data_root: str | Path | None, dataset: str 
     network = load_evaluator(dataset, model.device)
     reference = load_reference(dataset, data_root)
     judge = Judge(network, reference.test)
-    n = CARD_SAMPLES
+    n = min(CARD_SAMPLES, len(reference.train))
     metrics = sample_quality(model, judge, n, CARD_SEED, measures=CARD).metrics
     metrics.update(samples=n, seed=CARD_SEED, fid_real_floor=real_data_floor(reference, judge, n, {FID})["fid"])
     return metrics
