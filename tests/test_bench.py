@@ -221,8 +221,9 @@ def test_json_and_csv_hold_every_number(benched):
     data = json.loads((out / "bench.json").read_text())
     assert data["settings"]["samples"] == N
     assert [row["metrics"] for row in data["rows"]] == [row.metrics for row in result.rows]
+    assert {row["dataset"] for row in data["rows"]} == {"crosses"} and data["settings"]["feature_network"]
     lines = list(csv.DictReader(io.StringIO((out / "bench.csv").read_text())))
-    assert [line["name"] for line in lines] == [row.name for row in result.rows]
+    assert [(line["name"], line["dataset"]) for line in lines] == [(row.name, "crosses") for row in result.rows]
     assert float(lines[-1]["nll_is"]) == result.rows[-1].metrics["nll_is"]
     assert lines[0]["nll_is"] == ""
 
@@ -251,7 +252,8 @@ def test_every_file_keeps_every_column(benched):
     page = (out / "bench.html").read_text()
     assert all(f">{escape(title)}</th>" in page for title in titles)
     keys = {key for row in result.rows for key in row.metrics}
-    assert set(next(csv.reader(io.StringIO((out / "bench.csv").read_text())))) == {"name", "kind", "family", *keys}
+    assert set(next(csv.reader(io.StringIO((out / "bench.csv").read_text())))) == {"name", "kind", "family", "dataset",
+                                                                                 *keys}
     assert {key for row in json.loads((out / "bench.json").read_text())["rows"] for key in row["metrics"]} == keys
 
 
@@ -270,15 +272,15 @@ def test_the_compact_table_fits_120_columns_and_keeps_every_row(benched):
     assert cgan.endswith(f"label acc {result.rows[-2].metrics['label_accuracy']:.3f}")
 
 
-def quoted(label: str, nll: float, family: str = "autoencoder") -> Row:
+def quoted(label: str, nll: float, family: str = "autoencoder", dataset: str = "") -> Row:
     return Row(label, "quoted", family, {"nll": nll, "bits_per_dim": round(nll / (784 * math.log(2)), 4)},
-               torch.empty(0, 1, 28, 28))
+               torch.empty(0, 1, 28, 28), dataset)
 
 
 def test_quoted_rows_stay_readable_in_a_100_column_table(benched):
     _, result, _ = benched
-    papers = [quoted("VAE with VampPrior (Tomczak and Welling 2018)", 85.6),
-              quoted("PixelRNN (van den Oord 2016)", 79.2)]
+    papers = [quoted("VAE with VampPrior (Tomczak and Welling 2018)", 85.6, dataset="crosses"),
+              quoted("PixelRNN (van den Oord 2016)", 79.2, dataset="crosses")]
     text = report.text_table(BenchResult(result.settings, [*result.rows, *papers]), width=100)
     lines = text.splitlines()
     assert max(map(len, lines)) <= 100
@@ -392,7 +394,7 @@ def test_the_page_draws_a_chart_for_each_kind_of_number(tmp_path):
     assert all(name in texts[0] and name in texts[1] for name in models)  # one line, one point per model
     assert {"blur sigma=0.5 38.2", "mnist train (floor) 1.6"} <= set(texts[0])  # reference lines, labelled
     assert {"VAE (Burda et al. 2016) (paper)", "vae-mnist", "rnn-mnist"} <= set(texts[2])
-    assert {"pix2pix-mnist translated", "cyclegan-mnist b2a", f"{ODD}/cgan-mnist", "real digits 0.992"} <= set(texts[3])
+    assert {"pix2pix-mnist translated", "cyclegan-mnist b2a", f"{ODD}/cgan-mnist", "real images 0.992"} <= set(texts[3])
     assert "log scale" in texts[0][-1] or any("log scale" in t for t in texts[0])
     assert any("nats per image" in t for t in texts[2])
 
@@ -557,7 +559,21 @@ def test_models_are_benched_with_their_own_datasets_rows_never_mixed(tmp_path, m
     assert [row.name for row in result.rows if row.name.endswith("(floor)")] == ["digits-b train (floor)",
                                                                                  "crosses train (floor)"]
     assert result.rows[CALIBRATION_ROWS].name == second and result.rows[-1].name == first
-    assert result.settings["reference"] == "digits-b test split (300 images); crosses test split (300 images)"
+    assert {name: own["reference"] for name, own in result.settings["datasets"].items()} == {
+        "digits-b": "digits-b test split (300 images)", "crosses": "crosses test split (300 images)"}
+    markdown = report.markdown_table(result)  # a section per dataset: its heading, calibration rows and model
+    sections = markdown.split("### ")[1:]
+    assert [section.split(":")[0] for section in sections] == ["digits-b", "crosses"]
+    for section, dataset, model in zip(sections, ["digits-b", "crosses"], [second, first], strict=True):
+        assert f"evaluation network {EVALUATOR} (sha256 " in section.splitlines()[0]
+        names = [line.split(" | ")[0].strip("|` ") for line in section.splitlines() if line.startswith("| ")][1:]
+        assert names == [row.name for row in result.rows if row.dataset == dataset]
+        assert len(names) == CALIBRATION_ROWS + 1 and names[0] == f"{dataset} train (floor)" and names[-1] == model
+    report.write_reports(result, tmp_path / "out")
+    page = (tmp_path / "out" / "bench.html").read_text()
+    assert page.count("<section><h2>") == 2 and page.count("<svg ") == 2 * 2  # FID and precision/recall each
+    assert json.loads((tmp_path / "out" / "bench.json").read_text())["settings"]["datasets"].keys() == {
+        "digits-b", "crosses"}
     alone = run_bench([second], {"digits-b": other}.__getitem__, n=N, progress=False, calibration=False)
     assert alone.rows[0].metrics["fid"] == result.rows[CALIBRATION_ROWS].metrics["fid"]
     assert result.rows[-1].metrics["fid"] != result.rows[CALIBRATION_ROWS].metrics["fid"]  # same weights

@@ -77,12 +77,32 @@ class Row:
     dataset: str = ""
 
 
+DATASETS = "datasets"  # the settings key of a bench of several datasets: each one's own settings
+
+
 @dataclass
 class BenchResult:
-    """How the bench was run and what it measured."""
+    """How the bench was run and what it measured.
+
+    The settings that depend on the dataset (reference, feature network, KID
+    and precision/recall sizes) sit among the others for a bench of one
+    dataset; a bench of several keeps them per dataset under ``settings["datasets"]``.
+    """
 
     settings: dict[str, Any]
     rows: list[Row] = field(default_factory=list)
+
+    def datasets(self) -> list[str]:
+        """The datasets of the rows, in the order first met."""
+        return list(dict.fromkeys(row.dataset for row in self.rows))
+
+    def of_dataset(self, dataset: str) -> BenchResult:
+        """The rows of ``dataset``, with the settings they were measured with (its own in place of ``datasets``)."""
+        own = self.settings.get(DATASETS, {}).get(dataset, {})
+        settings: dict[str, Any] = {}
+        for key, value in self.settings.items():
+            settings.update(own if key == DATASETS else {key: value})
+        return BenchResult(settings, [row for row in self.rows if row.dataset == dataset])
 
 
 def dataset_of(target: str) -> str:
@@ -324,13 +344,13 @@ def run_bench(
                 bar.update()
     for bench in benches:
         rows.extend(bench.quoted_rows())
-    per_dataset = [bench.settings() for bench in benches]
+    per_dataset = {bench.reference.dataset: bench.settings() for bench in benches}
     settings = {
         "samples": n,
         "seed": seed,
         "batch_size": batch_size,
         "device": describe_device(device),
-        **{key: "; ".join(dict.fromkeys(each[key] for each in per_dataset)) for key in per_dataset[0]},
+        **(next(iter(per_dataset.values())) if len(per_dataset) == 1 else {DATASETS: per_dataset}),
         "torch": torch.__version__,
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": command,

@@ -2,8 +2,9 @@
 
 Two kinds of chart: a dot plot (one line per model, a dot at its value, dashed
 reference lines for real data) and a scatter of precision against recall whose
-points carry numbers explained in a legend beside it. Every piece of text is
-escaped, so a model folder named ``<script>`` stays text.
+points carry numbers explained in a legend beside it. A chart draws the rows of
+one dataset (its numbers are never compared with another's) and names it. Every
+piece of text is escaped, so a model folder named ``<script>`` stays text.
 """
 from __future__ import annotations
 
@@ -94,6 +95,11 @@ def _svg(width: float, height: float, title: str, body: Sequence[str]) -> str:
             f"<title>{escape(title)}</title>{''.join(body)}</svg>")
 
 
+def _title_width(title: str) -> float:
+    """Room for a chart's title, drawn at 14 px from x=8."""
+    return 24 + CHAR * 14 / FONT * len(title)
+
+
 def _number(value: float) -> str:
     return f"{value:.3g}" if abs(value) < 1 else f"{value:.1f}" if abs(value) < 1000 else f"{value:.0f}"
 
@@ -150,7 +156,7 @@ def dot_plot(title: str, axis_label: str, marks: Sequence[Mark], lines: Sequence
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="{mark.colour}" '
                     'stroke-width="2"/>')
         body.append(_text(x + 9, y + 4, fmt(mark.value), size=11, fill="#555"))
-    return _svg(max(WIDTH, left + PLOT + 60), bottom + 44, title, body)
+    return _svg(max(WIDTH, left + PLOT + 60, _title_width(title)), bottom + 44, title, body)
 
 
 def _label_spot(x: float, y: float, text: str, taken: list[tuple[float, float, float, float]]
@@ -168,8 +174,9 @@ def _label_spot(x: float, y: float, text: str, taken: list[tuple[float, float, f
     return x + 8 + w / 2, y - h / 2, False
 
 
-def scatter(title: str, rows: Sequence[Row]) -> str:
-    """Precision against recall, one numbered point per row; the numbers are explained beside the plot."""
+def scatter(title: str, rows: Sequence[Row], real: str = "real images") -> str:
+    """Precision against recall, one numbered point per row; the numbers are explained beside the plot
+    (``real``: what the real rows are, in the recall axis's label)."""
     size, left, top = 420.0, 56.0, 34.0
     x_axis = Axis(0.0, 1.0, left, left + size)
     y_axis = Axis(0.0, 1.0, top + size, top)
@@ -181,7 +188,7 @@ def scatter(title: str, rows: Sequence[Row]) -> str:
         body.append(_text(x, top + size + 16, f"{tick:g}", anchor="middle", size=11))
         body.append(_text(left - 6, y + 4, f"{tick:g}", anchor="end", size=11))
     body.append(f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="none" stroke="#888"/>')
-    body.append(_text(left + size / 2, top + size + 34, "recall: share of real digits the samples cover (diversity)",
+    body.append(_text(left + size / 2, top + size + 34, f"recall: share of {real} the samples cover (diversity)",
                       anchor="middle"))
     body.append(f'<g transform="translate(16 {top + size / 2:.0f}) rotate(-90)">'
                 + _text(0, 0, "precision: share of samples that look real (fidelity)", anchor="middle") + "</g>")
@@ -207,7 +214,22 @@ def scatter(title: str, rows: Sequence[Row]) -> str:
                               weight="bold"))
             body.append(_text(legend_x + 24, y, row.name, size=11))
         legend_x += width
-    return _svg(max(legend_x + 8, WIDTH), top + size + 48, title, body)
+    return _svg(max(legend_x + 8, WIDTH, _title_width(title)), top + size + 48, title, body)
+
+
+def real_images(result: BenchResult, test: bool = False) -> str:
+    """What the real rows of ``result`` are, naming their dataset: e.g. ``real shapes images``."""
+    dataset = one_dataset(result)
+    return " ".join(word for word in ("real", dataset, "test" if test else "", "images") if word)
+
+
+def one_dataset(result: BenchResult) -> str:
+    """The dataset every row of ``result`` was measured on ("" when unnamed); several are refused."""
+    datasets = result.datasets()
+    if len(datasets) > 1:
+        raise ValueError(f"a chart draws one dataset's rows, not those of {', '.join(datasets)}: "
+                         "chart each of result.of_dataset(name)")
+    return datasets[0] if datasets else ""
 
 
 def fid_chart(result: BenchResult) -> str | None:
@@ -219,8 +241,8 @@ def fid_chart(result: BenchResult) -> str | None:
     lines = [Line(r.name.split(", ", 1)[-1], r.metrics["fid"]) for r in result.rows
              if r.kind == "real" and r.metrics.get("fid", 0) > 0]
     marks = [Mark(r.name, r.metrics["fid"], family_colour(r)) for r in models]
-    return dot_plot("FID: distance from real test digits (lower is better)",
-                    "FID on the feature network's features, log scale; dashed: real and degraded real digits",
+    return dot_plot(f"FID: distance from {real_images(result, test=True)} (lower is better)",
+                    "FID on the feature network's features, log scale; dashed: real and degraded real images",
                     marks, lines, log=True)
 
 
@@ -231,7 +253,8 @@ def precision_recall_chart(result: BenchResult) -> str | None:
     models = [r for r in rows if r.kind == "model"]
     if not models:
         return None
-    return scatter("Precision against recall (up and right is better; hollow: real digits)", floor + models)
+    real = real_images(result)
+    return scatter(f"Precision against recall (up and right is better; hollow: {real})", floor + models, real)
 
 
 def nll_chart(result: BenchResult) -> str | None:
@@ -244,12 +267,14 @@ def nll_chart(result: BenchResult) -> str | None:
         return None
     marks = [Mark(r.name + (" (paper)" if r.kind == "quoted" else ""), nll(r), family_colour(r), r.kind == "quoted")
              for r in rows]
-    return dot_plot("Test negative log-likelihood (lower is better; hollow: quoted from papers)",
-                    "NLL, nats per image on binarised test digits", marks)
+    dataset = one_dataset(result)
+    return dot_plot(f"Test negative log-likelihood{' on ' + dataset if dataset else ''} "
+                    "(lower is better; hollow: quoted from papers)",
+                    "NLL, nats per image on binarised test images", marks)
 
 
 def accuracy_chart(result: BenchResult) -> str | None:
-    """Label accuracy of conditional and translation models, with real digits' as the reference."""
+    """Label accuracy of conditional and translation models, with the real images' as the reference."""
     marks = [
         Mark(f"{r.name} {what}".strip(), r.metrics[key], family_colour(r))
         for r in result.rows if r.kind == "model"
@@ -257,15 +282,18 @@ def accuracy_chart(result: BenchResult) -> str | None:
     ]
     if not marks:
         return None
-    lines = [Line("real digits", r.metrics["label_accuracy"]) for r in result.rows
+    lines = [Line(real_images(result), r.metrics["label_accuracy"]) for r in result.rows
              if r.kind == "real" and "label_accuracy" in r.metrics][:1]
     marks.sort(key=lambda m: -m.value)
-    return dot_plot("Label accuracy: samples classified as the digit asked for or kept (higher is better)",
+    dataset = one_dataset(result)
+    return dot_plot(f"Label accuracy{' on ' + dataset if dataset else ''}: classified as the class asked for "
+                    "or kept (higher is better)",
                     "fraction of images the feature network classifies as their label", marks, lines,
                     fmt=lambda v: f"{v:.3f}")
 
 
 def charts(result: BenchResult) -> list[str]:
-    """Every chart the result has numbers for, as SVG elements."""
+    """Every chart the result has numbers for, as SVG elements (the rows of one dataset: see ``one_dataset``)."""
+    one_dataset(result)
     drawn = (fid_chart(result), precision_recall_chart(result), nll_chart(result), accuracy_chart(result))
     return [chart for chart in drawn if chart is not None]

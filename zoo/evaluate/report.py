@@ -1,4 +1,11 @@
-"""Bench results as terminal tables (compact or wide), Markdown, CSV, JSON, a PNG and a self-contained HTML page."""
+"""Bench results as terminal tables (compact or wide), Markdown, CSV, JSON, a PNG and a self-contained HTML page.
+
+A bench of several datasets is reported dataset by dataset: every table, the
+picture and the page have a section per dataset (its heading names the dataset
+and its evaluation network; then its calibration rows, models and charts), and
+the CSV and JSON rows name their dataset. Numbers of two datasets are never
+compared in one table or chart.
+"""
 from __future__ import annotations
 
 import base64
@@ -12,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from zoo.evaluate.bench import BenchResult, Row
+from zoo.evaluate.bench import DATASETS, BenchResult, Row
 from zoo.evaluate.charts import FAMILY_COLOURS, REAL, charts
 from zoo.evaluate.quality import CONFIDENCE
-from zoo.evaluate.pictures import STRIP, grid, png_bytes, side_by_side
+from zoo.evaluate.pictures import STRIP, grid, png_bytes, side_by_side, titled_blocks
 
 
 def _fixed(digits: int) -> Callable[[Any], str]:
@@ -63,9 +70,9 @@ COLUMNS = (
     Column(("label_accuracy",), "label acc", _fixed(3),
            "fraction classified as their label: the class asked for (conditional models), the true one (real rows)"),
     Column(("translation_label_accuracy", "cycle_label_accuracy"), "transl acc", _fixed(3),
-           "fraction of translated test digits classified as the digit they started as (cycle: there and back)"),
+           "fraction of translated test images classified as the class they started as (cycle: there and back)"),
     Column(("recon_mse",), "recon MSE", _fixed(4), "test reconstruction error, mean squared per pixel"),
-    Column(("elbo",), "ELBO", _fixed(1), "test evidence lower bound, nats per image (binarised digits)"),
+    Column(("elbo",), "ELBO", _fixed(1), "test evidence lower bound, nats per image (binarised images)"),
     Column(("nll", "nll_is"), "NLL", _fixed(1),
            "test negative log-likelihood, nats per image (importance sampled where estimated)"),
     Column(("bits_per_dim",), "bits/dim", _fixed(3), "the NLL in bits per pixel"),
@@ -104,13 +111,41 @@ def cells(result: BenchResult, missing: str = "-") -> tuple[list[str], list[list
 
 
 def summary(settings: dict[str, Any]) -> str:
-    """How the numbers were measured, in one sentence."""
-    return (
-        f"{settings['samples']} samples per row (seed {settings['seed']}) against the {settings['reference']}, "
-        f"on features of {settings['feature_network']}; KID over {settings['kid']}, "
-        f"precision/recall with {settings['precision_recall']}; img/s at batch size {settings['batch_size']} "
-        f"on {settings['device']}; torch {settings['torch']}; {settings['date']}"
+    """How the numbers were measured, in one sentence (of a bench of several datasets: what their sections share)."""
+    judged = (
+        ", each dataset's rows against its own test split, on features of its own evaluation network "
+        "(named in its section)"
+        if DATASETS in settings else
+        f" against the {settings['reference']}, on features of {settings['feature_network']}; "
+        f"KID over {settings['kid']}, precision/recall with {settings['precision_recall']}"
     )
+    return (
+        f"{settings['samples']} samples per row (seed {settings['seed']}){judged}; "
+        f"img/s at batch size {settings['batch_size']} on {settings['device']}; torch {settings['torch']}; "
+        f"{settings['date']}"
+    )
+
+
+def sections(result: BenchResult) -> list[BenchResult]:
+    """One part per dataset, each with its own rows and settings; a bench of one dataset is one part, itself."""
+    datasets = result.datasets()
+    return [result.of_dataset(dataset) for dataset in datasets] if len(datasets) > 1 else [result]
+
+
+def heading(part: BenchResult) -> str:
+    """A dataset's section heading: the dataset and its evaluation network."""
+    dataset = part.rows[0].dataset
+    network = part.settings.get("feature_network")
+    return f"{dataset}: evaluation network {network}" if network else dataset
+
+
+def judged_against(part: BenchResult) -> str:
+    """The sentence under a dataset's section: what its rows were measured against."""
+    settings = part.settings
+    if "reference" not in settings:
+        return ""
+    return (f"Against the {settings['reference']}; KID over {settings['kid']}, "
+            f"precision/recall with {settings['precision_recall']}.")
 
 
 COMPACT = ("fid", "precision", "recall", "class_coverage", "confident_fraction")
@@ -160,64 +195,109 @@ def _aligned(header: list[str], body: list[list[str]], widths: list[int]) -> lis
     return lines
 
 
+def _section(part: BenchResult, table: list[str], several: bool, width: int | None = None) -> list[str]:
+    """A table's lines and a blank one; in a bench of several datasets, under its dataset's heading and
+    above what its rows were measured against (both wrapped at ``width``)."""
+    if not several:
+        return [*table, ""]
+
+    def wrapped(text: str) -> list[str]:
+        return textwrap.wrap(text, width, break_on_hyphens=False) if width else [text]
+
+    return [*wrapped(heading(part)), "", *table, "", *wrapped(judged_against(part)), ""]
+
+
 def text_table(result: BenchResult, width: int = 120) -> str:
     """The compact terminal table, at most ``width`` columns wide (model names wrap to fit):
-    quality, coverage and the family's main number; quoted rows are marked in the family column."""
+    quality, coverage and the family's main number; quoted rows are marked in the family column.
+    Several datasets: one table per dataset, under its heading, all with the same column widths."""
     columns = [c for key in COMPACT for c in COLUMNS if c.keys[0] == key]
     header = ["model", "family", *(c.title for c in columns), "extra"]
-    body = [
-        [row.name, "quoted" if row.kind == "quoted" else row.family,
-         *(c.cell(row.metrics) or "-" for c in columns), extra(row.metrics)]
-        for row in result.rows
+    parts = sections(result)
+    bodies = [
+        [[row.name, "quoted" if row.kind == "quoted" else row.family,
+          *(c.cell(row.metrics) or "-" for c in columns), extra(row.metrics)] for row in part.rows]
+        for part in parts
     ]
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+    widths = [max(len(line[i]) for line in [header, *(line for body in bodies for line in body)])
+              for i in range(len(header))]
     room = width - sum(widths[1:]) - 2 * (len(widths) - 1)
     widths[0] = max(MIN_NAME_WIDTH, min(widths[0], room))
+    tables = [line for part, body in zip(parts, bodies)
+              for line in _section(part, _aligned(header, body, widths), len(parts) > 1, width)]
     notes = summary(result.settings) + "." + quoted_note(result)
     notes = [line for text in (EXTRA_NOTE, notes) for line in textwrap.wrap(text, width, break_on_hyphens=False)]
-    return "\n".join([*_aligned(header, body, widths), "", *notes]) + "\n"
+    return "\n".join([*tables, *notes]) + "\n"
 
 
 def wide_table(result: BenchResult) -> str:
-    """Every column of the bench as an aligned plain-text table (as wide as it needs)."""
-    header, body = cells(result)
-    widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-    return "\n".join([*_aligned(header, body, widths), "", summary(result.settings) + "." + quoted_note(result)]) + "\n"
+    """Every column of the bench as an aligned plain-text table (as wide as it needs); one per dataset."""
+    parts = sections(result)
+    tables = []
+    for part in parts:
+        header, body = cells(part)
+        widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
+        tables += _section(part, _aligned(header, body, widths), len(parts) > 1)
+    return "\n".join([*tables, summary(result.settings) + "." + quoted_note(result)]) + "\n"
+
+
+MARKDOWN_HEADING = "###"  # a dataset's section: docs/benchmarks.md shows the table under a "##" heading
 
 
 def markdown_table(result: BenchResult) -> str:
-    """A Markdown table with a line saying how and when it was measured."""
-    header, body = cells(result)
-    lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
-    for line, row in zip(body, result.rows):
-        name = f"`{line[0]}`" if row.kind == "model" else line[0]
-        lines.append("| " + " | ".join([name, *line[1:]]) + " |")
+    """A Markdown table with a line saying how and when it was measured; one per dataset, each under a heading."""
+    parts = sections(result)
+    tables = []
+    for part in parts:
+        header, body = cells(part)
+        lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
+        for line, row in zip(body, part.rows):
+            name = f"`{line[0]}`" if row.kind == "model" else line[0]
+            lines.append("| " + " | ".join([name, *line[1:]]) + " |")
+        if len(parts) > 1:
+            lines = [f"{MARKDOWN_HEADING} {heading(part)}", "", *lines, "", judged_against(part)]
+        tables.append("\n".join(lines))
     command = result.settings.get("command") or "zoo bench"
-    return "\n".join(lines) + f"\n\nMeasured by `{command}`: {summary(result.settings)}.{quoted_note(result)}\n"
+    return "\n\n".join(tables) + f"\n\nMeasured by `{command}`: {summary(result.settings)}.{quoted_note(result)}\n"
+
+
+def _grouped(result: BenchResult) -> list[Row]:
+    """The rows, dataset by dataset."""
+    return [row for part in sections(result) for row in part.rows]
 
 
 def _records(result: BenchResult) -> list[dict[str, Any]]:
-    return [{"name": row.name, "kind": row.kind, "family": row.family, "metrics": row.metrics} for row in result.rows]
+    return [{"name": row.name, "kind": row.kind, "family": row.family, "dataset": row.dataset, "metrics": row.metrics}
+            for row in _grouped(result)]
 
 
 def to_json(result: BenchResult) -> str:
+    """The settings (of several datasets: each one's under ``datasets``) and the rows, dataset by dataset."""
     return json.dumps({"settings": result.settings, "rows": _records(result)}, indent=2) + "\n"
 
 
 def to_csv(result: BenchResult) -> str:
-    """One line per row: name, kind, family and every metric any row has."""
+    """One line per row, dataset by dataset: name, kind, family, dataset and every metric any row has."""
     keys = list(dict.fromkeys(key for row in result.rows for key in row.metrics))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["name", "kind", "family", *keys])
-    for row in result.rows:
-        writer.writerow([row.name, row.kind, row.family, *(row.metrics.get(key, "") for key in keys)])
+    writer.writerow(["name", "kind", "family", "dataset", *keys])
+    for row in _grouped(result):
+        writer.writerow([row.name, row.kind, row.family, row.dataset, *(row.metrics.get(key, "") for key in keys)])
     return out.getvalue()
 
 
+def _strips(part: BenchResult) -> list[tuple[str, Any]]:
+    """The ``(name, images)`` of the rows with images, for the side-by-side picture."""
+    return [(row.name, row.images) for row in part.rows if len(row.images)]
+
+
 def picture(result: BenchResult) -> bytes:
-    """The side-by-side PNG: the first samples of every row with images, same seed."""
-    return png_bytes(side_by_side([(row.name, row.images) for row in result.rows if len(row.images)]))
+    """The side-by-side PNG: the first samples of every row with images, same seed; a block per dataset."""
+    parts = sections(result)
+    if len(parts) == 1:
+        return png_bytes(side_by_side(_strips(result)))
+    return png_bytes(titled_blocks([(heading(part), _strips(part)) for part in parts if _strips(part)]))
 
 
 def _data_uri(png: bytes) -> str:
@@ -238,6 +318,7 @@ dl { font-size: 0.85em; } dt { font-weight: bold; float: left; clear: left; widt
 figure { margin: 0; } figcaption { font-size: 0.85em; text-align: center; }
 .charts { display: flex; flex-wrap: wrap; gap: 2em 3em; align-items: flex-start; }
 .key span { margin-right: 1.2em; white-space: nowrap; } .key b { font-size: 1.3em; }
+section { border-top: 3px solid #888; margin-top: 2.5em; }
 """
 
 
@@ -249,43 +330,71 @@ def colour_key(result: BenchResult) -> str:
     return "".join(f'<span><b style="color:{colour}">&#9679;</b> {html.escape(name)}</span>' for name, colour in keys)
 
 
-def to_html(result: BenchResult) -> str:
-    """A self-contained page: the charts, the table, what each column means, and every picture inlined."""
+def _settings_list(settings: dict[str, Any]) -> str:
+    """The settings as a list; a dataset's own settings as a list inside it."""
     e = html.escape
-    header, body = cells(result)
+    items = "".join(
+        f"<li>{e(key)}: {_settings_list(value) if isinstance(value, dict) else e(str(value))}</li>"
+        for key, value in settings.items()
+    )
+    return f"<ul>{items}</ul>"
+
+
+def _dataset_html(part: BenchResult, level: int) -> str:
+    """One dataset's charts, table, column meanings and pictures, under headings of ``level``."""
+    e = html.escape
+    h = f"h{level}"
+    header, body = cells(part)
     helps = {c.title: c.help for c in COLUMNS}
     head = "".join(f'<th title="{e(helps.get(title, ""))}">{e(title)}</th>' for title in header)
     rows = "".join(
         f'<tr class="{row.kind}">' + "".join(f"<td>{e(cell)}</td>" for cell in line) + "</tr>"
-        for line, row in zip(body, result.rows)
+        for line, row in zip(body, part.rows)
     )
-    glossary = "".join(f"<dt>{e(c.title)}</dt><dd>{e(c.help)}</dd>" for c in shown_columns(result))
+    glossary = "".join(f"<dt>{e(c.title)}</dt><dd>{e(c.help)}</dd>" for c in shown_columns(part))
     figures = "".join(
         f'<figure><img src="{_data_uri(png_bytes(grid(row.images)))}" alt="{e(row.name)}">'
         f"<figcaption>{e(row.name)}</figcaption></figure>"
-        for row in result.rows
+        for row in part.rows
         if len(row.images)
     )
-    settings = "".join(f"<li>{e(key)}: {e(str(value))}</li>" for key, value in result.settings.items())
-    drawn = charts(result)
-    chart_section = (f'<h2>Charts</h2><p class="key">{colour_key(result)}</p><div class="charts">{"".join(drawn)}</div>'
-                     if drawn else "")
+    drawn = charts(part)
+    chart_section = (f'<{h}>Charts</{h}><p class="key">{colour_key(part)}</p>'
+                     f'<div class="charts">{"".join(drawn)}</div>' if drawn else "")
+    strips = _strips(part)
+    side = (f'<img src="{_data_uri(png_bytes(side_by_side(strips)))}" alt="side-by-side samples">' if strips else "")
+    return f"""{chart_section}
+<{h}>Table</{h}>
+<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
+<dl>{glossary}</dl>
+<{h}>Side by side</{h}>
+<p>The first {STRIP} images of each row, seed {part.settings['seed']} (conditional models: labels 0, 1, 2, ...).</p>
+{side}
+<{h}>Samples</{h}>
+<div class="grids">{figures}</div>
+"""
+
+
+def to_html(result: BenchResult) -> str:
+    """A self-contained page: the charts, the table, what each column means, and every picture inlined;
+    a section of them per dataset."""
+    e = html.escape
+    parts = sections(result)
+    if len(parts) == 1:
+        body = _dataset_html(result, 2)
+    else:
+        body = "".join(
+            f"<section><h2>{e(heading(part))}</h2>\n<p>{e(judged_against(part))}</p>\n"
+            f"{_dataset_html(part, 3)}</section>\n"
+            for part in parts
+        )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>zoo bench</title><style>{STYLE}</style></head>
 <body>
 <h1>zoo bench</h1>
 <p>{e(summary(result.settings))}.{e(quoted_note(result))}</p>
-{chart_section}
-<h2>Table</h2>
-<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>
-<dl>{glossary}</dl>
-<h2>Side by side</h2>
-<p>The first {STRIP} images of each row, seed {result.settings['seed']} (conditional models: labels 0, 1, 2, ...).</p>
-<img src="{_data_uri(picture(result))}" alt="side-by-side samples">
-<h2>Samples</h2>
-<div class="grids">{figures}</div>
-<h2>Settings</h2>
-<ul>{settings}</ul>
+{body}<h2>Settings</h2>
+{_settings_list(result.settings)}
 </body></html>
 """
 

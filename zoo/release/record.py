@@ -59,9 +59,10 @@ def _record_into(path: Path, rows: list[Row], result: BenchResult) -> list[Recor
     outcomes = []
     for row in rows:
         card = (path.parent / WEIGHTS_FOLDER / entries[row.name].pins.repo / CARD_FILE).resolve()
-        floor = [real for real in result.rows if real.kind == "real" and real.dataset == row.dataset][:1]
+        own = result.of_dataset(row.dataset)  # the rows and settings of the dataset it was measured on
+        floor = [real for real in own.rows if real.kind == "real"][:1]
         try:
-            section = markdown_table(BenchResult(result.settings, [*floor, row]))
+            section = markdown_table(BenchResult(own.settings, [*floor, row]))
             text = replace_section(card.read_text(encoding="utf-8"), CARD_SECTION, section)
             write_bytes_atomically(card, text.encode("utf-8"))
         except OSError:
