@@ -432,3 +432,15 @@ def test_resume_remembers_the_dataset_root(tmp_path, monkeypatch):
     monkeypatch.delenv("ZOO_DATA", raising=False)
     assert main([*args, "--epochs", "2", "--resume"]) == 0
     assert json.loads((out / "config.json").read_text())["training"]["epochs"] == 2
+
+
+def test_the_classifier_recipe_mirrors_half_the_images_when_asked():
+    from zoo_plugins.classifier.recipe import random_flip
+
+    torch.manual_seed(0)
+    images = torch.rand(2000, 1, 4, 4)
+    mirrored = random_flip(images)
+    same = (mirrored == images).flatten(1).all(1)
+    flipped = (mirrored == images.flip(3)).flatten(1).all(1)
+    assert bool((same | flipped).all())
+    assert 0.4 < flipped.float().mean().item() < 0.6
