@@ -86,7 +86,7 @@ def test_known_names_in_plugin_lists_do_not_warn(site: Site, monkeypatch) -> Non
     monkeypatch.setenv("ZOO_DISABLE_PLUGINS", "classifier")
     with warnings.catch_warnings():
         warnings.simplefilter("error", PluginWarning)
-        assert zoo.list_models() == ["dcgan-mnist"]
+        assert zoo.list_models() == ["dcgan-fashion-mnist", "dcgan-mnist"]
 
 
 def test_the_command_line_prints_a_broken_plugins_warning_as_one_line(site: Site) -> None:

@@ -472,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", type=Path, default=Path("."), help="where to create zoo-NAME (default: here)")
     p.add_argument("--dataset", default=None,
                    help="the registered dataset the model trains on; it is named NAME-DATASET "
-                        "(default: the first registered dataset whose evaluation network is installed)")
+                        "(default: the dataset most pretrained models are trained on)")
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import shutil
 import warnings
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -58,17 +59,24 @@ def _registry() -> Registry:
 
 
 def default_dataset() -> str:
-    """The first registered dataset whose evaluation network is installed with its weights."""
+    """The dataset that most pretrained models are trained on, among those whose evaluation
+    network is installed with its weights (ties: the first by name)."""
     registry = _registry()
-    for name in registry.dataset_names():
-        evaluator = registry.datasets[name].evaluator
-        if evaluator is not None and evaluator in registry.specs and registry.pinned(evaluator) is not None:
-            return name
-    known = ", ".join(registry.dataset_names()) or "none"
-    raise ScaffoldError(
-        f"no registered dataset has its evaluation network installed with weights; choose the dataset with --dataset "
-        f"(registered: {known})"
+    judged = [
+        name for name in registry.dataset_names()
+        if (evaluator := registry.datasets[name].evaluator) is not None
+        and evaluator in registry.specs and registry.pinned(evaluator) is not None
+    ]
+    if not judged:
+        known = ", ".join(registry.dataset_names()) or "none"
+        raise ScaffoldError(
+            f"no registered dataset has its evaluation network installed with weights; choose the dataset "
+            f"with --dataset (registered: {known})"
+        )
+    pretrained = Counter(
+        spec.dataset for spec in registry.specs.values() if spec.pins is not None and spec.family != "classifier"
     )
+    return max(judged, key=lambda name: pretrained[name])
 
 
 def dataset_shape(dataset: str) -> tuple[int, int]:
