@@ -2,9 +2,8 @@
 
 Read from a local copy in torchvision's layout (``ROOT/FashionMNIST/raw``;
 in this repository's development setup ROOT is ``../shared/data``),
-downloaded when missing and online. Its evaluation network,
-``fashion-mnist-classifier``, is not published yet: until it is, samples of
-models trained on it are not judged.
+downloaded when missing and online. Its evaluation network is
+``fashion-mnist-classifier`` (plugins/classifier).
 """
 from zoo import DatasetSpec, hookimpl
 
