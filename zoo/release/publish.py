@@ -54,10 +54,9 @@ def publishing_spec(trained: ModelSpec, name: str | None) -> ModelSpec:
     return spec
 
 
-def check_catalogable(run_dir: str | Path, spec: ModelSpec) -> None:
+def check_catalogable(run_dir: Path, run_config: dict[str, Any], spec: ModelSpec) -> None:
     """Refuse a run whose model config differs from ``spec``'s: a catalog entry for it would be refused."""
-    config = read_folder_config(Path(run_dir)).get("config", {})
-    conflicts = config_conflicts(config, spec.config, where="in the run")
+    conflicts = config_conflicts(run_config.get("config", {}), spec.config, where="in the run")
     if conflicts:
         raise ZooError(
             f"{run_dir} was not trained as {spec.name!r}'s spec says ({'; '.join(conflicts)}), so a catalog "
@@ -105,7 +104,7 @@ def export_run(
     config = read_folder_config(run_dir)
     spec = publishing_spec(get_spec(config["zoo_model"]), name)
     if into is not None or catalogued:
-        check_catalogable(run_dir, spec)
+        check_catalogable(run_dir, config, spec)
     project = read_plugin_project(into) if into is not None else None
     if project is not None and spec.plugin not in project.plugins:
         raise ZooError(
