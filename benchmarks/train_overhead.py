@@ -1,10 +1,10 @@
 """Trainer overhead: the full `zoo train` path against a bare loop over the same recipe steps.
 
-    python benchmarks/train_overhead.py --model dcgan-mnist --data ../shared/data [--images 60000] [--repeats 3]
+    python benchmarks/train_overhead.py --model dcgan-mnist --data ../shared/data [--images 60000] [--epochs 1] [--repeats 3]
 
 Both sides build the recipe from the same seed, ``prepare`` it on the same
-images and run its ``train_step`` on the same batches in the same order for one
-epoch: once through ``zoo.train.trainer.Trainer`` (the `zoo train` path: progress
+images and run its ``train_step`` on the same batches in the same order for
+``--epochs`` epochs: once through ``zoo.train.trainer.Trainer`` (the `zoo train` path: progress
 bar, step log, checkpoint, per-epoch probe, sample grid, loss plot and model
 folder, at their default frequency) and once as a bare PyTorch loop. The two
 run back to back in each repeat and the printed ratio is the median of the
@@ -54,8 +54,9 @@ def bare_loop(model: str, data: ImageData, hparams: dict, seed: int) -> float:
     torch.manual_seed(seed)
     recipe = recipe_cls(spec, dict(spec.config), hparams, torch.device("cpu"), len(data) // hparams["batch_size"])
     recipe.prepare(data)
-    for images, labels in batches(data, hparams["batch_size"], seed=seed * 100003):
-        recipe.train_step(images, labels)
+    for epoch in range(hparams["epochs"]):
+        for images, labels in batches(data, hparams["batch_size"], seed=seed * 100003 + epoch):
+            recipe.train_step(images, labels)
     return time.perf_counter() - start
 
 
@@ -64,18 +65,19 @@ def main() -> None:
     parser.add_argument("--model", default="dcgan-mnist")
     parser.add_argument("--data", type=Path, default=None, help="dataset root in torchvision layout")
     parser.add_argument("--images", type=int, default=60000, help="training images in the epoch")
+    parser.add_argument("--epochs", type=int, default=1, help="epochs per run (the probe's schedule shows over several)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     data, dataset = training_images(args.model, args.data, args.images)
-    hparams = {"epochs": 1}
+    hparams = {"epochs": args.epochs}
     ratios = []
     for repeat in range(args.repeats):
         trainer = through_trainer(args.model, data, dataset, hparams, args.seed)
         bare = bare_loop(args.model, data, hparams, args.seed)
         ratios.append(trainer / bare)
         print(f"repeat {repeat + 1}: trainer {trainer:.1f}s, bare {bare:.1f}s, ratio {ratios[-1]:.3f}", flush=True)
-    print(f"{args.model} on {len(data)} {dataset} images, {torch.get_num_threads()} thread(s)")
+    print(f"{args.model}, {args.epochs} epoch(s) of {len(data)} {dataset} images, {torch.get_num_threads()} thread(s)")
     print(f"trainer/bare {statistics.median(ratios):.3f}")
 
 

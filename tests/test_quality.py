@@ -7,6 +7,7 @@ but the same model and seed must give the same numbers whichever command measure
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from zoo.evaluate.reference import Reference, evaluate_model, floor_images, real
 from zoo.hub.load import instantiate
 from zoo.release.publish import export_run
 from zoo.train.probe import SAMPLES as PROBE_SAMPLES
+from zoo.train.probe import BUDGET as PROBE_BUDGET
 from zoo.train.probe import CollapseProbe
 from zoo.train.run_folder import write_model_folder
 from zoo_plugins.crosses.data import crosses
@@ -142,6 +144,26 @@ def test_samples_of_a_dataset_without_an_evaluation_network_are_not_judged():
     assert probe.measure(model) == {} and probe.measure(model) == {}
     assert notes == ["class coverage, KL to uniform and confident fraction are not measured: "
                      "dataset 'crosses' names no evaluation network to judge samples with"]
+
+
+def test_the_probe_keeps_to_its_share_of_training_time(monkeypatch):
+    """After the first epoch and the last it measures only once training has run 1/BUDGET times its cost."""
+    cost = 0.05
+
+    def slow_quality(model, judge, n, seed, measures):
+        time.sleep(cost)
+        return zoo.evaluate.quality.Measured({"class_coverage": 10}, torch.zeros(0), cost)
+
+    monkeypatch.setattr(zoo.evaluate.quality, "load_evaluator", lambda dataset, device=None: tiny_network())
+    monkeypatch.setattr(zoo.evaluate.quality, "sample_quality", slow_quality)
+    probe = CollapseProbe("mnist", torch.device("cpu"), print)
+    model = instantiate(get_spec("dcgan-mnist"), {"latent_dim": 8, "width": 8})
+    assert probe.due(0.01, final=False)  # the first epoch is always measured
+    assert probe.measure(model, trained_s=0.01) == {"class_coverage": 10}
+    interval = cost / PROBE_BUDGET
+    assert not probe.due(0.01 + interval / 2, final=False)
+    assert probe.due(0.01 + interval / 2, final=True)  # and the last
+    assert probe.due(0.01 + interval * 1.5, final=False)
 
 
 @pytest.mark.parametrize("path", ["zoo/evaluate", "zoo/train/probe.py", "zoo/release/publish.py",

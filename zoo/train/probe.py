@@ -1,8 +1,14 @@
 """Mode collapse and sample quality watched during training: class coverage,
 KL(class histogram || uniform) and confident fraction of a fixed-seed batch of
-samples, judged by the evaluation network of the run's dataset."""
+samples, judged by the evaluation network of the run's dataset.
+
+The probe runs after the first and the last epoch of a process and, in
+between, once the training time since it last ran is at least ``1 / BUDGET``
+times what it cost then: every epoch when epochs take minutes, every few when
+they take seconds, so that it never costs more than about 2% of a run."""
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Callable
 
 import torch
@@ -15,10 +21,11 @@ if TYPE_CHECKING:
 
 SAMPLES = 1000
 SEED = 0
+BUDGET = 0.02  # the largest share of training time the probe may take
 
 
 class CollapseProbe:
-    """Measures a sampling model after each epoch; says once, and quietly, when it cannot."""
+    """Measures a sampling model after epochs; says once, and quietly, when it cannot."""
 
     def __init__(self, dataset: str | None, device: torch.device, note: Callable[[str], None]) -> None:
         self.dataset = dataset
@@ -26,8 +33,16 @@ class CollapseProbe:
         self.note = note
         self._judge: Judge | None = None
         self._unavailable = False
+        self._cost: float | None = None  # seconds the last measurement took
+        self._measured_at = 0.0  # training seconds when it was taken
 
-    def measure(self, model: nn.Module) -> dict[str, float]:
+    def due(self, trained_s: float, final: bool) -> bool:
+        """Whether to measure after an epoch that ends ``trained_s`` seconds into training."""
+        if final or self._cost is None:
+            return True
+        return trained_s - self._measured_at >= self._cost / BUDGET
+
+    def measure(self, model: nn.Module, trained_s: float = 0.0) -> dict[str, float]:
         """``class_coverage``, ``kl_to_uniform`` and ``confident_fraction`` of the model's samples, or nothing."""
         if not hasattr(model, "sample"):
             return {}
@@ -36,12 +51,14 @@ class CollapseProbe:
             return {}
         from zoo.evaluate.quality import CLASSES, sample_quality
 
+        started = time.perf_counter()
         was_training = model.training
         model.eval()
         try:
             return sample_quality(model, judge, SAMPLES, SEED, measures={CLASSES}).metrics
         finally:
             model.train(was_training)
+            self._cost, self._measured_at = time.perf_counter() - started, trained_s
 
     def _load(self) -> Judge | None:
         if self._judge is not None or self._unavailable:

@@ -609,7 +609,8 @@ class Trainer:
         model = distributed.unwrap(recipe.export_model())
         if self.world.main:
             record = {"epoch": epoch, "step": step, "wall_time_s": round(wall, 1), **means}
-            record.update(self._probe.measure(model))
+            if self._probe.due(wall, final=epoch == self.hparams["epochs"]):
+                record.update(self._probe.measure(model, wall))
             training = self._training_record(epoch, wall)
             write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
             if self.keep_epochs:
@@ -625,7 +626,7 @@ class Trainer:
                         f"{self.spec.name}: losses (lines: every few steps, dots: epoch means)")
         with refusing_full_disk(self.out_dir / "progress.png"):
             plot_progress(self.log.epochs(), self.out_dir / "progress.png",
-                          f"{self.spec.name}: {PROBE_SAMPLES} samples (seed {PROBE_SEED}) judged after each epoch")
+                          f"{self.spec.name}: {PROBE_SAMPLES} samples (seed {PROBE_SEED}) judged after epochs")
         if self.progress:
             tqdm.write(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k != "epoch"))
 
