@@ -290,3 +290,25 @@ def test_published_samples_are_digits(name):
     assert probs.max(1).values.mean() > 0.8
     assert probs.argmax(1).unique().numel() >= 8
     assert int(model.examples_kept) == model.examples.shape[0], "the shipped examples are placeholders"
+
+
+def test_a_model_folder_loaded_first_in_a_process_keeps_its_plugins_constant_tensors(tmp_path):
+    """The folder check builds the model on the meta device; the plugin's module-level tensors
+    (pix2pix's Sobel kernel) must still hold data when that check imports the plugin first."""
+    import subprocess
+    import sys
+
+    from zoo.train.run_folder import write_model_folder
+
+    spec = get_spec("pix2pix-mnist")
+    config = {**spec.config, **TINY["pix2pix-mnist"]}
+    write_model_folder(tmp_path / "run", spec, config, instantiate(spec, config))
+    script = (
+        "import sys, torch, zoo\n"
+        "model = zoo.load(sys.argv[1])\n"
+        "from zoo_plugins.pix2pix.model import edge_map\n"
+        "print(tuple(edge_map(torch.rand(2, 1, 28, 28)).shape))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "run")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(2, 1, 28, 28)"

@@ -72,9 +72,10 @@ def _check_setting(what: str, value: Any, default: Any) -> None:
 
 def _meta_tensors(spec: ModelSpec, config: dict[str, Any], where: Path) -> Layout:
     """Names, shapes and dtypes of the state the settings build, without allocating it."""
+    build = spec.builder()  # imported outside the meta device, so that module-level tensors keep their data
     try:
         with torch.device("meta"):
-            model = spec.builder()(**config)
+            model = build(**config)
     except (TypeError, ValueError, RuntimeError) as exc:
         raise CatalogError(f"{where}: these settings do not build a {spec.name}: {exc}") from None
     return {key: (tuple(t.shape), SAFETENSORS_DTYPES.get(t.dtype, str(t.dtype))) for key, t in model.state_dict().items()}
