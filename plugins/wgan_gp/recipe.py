@@ -1,5 +1,11 @@
 """WGAN-GP: the critic is kept near 1-Lipschitz by penalising ``gp_weight`` *
-(||grad critic|| - 1)^2 at points between real and fake images; no batch norm in it."""
+(||grad critic|| - 1)^2 at points between real and fake images; no batch norm in it.
+
+The paper's five critic steps per generator step (``d_steps=5``, both learning
+rates 1e-4) give a CPU epoch only 187 generator updates; its MNIST run took
+200000. The defaults instead take one critic step per generator step with a
+critic four times faster (two time-scale updates, Heusel et al. 2017): 937
+generator updates an epoch."""
 from __future__ import annotations
 
 import torch
@@ -13,11 +19,11 @@ class WGANGPRecipe(GANRecipe):
     defaults = {
         **GANRecipe.defaults,
         "epochs": 10,
-        "batch_size": 320,
+        "batch_size": 64,
         "loss": "wasserstein",
-        "d_steps": 5,
+        "d_steps": 1,
         "lr_g": 1e-4,
-        "lr_d": 1e-4,
+        "lr_d": 4e-4,
         "betas": [0.0, 0.9],
         "gp_weight": 10.0,
     }
