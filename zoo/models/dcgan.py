@@ -150,8 +150,9 @@ class ConditionalDCGANGenerator(ConditionalModel, DCGANGenerator):
 class DCGANDiscriminator(nn.Module):
     """Image in [-1, 1] -> one real/fake logit (28: 28 -> 14 -> 7 -> 4 feature maps).
 
-    With ``clusters`` > 0 it also takes cluster ids and adds the projection
-    term <embed(id), features> (Miyato and Koyama 2018) to the logit.
+    With ``clusters`` > 0 it also takes ids (k-means clusters of a self-conditioned
+    GAN, or the classes of a conditional one) and adds the projection term
+    <embed(id), features> (Miyato and Koyama 2018) to the logit.
     """
 
     def __init__(
