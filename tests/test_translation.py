@@ -2,6 +2,9 @@
 the paired and unpaired data made from digits, tiny training runs and the published weights."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import torch
 
@@ -12,6 +15,7 @@ from zoo.evaluate.quality import Judge, family_metrics, load_evaluator, translat
 from zoo.hub.load import instantiate
 from zoo.models.base import seeded_generator
 from zoo.core.registry import get_spec
+from zoo.train.run_folder import write_model_folder
 from zoo.train.trainer import Trainer
 from zoo.models.translation import TranslationModel
 from zoo_plugins.cyclegan.style import grey, stylise
@@ -295,11 +299,6 @@ def test_published_samples_are_digits(name):
 def test_a_model_folder_loaded_first_in_a_process_keeps_its_plugins_constant_tensors(tmp_path):
     """The folder check builds the model on the meta device; the plugin's module-level tensors
     (pix2pix's Sobel kernel) must still hold data when that check imports the plugin first."""
-    import subprocess
-    import sys
-
-    from zoo.train.run_folder import write_model_folder
-
     spec = get_spec("pix2pix-mnist")
     config = {**spec.config, **TINY["pix2pix-mnist"]}
     write_model_folder(tmp_path / "run", spec, config, instantiate(spec, config))
