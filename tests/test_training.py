@@ -71,6 +71,13 @@ def straight(tmp_path_factory, data) -> Path:
         return gan_trainer(tmp_path_factory.mktemp("straight"), data).run()
 
 
+@pytest.fixture(scope="module")
+def straight_contiguous(tmp_path_factory, data) -> Path:
+    """The same two epochs in the contiguous layout, as every run before channels-last trained."""
+    with deterministic_cpu():
+        return gan_trainer(tmp_path_factory.mktemp("contiguous"), data, memory_format="contiguous").run()
+
+
 def weights(run: Path) -> dict[str, torch.Tensor]:
     return load_file(str(run / "model.safetensors"))
 
@@ -168,15 +175,15 @@ def test_a_checkpoint_write_killed_halfway_leaves_the_previous_one(tmp_path, dat
     assert_same_training_state(tmp_path, straight)
 
 
-def test_checkpoint_of_the_previous_format_still_resumes(tmp_path, data, straight):
+def test_checkpoint_of_the_previous_format_still_resumes(tmp_path, data, straight_contiguous):
     """Checkpoints written before format 2 hold recipe, rng, epoch, hparams and wall time only;
     the seed and model config come from the run folder's config.json."""
-    gan_trainer(tmp_path, data, hparams={"epochs": 1}).run()
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}, memory_format="contiguous").run()
     path = tmp_path / "checkpoints/last.pt"
     state = load_checkpoint(path)
     torch.save({key: state[key] for key in ("recipe", "rng", "epoch", "hparams", "wall_time_s")}, path)
     Trainer(get_spec("dcgan-mnist"), tmp_path, data=data, hparams={"epochs": 2}, progress=False).run(resume=True)
-    for key, value in weights(straight).items():
+    for key, value in weights(straight_contiguous).items():
         assert torch.equal(weights(tmp_path)[key], value), key
 
 
@@ -203,6 +210,44 @@ def test_resume_keeps_the_runs_settings_and_refuses_conflicting_ones(tmp_path, d
     trainer.run(resume=True)
     assert (trainer.seed, trainer.model_config["width"], trainer.hparams["batch_size"]) == (5, 8, 32)
     assert load_checkpoint(tmp_path / "checkpoints/last.pt")["epoch"] == 2
+
+
+def test_channels_last_is_the_cpu_default_and_trains_as_contiguous_does(tmp_path, data, straight,
+                                                                      straight_contiguous, monkeypatch):
+    layouts: list[bool] = []
+    original = DCGANRecipe.train_step
+
+    def train_step(self, images, labels):
+        kernels = [p for p in self.discriminator.parameters() if p.dim() == 4]
+        layouts.append(not all(p.is_contiguous() for p in kernels))  # channels-last strides
+        return original(self, images, labels)
+
+    monkeypatch.setattr(DCGANRecipe, "train_step", train_step)
+    gan_trainer(tmp_path / "default", data, hparams={"epochs": 1}).run()
+    assert layouts and all(layouts)
+    layouts.clear()
+    gan_trainer(tmp_path / "contiguous", data, hparams={"epochs": 1}, memory_format="contiguous").run()
+    assert layouts and not any(layouts)
+    assert load_checkpoint(straight / "checkpoints/last.pt")["memory_format"] == "channels-last"
+    assert load_checkpoint(straight_contiguous / "checkpoints/last.pt")["memory_format"] == "contiguous"
+    assert json.loads((straight / "config.json").read_text())["training"]["memory_format"] == "channels-last"
+    # The same arithmetic summed in another order: Adam's sign-like early steps grow the rounding
+    # differences over 16 steps to about 1% of a tensor's range; a layout bug would scramble it.
+    for key, value in weights(straight).items():
+        scale = value.abs().max().item()
+        torch.testing.assert_close(weights(straight_contiguous)[key], value, rtol=0, atol=0.02 * scale, msg=key)
+    with pytest.raises(ZooError, match="memory_format must be one of contiguous, channels-last"):
+        gan_trainer(tmp_path / "bad", data, memory_format="nhwc")
+
+
+def test_a_run_from_before_the_memory_format_setting_resumes_contiguous(tmp_path, data):
+    gan_trainer(tmp_path, data, hparams={"epochs": 1}, memory_format="contiguous").run()
+    saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
+    del saved["memory_format"]
+    torch.save(saved, tmp_path / "checkpoints/last.pt")
+    trainer = gan_trainer(tmp_path, data, hparams={"epochs": 2})
+    trainer.run(resume=True)
+    assert trainer.memory_format == "contiguous"
 
 
 def test_nan_loss_stops_naming_the_step_and_keeps_the_last_checkpoint(tmp_path, data, monkeypatch):

@@ -108,7 +108,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     trainer = Trainer(
         spec, out, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
         precision=args.precision, compile_modules=args.compile or None,
-        checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None, **data,
+        checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None,
+        memory_format=args.memory_format, **data,
     )
     try:
         trainer.run(resume=args.resume)
@@ -392,6 +393,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --images: 1 (grey) or 3 (RGB); default: RGB when any image has colour")
     p.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default=None, help="autocast precision (default fp32)")
     p.add_argument("--compile", action="store_true", help="torch.compile the modules the recipe trains")
+    p.add_argument("--memory-format", choices=["contiguous", "channels-last"], default=None,
+                   help="layout of the networks and batches (default channels-last on CPU, contiguous elsewhere)")
     p.add_argument("--checkpoint-every", type=_positive_int, default=None, metavar="STEPS",
                    help="also checkpoint every STEPS steps (always at each epoch end)")
     p.add_argument("--keep-epochs", action="store_true",
