@@ -188,6 +188,24 @@ def test_wgan_constant_lr_by_default_and_unknown_decay_named():
         make_recipe("wgan-mnist", 10, lr_decay="cosine")
 
 
+def test_mlp_gan_rates_constant_by_default_and_decay_linearly_from_decay_from():
+    images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
+    constant = make_recipe("gan-mnist", 10, epochs=4)
+    constant.train_step(images, labels)
+    assert "schedule_g" not in constant.state_dict()  # runs from before the setting still resume
+    assert constant.opt_g.param_groups[0]["lr"] == constant.hparams["lr_g"]
+    recipe = make_recipe("gan-mnist", 10, epochs=4, decay_from=0.5)
+    start = recipe.hparams["lr_g"]
+    rates = []
+    for _ in range(4):
+        recipe.train_step(images, labels)
+        rates.append([opt.param_groups[0]["lr"] for opt in (recipe.opt_g, recipe.opt_d)])
+    assert rates == [[start] * 2, [pytest.approx(start)] * 2, [pytest.approx(0.5 * start)] * 2, [0.0, 0.0]]
+    restored = make_recipe("gan-mnist", 10, epochs=4, decay_from=0.5)
+    restored.load_state_dict(recipe.state_dict())
+    assert restored.opt_d.param_groups[0]["lr"] == 0.0
+
+
 # --- self-conditioning -------------------------------------------------------------
 
 

@@ -3,16 +3,36 @@
 ``loss="min-max"`` trains the generator on log(1 - D(G(z))) as in the paper's
 value function; the default ``"non-saturating"`` maximises log D(G(z)), the
 variant the paper recommends because its gradients do not vanish early on.
+``decay_from`` < 1 lowers both learning rates linearly to zero from that
+fraction of the run on; at 1 they stay constant, as in the paper.
 """
 from __future__ import annotations
 
+import torch
+
 from zoo.models.mlp_gan import MLPDiscriminator
 from zoo.models.shapes import image_settings
-from zoo.train.gan import GANRecipe
+from zoo.train.gan import GANRecipe, linear_decay
 
 
 class GANMLPRecipe(GANRecipe):
-    defaults = {**GANRecipe.defaults, "epochs": 25, "batch_size": 64, "d_hidden": [512, 256]}
+    defaults = {**GANRecipe.defaults, "epochs": 25, "batch_size": 64, "d_hidden": [512, 256], "decay_from": 1.0}
+
+    def setup(self) -> None:
+        super().setup()
+        self.schedules: tuple[torch.optim.lr_scheduler.LRScheduler, ...] = ()
+        if self.hparams["decay_from"] < 1:
+            total = self.hparams["epochs"] * self.steps_per_epoch
+            start = int(self.hparams["decay_from"] * total)
+            self.schedule_g = linear_decay(self.opt_g, total, start)
+            self.schedule_d = linear_decay(self.opt_d, total, start)
+            self.schedules = (self.schedule_g, self.schedule_d)
 
     def build_discriminator(self) -> MLPDiscriminator:
         return MLPDiscriminator(self.hparams["d_hidden"], **image_settings(self.model_config))
+
+    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        losses = super().train_step(images, labels)
+        for schedule in self.schedules:
+            schedule.step()
+        return losses
