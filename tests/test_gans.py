@@ -140,16 +140,16 @@ def test_gan_recipe_offers_both_generator_losses():
         assert make_recipe("gan-mnist", 4, loss=name).loss.generator is loss
 
 
-def prepared_wgan(**hparams):
-    """A wgan-mnist recipe for batches of 10, its clusters fitted, and a batch of random images."""
+def prepared_recipe(name: str = "wgan-mnist", **hparams):
+    """A recipe (wgan-mnist unless named) for batches of 10, its clusters fitted, and a batch of random images."""
     images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
-    recipe = make_recipe("wgan-mnist", 10, **hparams)
+    recipe = make_recipe(name, 10, **hparams)
     recipe.prepare(ImageData(images, labels))
     return recipe, images, labels
 
 
 def test_critic_steps_split_the_batch():
-    recipe, images, labels = prepared_wgan()
+    recipe, images, labels = prepared_recipe()
     seen = []
     original = recipe.discriminator_loss
     recipe.discriminator_loss = lambda real, *rest: seen.append(len(real)) or original(real, *rest)
@@ -159,7 +159,7 @@ def test_critic_steps_split_the_batch():
 
 
 def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
-    recipe, images, labels = prepared_wgan(lr_decay="linear", epochs=4)
+    recipe, images, labels = prepared_recipe(lr_decay="linear", epochs=4)
     start = recipe.hparams["lr_g"]
     recipe.train_step(images, labels)
     assert [g["lr"] for g in recipe.opt_g.param_groups] == [pytest.approx(0.75 * start)]
@@ -171,7 +171,7 @@ def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
 
 
 def test_wgan_step_drop_lowers_both_rates_once_at_decay_from():
-    recipe, images, labels = prepared_wgan(lr_decay="step", decay_from=0.5, drop_factor=0.2, epochs=4)
+    recipe, images, labels = prepared_recipe(lr_decay="step", decay_from=0.5, drop_factor=0.2, epochs=4)
     start = recipe.hparams["lr_d"]
     rates = []
     for _ in range(4):
@@ -181,7 +181,7 @@ def test_wgan_step_drop_lowers_both_rates_once_at_decay_from():
 
 
 def test_wgan_constant_lr_by_default_and_unknown_decay_named():
-    recipe, images, labels = prepared_wgan()
+    recipe, images, labels = prepared_recipe()
     recipe.train_step(images, labels)
     assert recipe.opt_g.param_groups[0]["lr"] == recipe.hparams["lr_g"]
     with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, step, got 'cosine'"):
@@ -189,12 +189,11 @@ def test_wgan_constant_lr_by_default_and_unknown_decay_named():
 
 
 def test_mlp_gan_rates_constant_by_default_and_decay_linearly_from_decay_from():
-    images, labels = torch.rand(10, 1, 28, 28), torch.zeros(10, dtype=torch.long)
-    constant = make_recipe("gan-mnist", 10, epochs=4)
+    constant, images, labels = prepared_recipe("gan-mnist", epochs=4)
     constant.train_step(images, labels)
     assert "schedule_g" not in constant.state_dict()  # runs from before the setting still resume
     assert constant.opt_g.param_groups[0]["lr"] == constant.hparams["lr_g"]
-    recipe = make_recipe("gan-mnist", 10, epochs=4, decay_from=0.5)
+    recipe, images, labels = prepared_recipe("gan-mnist", epochs=4, decay_from=0.5)
     start = recipe.hparams["lr_g"]
     rates = []
     for _ in range(4):
@@ -234,14 +233,15 @@ def test_kmeans_with_fewer_distinct_images_than_clusters_leaves_clusters_empty()
     assert codebook.sizes.sum() == 8 and (codebook.sizes > 0).sum() == 2
 
 
-SELF_CONDITIONED = "lsgan-mnist"
+SELF_CONDITIONED = ["lsgan-mnist", "gan-mnist"]  # a DCGAN and an MLP generator
 
 
-def test_self_conditioned_gan_draws_clusters_by_their_size_and_trains():
-    recipe = make_recipe(SELF_CONDITIONED, 8)
+@pytest.mark.parametrize("name", SELF_CONDITIONED)
+def test_self_conditioned_gan_draws_clusters_by_their_size_and_trains(name):
+    recipe = make_recipe(name, 8)
     with pytest.raises(RuntimeError, match="call prepare"):
         recipe.conditioning(4)
-    data = testing.tiny_data(get_spec(SELF_CONDITIONED), n=256)
+    data = testing.tiny_data(get_spec(name), n=256)
     recipe.prepare(data)
     weights = recipe.codebook.sizes / recipe.codebook.sizes.sum()
     assert torch.equal(recipe.ema.cluster_weights, weights) and torch.equal(recipe.generator.cluster_weights, weights)
@@ -254,8 +254,9 @@ def test_self_conditioned_gan_draws_clusters_by_their_size_and_trains():
     assert torch.equal(seen[0], recipe.codebook.assign(data.images[:8]))  # real images carry their cluster
 
 
-def test_self_conditioned_generator_samples_its_clusters_and_ignores_empty_ones():
-    model = fresh(SELF_CONDITIONED)
+@pytest.mark.parametrize("name", SELF_CONDITIONED)
+def test_self_conditioned_generator_samples_its_clusters_and_ignores_empty_ones(name):
+    model = fresh(name)
     with torch.no_grad():
         model.cluster_weights.zero_()[7] = 1.0
     z = model.noise(3, seeded_generator(5), model.latent_dim)

@@ -8,7 +8,8 @@ def register_models(register):
         ModelSpec(
             name="gan-mnist",
             family="gan",
-            summary="Original GAN: MLP generator and discriminator, min-max or non-saturating loss",
+            summary="Original GAN: MLP generator and discriminator, min-max or non-saturating loss, "
+            "self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1406.2661",
             dataset="mnist",
             image_shape=(1, 28, 28),
@@ -16,6 +17,6 @@ def register_models(register):
             licence="MIT",
             build="zoo.models.mlp_gan:MLPGenerator",
             recipe="zoo_plugins.gan.recipe:GANMLPRecipe",
-            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1, "image_size": 28},
+            config={"latent_dim": 100, "hidden": [256, 512, 1024], "channels": 1, "image_size": 28, "clusters": 100},
         )
     )

@@ -29,7 +29,8 @@ class GANMLPRecipe(GANRecipe):
             self.schedules = (self.schedule_g, self.schedule_d)
 
     def build_discriminator(self) -> MLPDiscriminator:
-        return MLPDiscriminator(self.hparams["d_hidden"], **image_settings(self.model_config))
+        clusters = self.model_config.get("clusters", 0)  # a self-conditioned generator's ids
+        return MLPDiscriminator(self.hparams["d_hidden"], num_classes=clusters, **image_settings(self.model_config))
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         losses = super().train_step(images, labels)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from zoo.models.layers import one_hot
+
 KMEANS_ITERATIONS = 30
 ASSIGN_CHUNK = 4096  # images per block of distances to the centroids
 
@@ -14,16 +16,36 @@ class SelfConditioned:
     A self-conditioned generator takes the id of a k-means cluster of the training
     images as its ``labels`` and, when sampling, draws the ids in proportion to the
     clusters' sizes. The recipe fits the clusters (:class:`ClusterCodebook`) and
-    hands their sizes over with :meth:`set_cluster_sizes`.
+    hands their sizes over with :meth:`set_cluster_sizes`. A module mixing this in
+    calls :meth:`register_clusters` in its ``__init__``.
     """
+
+    clusters: int = 0
+
+    def register_clusters(self, clusters: int) -> None:
+        """Condition on ``clusters`` ids (0: not self-conditioned), drawn uniformly until sizes are set."""
+        self.clusters = clusters
+        if clusters:
+            self.register_buffer("cluster_weights", torch.full((clusters,), 1.0 / clusters))
 
     def cluster_count(self) -> int:
         """How many clusters the generator is conditioned on; 0 when it is not self-conditioned."""
-        raise NotImplementedError
+        return self.clusters
 
+    @torch.no_grad()
     def set_cluster_sizes(self, sizes: torch.Tensor) -> None:
         """Draw the cluster ids of samples in proportion to ``sizes`` (one count per cluster)."""
-        raise NotImplementedError
+        self.cluster_weights.copy_(sizes / sizes.sum())
+
+    def join_cluster_ids(self, z: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        """The noise with the one-hot cluster ids appended (unchanged when not self-conditioned)."""
+        return torch.cat([z, one_hot(labels, self.clusters, z)], 1) if self.clusters else z
+
+    def draw_cluster_ids(self, count: int, rng: torch.Generator) -> torch.Tensor | None:
+        """``count`` cluster ids in proportion to the clusters' sizes (None when not self-conditioned)."""
+        if not self.clusters:
+            return None
+        return torch.multinomial(self.cluster_weights.float().cpu(), count, replacement=True, generator=rng)
 
 
 class ClusterCodebook(nn.Module):

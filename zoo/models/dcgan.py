@@ -94,9 +94,7 @@ class DCGANGenerator(SelfConditioned, GenerativeModel):
         channels = positive_setting(channels, "channels", "DCGAN generator")
         self.latent_dim = latent_dim
         self.image_shape = (channels, image_size, image_size)
-        self.clusters = clusters
-        if clusters:
-            self.register_buffer("cluster_weights", torch.full((clusters,), 1.0 / clusters))
+        self.register_clusters(clusters)
         top = width * 2 ** (stages - 1)
         self.net = nn.Sequential(
             nn.Linear(latent_dim + clusters, top * base * base, bias=False),
@@ -107,25 +105,13 @@ class DCGANGenerator(SelfConditioned, GenerativeModel):
         )
         self.apply(dcgan_init)
 
-    def cluster_count(self) -> int:
-        return self.clusters
-
-    @torch.no_grad()
-    def set_cluster_sizes(self, sizes: torch.Tensor) -> None:
-        self.cluster_weights.copy_(sizes / sizes.sum())
-
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Latents (and cluster ids when self-conditioned) -> images in [-1, 1] (the training range)."""
-        if self.clusters:
-            z = torch.cat([z, one_hot(labels, self.clusters, z)], 1)
-        return self.net(z)
+        return self.net(self.join_cluster_ids(z, labels))
 
     def generate(self, count: int, rng: torch.Generator) -> torch.Tensor:
         z = self.noise(count, rng, self.latent_dim)
-        ids = None
-        if self.clusters:
-            ids = torch.multinomial(self.cluster_weights.float().cpu(), count, replacement=True, generator=rng)
-        return self(z, ids).add_(1).mul_(0.5)
+        return self(z, self.draw_cluster_ids(count, rng)).add_(1).mul_(0.5)
 
 
 class ConditionalDCGANGenerator(ConditionalModel, DCGANGenerator):
