@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 from zoo.models.dcgan import discriminator_for
-from zoo.train.gan import GANRecipe, linear_decay
+from zoo.train.gan import GANRecipe
 
 
 class DCGANRecipe(GANRecipe):
@@ -15,10 +15,7 @@ class DCGANRecipe(GANRecipe):
 
     def setup(self) -> None:
         super().setup()
-        total = self.hparams["epochs"] * self.steps_per_epoch
-        start = int(self.hparams["decay_from"] * total)  # decay_from >= 1: constant learning rates
-        self.schedule_g = linear_decay(self.opt_g, total, start)
-        self.schedule_d = linear_decay(self.opt_d, total, start)
+        self.decay_learning_rates()
 
     def build_discriminator(self) -> torch.nn.Module:
         return discriminator_for(self.model_config)

@@ -12,7 +12,7 @@ import torch
 
 from zoo.models.mlp_gan import MLPDiscriminator
 from zoo.models.shapes import image_settings
-from zoo.train.gan import GANRecipe, linear_decay
+from zoo.train.gan import GANRecipe
 
 
 class GANMLPRecipe(GANRecipe):
@@ -21,11 +21,8 @@ class GANMLPRecipe(GANRecipe):
     def setup(self) -> None:
         super().setup()
         self.schedules: tuple[torch.optim.lr_scheduler.LRScheduler, ...] = ()
-        if self.hparams["decay_from"] < 1:
-            total = self.hparams["epochs"] * self.steps_per_epoch
-            start = int(self.hparams["decay_from"] * total)
-            self.schedule_g = linear_decay(self.opt_g, total, start)
-            self.schedule_d = linear_decay(self.opt_d, total, start)
+        if self.hparams["decay_from"] < 1:  # runs from before the setting hold no schedules
+            self.decay_learning_rates()
             self.schedules = (self.schedule_g, self.schedule_d)
 
     def build_discriminator(self) -> MLPDiscriminator:

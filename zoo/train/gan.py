@@ -186,6 +186,14 @@ class GANRecipe(Recipe):
     def build_discriminator(self) -> nn.Module:
         raise NotImplementedError
 
+    def decay_learning_rates(self) -> None:
+        """Set up ``schedule_g`` and ``schedule_d``: both learning rates held until the fraction
+        ``decay_from`` of the run, then lowered linearly to zero (constant when it is >= 1)."""
+        total = self.hparams["epochs"] * self.steps_per_epoch
+        start = int(self.hparams["decay_from"] * total)
+        self.schedule_g = linear_decay(self.opt_g, total, start)
+        self.schedule_d = linear_decay(self.opt_d, total, start)
+
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=tuple(self.hparams["betas"]))
 
