@@ -186,6 +186,19 @@ def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch,
     assert err.startswith("zoo train: error: the disk is full:") and "continue with --resume" in err
 
 
+@pytest.mark.parametrize("signum, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_the_command_line_exits_with_the_stopping_signals_status(tmp_path, monkeypatch, capsys, signum, status):
+    """A preempted job exits 143 as schedulers expect; Ctrl-C exits 130 as shells expect; both say how to go on."""
+    import zoo.train.trainer
+
+    def stopped(self, *args, **kwargs):
+        raise zoo.train.trainer.TrainingStopped("stopped by a signal at step 3; continue with --resume", signum)
+
+    monkeypatch.setattr(zoo.train.trainer.Trainer, "_loop", stopped)
+    code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "1"])
+    assert code == status
+    assert capsys.readouterr().err == "zoo train: stopped by a signal at step 3; continue with --resume\n"
+
 
 def test_a_full_disk_during_the_loss_plot_keeps_the_old_plot_and_leaves_no_temporary_file(tmp_path, monkeypatch):
     from PIL import Image

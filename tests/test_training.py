@@ -155,6 +155,36 @@ def test_sigterm_checkpoints_at_the_next_step_and_resumes_exactly(tmp_path, data
     assert_same_training_state(tmp_path, straight)
 
 
+def test_ctrl_c_checkpoints_at_the_next_step_and_resumes_exactly(tmp_path, data, straight, monkeypatch):
+    def press_ctrl_c(self, original, images, labels):
+        os.kill(os.getpid(), signal.SIGINT)
+        return original(self, images, labels)
+
+    stop_at(monkeypatch, 11, press_ctrl_c)
+    with pytest.raises(TrainingStopped, match="step 11") as stopped:
+        gan_trainer(tmp_path, data).run()
+    assert stopped.value.signum == signal.SIGINT
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["step"] == 11
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    monkeypatch.undo()
+    gan_trainer(tmp_path, data).run(resume=True)
+    assert_same_training_state(tmp_path, straight)
+
+
+def test_a_second_ctrl_c_interrupts_at_once(tmp_path, data, monkeypatch):
+    """Pressed twice within a step, Ctrl-C does not wait for the step's end or its checkpoint."""
+    def press_ctrl_c_twice(self, original, images, labels):
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        return original(self, images, labels)
+
+    stop_at(monkeypatch, 11, press_ctrl_c_twice)
+    with pytest.raises(KeyboardInterrupt):
+        gan_trainer(tmp_path, data).run()
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["step"] == 8  # the end of epoch 1, not step 11
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_a_checkpoint_write_killed_halfway_leaves_the_previous_one(tmp_path, data, straight, monkeypatch):
     import zoo.train.state
 

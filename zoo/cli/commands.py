@@ -116,7 +116,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     except TrainingStopped as exc:
         if trainer.world.main:
             print(f"zoo train: {exc}", file=sys.stderr)
-        return 143  # 128 + SIGTERM, what schedulers expect of a preempted job
+        return 128 + exc.signum  # 143 for SIGTERM, what schedulers expect of a preempted job; 130 for Ctrl-C
     if trainer.world.main:
         print(f"trained {spec.name}; load it with zoo.load({str(out)!r})")
     return 0

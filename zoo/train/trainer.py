@@ -10,8 +10,8 @@ continues bit for bit on the same hardware: weights, optimisers, schedulers,
 random generators and the place in the data order all come back. Under
 ``torchrun`` it trains data-parallel (see ``zoo.train.distributed``); on CUDA it can
 train in bfloat16/float16 autocast and with ``torch.compile``. A SIGTERM (a
-cluster's preemption notice) ends the run at the next step with a checkpoint to
-resume from. One process at a time trains into a run folder (``zoo.train.runlock``);
+cluster's preemption notice) or a first Ctrl-C ends the run at the next step with
+a checkpoint to resume from; a second Ctrl-C stops at once. One process at a time trains into a run folder (``zoo.train.runlock``);
 weights that stop being finite, or a full disk, end the run with the last good
 checkpoint kept.
 """
@@ -62,7 +62,11 @@ class TrainingDiverged(ZooError):
 
 
 class TrainingStopped(ZooError):
-    """A stop signal ended the run at a step boundary, after a checkpoint."""
+    """A stop signal (``signum``) ended the run at a step boundary, after a checkpoint."""
+
+    def __init__(self, message: str, signum: int = signal.SIGTERM) -> None:
+        super().__init__(message)
+        self.signum = signum
 
 
 class Recipe:
@@ -224,24 +228,30 @@ def describe_hardware(device: torch.device, processes: int = 1) -> str:
 
 
 class _StopSignal:
-    """Turns SIGTERM into a request to stop at the next step boundary."""
+    """Turns SIGTERM or a first Ctrl-C (SIGINT) into a request to stop at the next step
+    boundary; a Ctrl-C after a request interrupts at once."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
     def __init__(self) -> None:
-        self.requested = False
+        self.requested: int | None = None  # the signal that asked to stop
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
         if threading.current_thread() is not threading.main_thread():
             yield
             return
-        previous = signal.signal(signal.SIGTERM, self._handle)
+        previous = {signum: signal.signal(signum, self._handle) for signum in self.SIGNALS}
         try:
             yield
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _handle(self, signum: int, frame: Any) -> None:
-        self.requested = True
+        if signum == signal.SIGINT and self.requested is not None:
+            raise KeyboardInterrupt
+        self.requested = signum
 
 
 @dataclass(frozen=True)
@@ -389,7 +399,7 @@ class Trainer:
             raise ZooError(f"{self.out_dir} already holds a run; pass --resume to continue it or choose another --out")
         if state is not None:
             self._adopt(state)
-        self._stop.requested = False
+        self._stop.requested = None
         with distributed.process_group(self.world, self.device), self._stop.installed():
             torch.manual_seed(self.seed)
             recipe = self.recipe_cls(self.spec, self.model_config, self.hparams, self.device, self.steps_per_epoch)
@@ -524,11 +534,12 @@ class Trainer:
                         if self.world.main:
                             self.log.add_step(record)
                     now = wall + time.perf_counter() - began
-                    if distributed.any_rank(self._stop.requested, self.world, self.device):
+                    if distributed.any_rank(self._stop.requested is not None, self.world, self.device):
                         self._checkpoint(recipe, meter, epoch, batch + 1, step, now)
                         raise TrainingStopped(
                             f"stopped by a signal at step {step} (epoch {epoch + 1}, batch {batch + 1}/{per_epoch}); "
-                            f"continue with --resume from {self.checkpoint_path}"
+                            f"continue with --resume from {self.checkpoint_path}",
+                            self._stop.requested or signal.SIGTERM,
                         )
                     if self.checkpoint_every and step % self.checkpoint_every == 0 and batch + 1 < per_epoch:
                         self._checkpoint(recipe, meter, epoch, batch + 1, step, now)
