@@ -290,31 +290,3 @@ def test_the_vae_recipe_learns_the_mixture_prior(tmp_path):
     assert trained.prior_means.shape == (4, 2) and not torch.equal(trained.prior_means, before)
     metrics = trained.evaluation_metrics(*crosses(64, seed=1)[0].__dict__.values())
     assert metrics["nll_is"] <= -metrics["elbo"]  # importance sampling tightens the bound
-
-
-# --- the convolutional VAE ----------------------------------------------------------
-
-
-def test_a_convolutional_vae_trains_to_a_higher_bound_and_loads_back(tmp_path):
-    data = crosses(256, seed=0)[0]
-    config = {"latent_dim": 4, "hidden": [32], "prior_components": 4, "conv_width": 4}
-    x = torch.bernoulli(data.images[:64], generator=torch.Generator().manual_seed(0))
-    torch.manual_seed(0)
-    untrained = instantiate(get_spec("vae-mnist"), {**get_spec("vae-mnist").config, **config}).eval()
-    run = Trainer(get_spec("vae-mnist"), tmp_path, data=data, hparams={"epochs": 4, "batch_size": 32, "lr": 3e-3},
-                  model_config=config, seed=0, progress=False, dataset="crosses").run()
-    trained = zoo.load(run)
-    assert trained.features[0].weight.shape == (4, 1, 4, 4)  # the convolutions travelled with the weights
-    before, after = (model.log_likelihood(x, samples=8).mean().item() for model in (untrained, trained))
-    assert after > before + 50, (before, after)
-    images = trained.sample(4, seed=0)
-    assert images.shape == (4, 1, 28, 28) and 0 <= images.min() and images.max() <= 1
-
-
-@pytest.mark.parametrize(
-    "config, message",
-    [({"image_size": 30, "conv_width": 8}, "multiple of 4"), ({"conv_width": -2}, "conv_width -2")],
-)
-def test_a_convolutional_vae_refuses_settings_it_cannot_build(config, message):
-    with pytest.raises(ValueError, match=message):
-        VAE(latent_dim=2, hidden=[8], **config)

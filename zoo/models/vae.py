@@ -1,5 +1,4 @@
-"""Variational autoencoder with a Gaussian encoder and a Bernoulli decoder (MLP, or convolutions
-around the MLP), for images of any size."""
+"""Variational autoencoder with a Gaussian encoder and a Bernoulli MLP decoder, for images of any size."""
 from __future__ import annotations
 
 import math
@@ -12,7 +11,7 @@ from torch import nn
 from zoo.models.autoencoder import Autoencoder, mlp
 from zoo.models.likelihood import binarise, check_binary_images
 from zoo.models.base import check_count
-from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting, square_image_shape
+from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
 EVAL_ROWS = 20000  # decoder rows (images times draws) per batch when estimating likelihoods
@@ -22,28 +21,6 @@ LOG_2PI = math.log(2 * math.pi)
 def log_normal(z: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """log N(z; mean, diag(exp(logvar))), summed over the last dimension."""
     return -0.5 * ((z - mean).square() / logvar.exp() + logvar + LOG_2PI).sum(-1)
-
-
-def image_layers(image_shape: tuple[int, int, int], conv_width: int) -> tuple[nn.Module, nn.Module, int]:
-    """The layers between images and the MLPs: image to feature vector, feature vector to
-    logits of the image's shape, and the vector's length. ``conv_width`` 0 means flatten."""
-    channels, side, _ = image_shape
-    if conv_width == 0:
-        return nn.Flatten(), nn.Unflatten(1, image_shape), channels * side * side
-    conv_width = positive_setting(conv_width, "conv_width", "VAE")
-    if side % 4:
-        raise ValueError(f"image_size {side} is not supported by the convolutional VAE; it must be a multiple of 4")
-    grid = (2 * conv_width, side // 4, side // 4)
-    features = nn.Sequential(
-        nn.Conv2d(channels, conv_width, 4, 2, 1), nn.ReLU(),
-        nn.Conv2d(conv_width, 2 * conv_width, 4, 2, 1), nn.ReLU(), nn.Flatten(),
-    )
-    to_image = nn.Sequential(
-        nn.Unflatten(1, grid),
-        nn.ConvTranspose2d(2 * conv_width, conv_width, 4, 2, 1), nn.ReLU(),
-        nn.ConvTranspose2d(conv_width, channels, 4, 2, 1),
-    )
-    return features, to_image, math.prod(grid)
 
 
 class VAE(Autoencoder):
@@ -56,11 +33,6 @@ class VAE(Autoencoder):
     in the gaps between the clusters of codes that N(0, I) covers.
     ``cond_dim`` > 0 appends a condition vector ``y`` to the inputs of both
     networks (used by the conditional VAE). ``encode`` gives the posterior mean.
-
-    ``conv_width`` = C > 0 puts two stride-2 convolutions (C and 2C channels)
-    before the encoder's MLP and two transposed ones after the decoder's, so
-    the decoder draws edges and textures locally instead of from one dense
-    layer per pixel; the image side must then be a multiple of 4.
     """
 
     metric_notes = {
@@ -78,12 +50,10 @@ class VAE(Autoencoder):
         cond_dim: int = 0,
         prior_components: int = 0,
         image_size: int = DEFAULT_IMAGE_SIZE,
-        conv_width: int = 0,
     ) -> None:
         super().__init__(latent_dim, square_image_shape(channels, image_size, "VAE"))
-        self.features, self.to_image, features = image_layers(self.image_shape, conv_width)
-        self.encoder = mlp([features + cond_dim, *hidden, 2 * latent_dim])
-        self.decoder = mlp([latent_dim + cond_dim, *hidden[::-1], features], final_activation=conv_width > 0)
+        self.encoder = mlp([self.image_size + cond_dim, *hidden, 2 * latent_dim])
+        self.decoder = mlp([latent_dim + cond_dim, *hidden[::-1], self.image_size])
         self.prior_means = self.prior_logvars = None
         if prior_components > 0:
             self.prior_means = nn.Parameter(torch.randn(prior_components, latent_dim))
@@ -95,7 +65,7 @@ class VAE(Autoencoder):
 
     def posterior(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Mean and log-variance of q(z|x)."""
-        mean, logvar = self.encoder(self._join(self.features(x), y)).chunk(2, dim=1)
+        mean, logvar = self.encoder(self._join(x.flatten(1), y)).chunk(2, dim=1)
         return mean, logvar
 
     def log_prior(self, z: torch.Tensor) -> torch.Tensor:
@@ -123,7 +93,7 @@ class VAE(Autoencoder):
         return self.prior_means[component] + (0.5 * self.prior_logvars[component]).exp() * eps
 
     def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        return self.to_image(self.decoder(self._join(z, y)))
+        return self.decoder(self._join(z, y)).view(-1, *self.image_shape)
 
     def encode_batch(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         return self.posterior(x, y)[0]
@@ -156,7 +126,7 @@ class VAE(Autoencoder):
             eps = torch.randn(samples, *mean.shape, generator=rng).to(mean.device, mean.dtype)
         z = mean + std * eps
         ys = None if y is None else y.expand(samples, *y.shape).flatten(0, 1)
-        logits = self.decode_logits(z.flatten(0, 1), ys).reshape(samples, x.shape[0], -1)
+        logits = self.decode_logits(z.flatten(0, 1), ys).view(samples, x.shape[0], -1)
         log_px = (logits * x.flatten(1)).sum(-1) - F.softplus(logits).sum(-1)  # Bernoulli log-likelihood
         log_pz = self.log_prior(z)
         log_qz = -0.5 * (eps.square() + logvar + LOG_2PI).sum(2)
