@@ -13,7 +13,7 @@ from typing import Any
 import torch
 
 from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
-from zoo.train.gan import GANRecipe, linear_decay, step_drop
+from zoo.train.gan import GANRecipe
 
 LR_DECAYS = ("constant", "linear", "step")
 
@@ -39,12 +39,7 @@ class WGANRecipe(GANRecipe):
         if decay not in LR_DECAYS:
             raise ValueError(f"lr_decay must be one of {', '.join(LR_DECAYS)}, got {decay!r}")
         if decay != "constant":
-            total = self.hparams["epochs"] * self.steps_per_epoch
-            start = int(self.hparams["decay_from"] * total)
-            self.schedule_g, self.schedule_d = (
-                linear_decay(opt, total, start) if decay == "linear" else step_drop(opt, start, self.hparams["drop_factor"])
-                for opt in (self.opt_g, self.opt_d)
-            )
+            self.decay_learning_rates(self.hparams["drop_factor"] if decay == "step" else None)
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return discriminator_for(self.model_config)

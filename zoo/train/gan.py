@@ -186,13 +186,16 @@ class GANRecipe(Recipe):
     def build_discriminator(self) -> nn.Module:
         raise NotImplementedError
 
-    def decay_learning_rates(self) -> None:
+    def decay_learning_rates(self, drop_factor: float | None = None) -> None:
         """Set up ``schedule_g`` and ``schedule_d``: both learning rates held until the fraction
-        ``decay_from`` of the run, then lowered linearly to zero (constant when it is >= 1)."""
+        ``decay_from`` of the run, then lowered linearly to zero (constant when it is >= 1), or
+        with ``drop_factor`` multiplied by it once there."""
         total = self.hparams["epochs"] * self.steps_per_epoch
         start = int(self.hparams["decay_from"] * total)
-        self.schedule_g = linear_decay(self.opt_g, total, start)
-        self.schedule_d = linear_decay(self.opt_d, total, start)
+        self.schedule_g, self.schedule_d = (
+            linear_decay(opt, total, start) if drop_factor is None else step_drop(opt, start, drop_factor)
+            for opt in (self.opt_g, self.opt_d)
+        )
 
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=tuple(self.hparams["betas"]))
