@@ -67,6 +67,29 @@ def gate(x: torch.Tensor) -> torch.Tensor:
     return torch.tanh(a) * torch.sigmoid(b)
 
 
+class PixelStep:
+    """One gated layer's horizontal stack at a single pixel, as matrix products.
+
+    Takes the window of the layer's horizontal input left of the pixel,
+    ``(count, columns * channels)`` column by column, and the vertical stack's
+    contribution ``(count, 2 * channels)``; gives the layer's new output
+    ``(count, channels)``, before the residual.
+    """
+
+    def __init__(self, layer: GatedLayer) -> None:
+        weight = layer.horizontal.weight  # (2C, C_in, 1, columns)
+        self.weight = weight[:, :, 0].transpose(1, 2).flatten(1)  # column-major, as the window is
+        self.bias, self.out = layer.horizontal.bias, layer.h_out
+
+    def __call__(self, window: torch.Tensor, vertical: torch.Tensor) -> torch.Tensor:
+        return conv_as_linear(self.out, gate(F.linear(window, self.weight, self.bias) + vertical))
+
+
+def conv_as_linear(conv: nn.Conv2d, x: torch.Tensor) -> torch.Tensor:
+    """A 1x1 convolution applied to features ``(count, channels)``."""
+    return F.linear(x, conv.weight.flatten(1), conv.bias)
+
+
 class PixelCNN(AutoregressiveModel):
     """p(x) = prod_t Bernoulli(x_t; sigmoid(logit_t(x_<t))) in raster order, from a
     stack of gated layers (``layers``, ``channels`` wide, first kernel
@@ -104,32 +127,36 @@ class PixelCNN(AutoregressiveModel):
 
         Pixel ``t`` is 1 when a uniform number drawn on the CPU from ``rng`` falls
         below its probability, so a seed gives the same images on any device.
+        Per pixel, the horizontal stacks and the head are matrix products over
+        ``(count, features)``; the vertical stacks run as convolutions once per row.
         """
         count = check_count(count, "count")
         _, height, width = self.image_shape
         uniforms = torch.rand(count, height * width, generator=rng).to(self.device, self.dtype)
         zeros, layers, first = uniforms.new_zeros, self.layers, self.layers[0]
         widths = [layer.vertical.in_channels for layer in layers]
-        # per layer: its vertical input padded as forward pads it, and its horizontal input on the current row
+        steps = [PixelStep(layer) for layer in layers]
+        head = [module for module in self.head if isinstance(module, nn.Conv2d)]
+        # per layer: its vertical input padded as forward pads it, and its horizontal input
+        # on the current row as (count, columns, channels), so a window is one matrix row
         v_in = [zeros(count, c, height + layer.half, width + 2 * layer.half) for c, layer in zip(widths, layers)]
-        h_in = [zeros(count, c, 1, width + layer.offset) for c, layer in zip(widths, layers)]
+        h_in = [zeros(count, width + layer.offset, c) for c, layer in zip(widths, layers)]
         v_pre = [zeros(count, layer.v_to_h.in_channels, 1, width) for layer in layers]  # the row above
         log_prob = zeros(count)
         for i in range(height):
-            v_to_h = [layer.v_to_h(pre) for layer, pre in zip(layers, v_pre)]
+            v_to_h = [layer.v_to_h(pre)[:, :, 0].transpose(1, 2).contiguous() for layer, pre in zip(layers, v_pre)]
             for j in range(width):
                 h = None
-                for l, layer in enumerate(layers):
-                    window = h_in[l][:, :, :, j : j + layer.half + 1]
-                    new = layer.h_out(gate(layer.horizontal(window) + v_to_h[l][:, :, :, j : j + 1]))
+                for l, (layer, step) in enumerate(zip(layers, steps)):
+                    new = step(h_in[l][:, j : j + layer.half + 1].flatten(1), v_to_h[l][:, j])
                     h = new if layer.first else h + new
                     if l + 1 < len(layers):
-                        h_in[l + 1][:, :, :, j + layers[l + 1].offset] = h[:, :, :, 0]
-                logit = self.head(h).flatten()
+                        h_in[l + 1][:, j + layers[l + 1].offset] = h
+                logit = conv_as_linear(head[1], F.relu(conv_as_linear(head[0], F.relu(h)))).flatten()
                 pixel = (uniforms[:, i * width + j] < torch.sigmoid(logit)).to(self.dtype)
                 log_prob -= F.binary_cross_entropy_with_logits(logit, pixel, reduction="none")
                 v_in[0][:, 0, i + first.half, j + first.half] = 2 * pixel - 1
-                h_in[0][:, 0, 0, j + first.offset] = 2 * pixel - 1
+                h_in[0][:, j + first.offset, 0] = 2 * pixel - 1
             for l, layer in enumerate(layers):  # row i is complete: every layer's vertical stack on row i
                 v_pre[l] = layer.vertical(v_in[l][:, :, i : i + layer.half + 1])
                 if l + 1 < len(layers):
