@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.pixelcnn.model:PixelCNN",
             recipe="zoo_plugins.pixelcnn.recipe:PixelCNNRecipe",
-            config={"channels": 32, "layers": 8, "kernel": 3, "first_kernel": 7, "head": 64},
+            config={"channels": 64, "layers": 10, "kernel": 3, "first_kernel": 7, "head": 128},
         )
     )
