@@ -136,7 +136,6 @@ class PixelCNN(AutoregressiveModel):
         zeros, layers, first = uniforms.new_zeros, self.layers, self.layers[0]
         widths = [layer.vertical.in_channels for layer in layers]
         steps = [PixelStep(layer) for layer in layers]
-        head = [module for module in self.head if isinstance(module, nn.Conv2d)]
         # per layer: its vertical input padded as forward pads it, and its horizontal input
         # on the current row as (count, columns, channels), so a window is one matrix row
         v_in = [zeros(count, c, height + layer.half, width + 2 * layer.half) for c, layer in zip(widths, layers)]
@@ -152,7 +151,10 @@ class PixelCNN(AutoregressiveModel):
                     h = new if layer.first else h + new
                     if l + 1 < len(layers):
                         h_in[l + 1][:, j + layers[l + 1].offset] = h
-                logit = conv_as_linear(head[1], F.relu(conv_as_linear(head[0], F.relu(h)))).flatten()
+                logit = h
+                for module in self.head:  # the head's 1x1 convolutions as matrix products
+                    logit = conv_as_linear(module, logit) if isinstance(module, nn.Conv2d) else module(logit)
+                logit = logit.flatten()
                 pixel = (uniforms[:, i * width + j] < torch.sigmoid(logit)).to(self.dtype)
                 log_prob -= F.binary_cross_entropy_with_logits(logit, pixel, reduction="none")
                 v_in[0][:, 0, i + first.half, j + first.half] = 2 * pixel - 1
