@@ -8,10 +8,11 @@ dataset), ``steps.jsonl`` (the loss trace), ``losses.png``, ``progress.png``
 ``keep_epochs`` also a model folder per epoch (``zoo.train.snapshots``). Resuming
 continues bit for bit on the same hardware: weights, optimisers, schedulers,
 random generators and the place in the data order all come back. Under
-``torchrun`` it trains data-parallel (see ``zoo.train.distributed``); on CUDA it can
-train in bfloat16/float16 autocast and with ``torch.compile``. A SIGTERM (a
-cluster's preemption notice) or a first Ctrl-C ends the run at the next step with
-a checkpoint to resume from; a second Ctrl-C stops at once. One process at a time
+``torchrun`` it trains data-parallel (see ``zoo.train.distributed``); it can train
+in bfloat16/float16 autocast (bfloat16 also on CPUs with bfloat16 matrix units) and
+with ``torch.compile``. A SIGTERM (a cluster's preemption notice) or a first
+Ctrl-C ends the run at the next step with a checkpoint to resume from; a second
+Ctrl-C stops at once. One process at a time
 trains into a run folder (``zoo.train.runlock``); weights that stop being finite,
 or a full disk, end the run with the last good checkpoint kept.
 """
