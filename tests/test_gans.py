@@ -188,19 +188,20 @@ def test_wgan_constant_lr_by_default_and_unknown_decay_named():
         make_recipe("wgan-mnist", 10, lr_decay="cosine")
 
 
-def test_mlp_gan_rates_constant_by_default_and_decay_linearly_from_decay_from():
-    constant, images, labels = prepared_recipe("gan-mnist", epochs=4)
+@pytest.mark.parametrize("name", ["gan-mnist", "wgan-gp-mnist"])
+def test_rates_constant_by_default_and_decay_linearly_from_decay_from(name):
+    constant, images, labels = prepared_recipe(name, epochs=4)
     constant.train_step(images, labels)
     assert "schedule_g" not in constant.state_dict()  # runs from before the setting still resume
     assert constant.opt_g.param_groups[0]["lr"] == constant.hparams["lr_g"]
-    recipe, images, labels = prepared_recipe("gan-mnist", epochs=4, decay_from=0.5)
-    start = recipe.hparams["lr_g"]
+    recipe, images, labels = prepared_recipe(name, epochs=4, decay_from=0.5)
+    start = [recipe.hparams["lr_g"], recipe.hparams["lr_d"]]
     rates = []
     for _ in range(4):
         recipe.train_step(images, labels)
         rates.append([opt.param_groups[0]["lr"] for opt in (recipe.opt_g, recipe.opt_d)])
-    assert rates == [[start] * 2, [pytest.approx(start)] * 2, [pytest.approx(0.5 * start)] * 2, [0.0, 0.0]]
-    restored = make_recipe("gan-mnist", 10, epochs=4, decay_from=0.5)
+    assert rates == [start, pytest.approx(start), pytest.approx([0.5 * lr for lr in start]), [0.0, 0.0]]
+    restored = make_recipe(name, 10, epochs=4, decay_from=0.5)
     restored.load_state_dict(recipe.state_dict())
     assert restored.opt_d.param_groups[0]["lr"] == 0.0
 

@@ -8,8 +8,6 @@ fraction of the run on; at 1 they stay constant, as in the paper.
 """
 from __future__ import annotations
 
-import torch
-
 from zoo.models.mlp_gan import MLPDiscriminator
 from zoo.models.shapes import image_settings
 from zoo.train.gan import GANRecipe
@@ -20,17 +18,9 @@ class GANMLPRecipe(GANRecipe):
 
     def setup(self) -> None:
         super().setup()
-        self.schedules: tuple[torch.optim.lr_scheduler.LRScheduler, ...] = ()
         if self.hparams["decay_from"] < 1:  # runs from before the setting hold no schedules
             self.decay_learning_rates()
-            self.schedules = (self.schedule_g, self.schedule_d)
 
     def build_discriminator(self) -> MLPDiscriminator:
         clusters = self.model_config.get("clusters", 0)  # a self-conditioned generator's ids
         return MLPDiscriminator(self.hparams["d_hidden"], num_classes=clusters, **image_settings(self.model_config))
-
-    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        losses = super().train_step(images, labels)
-        for schedule in self.schedules:
-            schedule.step()
-        return losses

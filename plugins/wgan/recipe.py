@@ -51,10 +51,3 @@ class WGANRecipe(GANRecipe):
         with torch.no_grad():
             for parameter in self.discriminator.parameters():
                 parameter.clamp_(-self.hparams["clip"], self.hparams["clip"])
-
-    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        logs = super().train_step(images, labels)
-        if self.hparams["lr_decay"] != "constant":
-            self.schedule_g.step()
-            self.schedule_d.step()
-        return logs

@@ -5,7 +5,9 @@ The paper's five critic steps per generator step (``d_steps=5``, both learning
 rates 1e-4) give a CPU epoch only 187 generator updates; its MNIST run took
 200000. The defaults instead take one critic step per generator step with a
 critic four times faster (two time-scale updates, Heusel et al. 2017): 937
-generator updates an epoch."""
+generator updates an epoch. ``decay_from`` < 1 lowers both learning rates
+linearly to zero from that fraction of the run on, as the paper's code does
+from the start; at 1 they stay constant."""
 from __future__ import annotations
 
 import torch
@@ -26,7 +28,13 @@ class WGANGPRecipe(GANRecipe):
         "lr_d": 4e-4,
         "betas": [0.0, 0.9],
         "gp_weight": 10.0,
+        "decay_from": 1.0,
     }
+
+    def setup(self) -> None:
+        super().setup()
+        if self.hparams["decay_from"] < 1:  # runs from before the setting hold no schedules
+            self.decay_learning_rates()
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return without_batch_norm(discriminator_for(self.model_config))
