@@ -78,6 +78,7 @@ def process_group(world: World, device: torch.device) -> Iterator[None]:
         dist.init_process_group("gloo")
     try:
         yield
+        dist.barrier()  # no process tears the group down while another still talks to it
     finally:
         dist.destroy_process_group()
 
