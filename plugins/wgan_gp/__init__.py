@@ -18,4 +18,9 @@ def register_models(register):
         config={"latent_dim": 100, "width": 32, "channels": 1, "clusters": 100, "image_size": 28},
     )
     register(mnist)
-    register(mnist.with_updates(name="wgan-gp-fashion-mnist", dataset="fashion-mnist", summary="The same WGAN-GP, trained on Fashion-MNIST clothing"))
+    register(mnist.with_updates(
+        name="wgan-gp-fashion-mnist",
+        dataset="fashion-mnist",
+        summary="The same WGAN-GP at twice the width (64), trained on Fashion-MNIST clothing",
+        config={**mnist.config, "width": 64},
+    ))
