@@ -6,8 +6,8 @@ rates 1e-4) give a CPU epoch only 187 generator updates; its MNIST run took
 200000. The defaults instead take one critic step per generator step with a
 critic four times faster (two time-scale updates, Heusel et al. 2017): 937
 generator updates an epoch. ``decay_from`` < 1 lowers both learning rates
-linearly to zero from that fraction of the run on, as the paper's code does
-from the start; at 1 they stay constant."""
+linearly to zero from that fraction of the run on (the authors' CIFAR-10 code
+decays from the start, their MNIST code not at all); at 1 they stay constant."""
 from __future__ import annotations
 
 import torch
