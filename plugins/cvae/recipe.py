@@ -10,7 +10,7 @@ from .model import CVAE
 
 
 class CVAERecipe(VAERecipe):
-    defaults = {"epochs": 20, "batch_size": 128, "lr": 1e-3, "binarize": True, "iw_samples": 1}
+    defaults = {**VAERecipe.defaults, "epochs": 20, "iw_samples": 1}
     model_class = CVAE
 
     def inputs(self, labels: torch.Tensor) -> dict[str, torch.Tensor]:

@@ -11,6 +11,7 @@ from torch import nn
 from zoo.models.autoencoder import Autoencoder, mlp
 from zoo.models.likelihood import binarise, check_binary_images
 from zoo.models.base import check_count
+from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
@@ -33,6 +34,13 @@ class VAE(Autoencoder):
     in the gaps between the clusters of codes that N(0, I) covers.
     ``cond_dim`` > 0 appends a condition vector ``y`` to the inputs of both
     networks (used by the conditional VAE). ``encode`` gives the posterior mean.
+
+    With ``code_prior_components`` = M > 0 the model also holds a
+    :class:`GaussianMixtureCodePrior` of M full-covariance components
+    (``code_prior``), which the training recipe fits to the posterior means of
+    the training images when training ends; once fitted, ``sample`` draws its
+    codes from it. ``log_prior`` and the likelihoods stay those of the prior
+    the model was trained with.
     """
 
     metric_notes = {
@@ -50,8 +58,11 @@ class VAE(Autoencoder):
         cond_dim: int = 0,
         prior_components: int = 0,
         image_size: int = DEFAULT_IMAGE_SIZE,
+        code_prior_components: int = 0,
     ) -> None:
         super().__init__(latent_dim, square_image_shape(channels, image_size, "VAE"))
+        if code_prior_components:
+            self.code_prior = GaussianMixtureCodePrior(latent_dim, code_prior_components)
         self.encoder = mlp([self.image_size + cond_dim, *hidden, 2 * latent_dim])
         self.decoder = mlp([latent_dim + cond_dim, *hidden[::-1], self.image_size])
         self.prior_means = self.prior_logvars = None
@@ -86,8 +97,10 @@ class VAE(Autoencoder):
         return log_normal(z, mean, logvar) - self.log_prior(z)
 
     def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
+        if self.code_prior is not None and bool(self.code_prior.fitted):
+            return self.code_prior.sample(count, rng).to(self.dtype)
         if self.prior_means is None:
-            return super().draw_codes(count, rng)
+            return self.noise(count, rng, self.latent_dim)
         component = torch.randint(self.prior_means.shape[0], (count,), generator=rng).to(self.device)
         eps = self.noise(count, rng, self.latent_dim)
         return self.prior_means[component] + (0.5 * self.prior_logvars[component]).exp() * eps
@@ -111,9 +124,11 @@ class VAE(Autoencoder):
         return mean, logvar, z, self.decode_logits(z, y)
 
     def log_weights(
-        self, x: torch.Tensor, samples: int, rng: torch.Generator | None = None, y: torch.Tensor | None = None
+        self, x: torch.Tensor, samples: int, rng: torch.Generator | None = None, y: torch.Tensor | None = None,
+        kl_weight: float = 1.0,
     ) -> torch.Tensor:
-        """log p(x, z_k) - log q(z_k|x) for ``samples`` draws z_k ~ q(z|x): ``(samples, n)``.
+        """log p(x|z_k) + kl_weight * (log p(z_k) - log q(z_k|x)) for ``samples`` draws
+        z_k ~ q(z|x): ``(samples, n)``; ``kl_weight`` 1 gives the log-weights of the bound.
 
         The draws come from ``rng`` on the CPU when given, else from torch's
         global generator on the model's device (as in training).
@@ -130,7 +145,7 @@ class VAE(Autoencoder):
         log_px = (logits * x.flatten(1)).sum(-1) - F.softplus(logits).sum(-1)  # Bernoulli log-likelihood
         log_pz = self.log_prior(z)
         log_qz = -0.5 * (eps.square() + logvar + LOG_2PI).sum(2)
-        return log_px + log_pz - log_qz
+        return log_px + kl_weight * (log_pz - log_qz)
 
     @torch.inference_mode()
     def importance_estimates(

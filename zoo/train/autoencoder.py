@@ -16,23 +16,23 @@ from zoo.train.distributed import unwrap
 from zoo.train.trainer import Recipe
 
 
-class RecentImages(nn.Module):
-    """The last ``capacity`` training images seen, in a ring buffer (checkpointed with the run)."""
+class RecentRows(nn.Module):
+    """The last ``capacity`` rows (training images, codes) seen, in a ring buffer (checkpointed with the run)."""
 
-    def __init__(self, capacity: int, image_shape: Sequence[int]) -> None:
+    def __init__(self, capacity: int, row_shape: Sequence[int]) -> None:
         super().__init__()
-        self.register_buffer("buffer", torch.zeros(capacity, *image_shape))
+        self.register_buffer("buffer", torch.zeros(capacity, *row_shape))
         self.register_buffer("seen", torch.zeros((), dtype=torch.long))
 
     @torch.no_grad()
-    def add(self, images: torch.Tensor) -> None:
+    def add(self, rows: torch.Tensor) -> None:
         capacity = self.buffer.shape[0]
-        images = images[-capacity:]
-        index = (self.seen + torch.arange(images.shape[0], device=self.seen.device)) % capacity
-        self.buffer[index] = images.to(self.buffer.dtype)
-        self.seen += images.shape[0]
+        rows = rows[-capacity:]
+        index = (self.seen + torch.arange(rows.shape[0], device=self.seen.device)) % capacity
+        self.buffer[index] = rows.to(self.buffer.dtype)
+        self.seen += rows.shape[0]
 
-    def images(self) -> torch.Tensor:
+    def rows(self) -> torch.Tensor:
         return self.buffer[: min(int(self.seen), self.buffer.shape[0])]
 
 
@@ -46,7 +46,7 @@ class AutoencoderRecipe(Recipe):
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=self.hparams["epochs"] * self.steps_per_epoch
         )
-        self.recent = RecentImages(self.hparams["prior_images"], self.model.image_shape).to(self.device)
+        self.recent = RecentRows(self.hparams["prior_images"], self.model.image_shape).to(self.device)
 
     def corrupt(self, images: torch.Tensor) -> torch.Tensor:
         """What the encoder sees; the decoder must still give back ``images``."""
@@ -71,5 +71,5 @@ class AutoencoderRecipe(Recipe):
     @torch.no_grad()
     def export_model(self) -> MLPAutoencoder:
         model = unwrap(self.model)
-        model.code_prior.fit(torch.cat([model.encode_batch(x) for x in self.recent.images().split(1000)]))
+        model.code_prior.fit(torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)]))
         return model
