@@ -13,7 +13,9 @@ from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
+from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.vae import VAE
+from zoo.train.snapshots import snapshot_folder
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
 
@@ -290,3 +292,75 @@ def test_the_vae_recipe_learns_the_mixture_prior(tmp_path):
     assert trained.prior_means.shape == (4, 2) and not torch.equal(trained.prior_means, before)
     metrics = trained.evaluation_metrics(*crosses(64, seed=1)[0].__dict__.values())
     assert metrics["nll_is"] <= -metrics["elbo"]  # importance sampling tightens the bound
+
+
+# --- the KL weight and the ex-post code prior -------------------------------------
+
+
+def test_the_kl_weight_scales_only_the_prior_and_posterior_terms():
+    vae = VAE(latent_dim=3, hidden=(16,), prior_components=2).eval()
+    x = torch.bernoulli(crosses(4, seed=0)[0].images)
+    weights = {w: vae.log_weights(x, 6, torch.Generator().manual_seed(0), kl_weight=w) for w in (0.0, 0.5, 1.0)}
+    assert torch.allclose(weights[0.5], (weights[0.0] + weights[1.0]) / 2, atol=1e-4)
+    assert torch.equal(weights[1.0], vae.log_weights(x, 6, torch.Generator().manual_seed(0)))  # the bound by default
+
+
+def two_correlated_clusters(count: int) -> torch.Tensor:
+    """Codes from 0.3 N((-5, 0), [[1, .8], [.8, 1]]) + 0.7 N((4, 3), [[.5, -.3], [-.3, .5]])."""
+    rng = torch.Generator().manual_seed(0)
+    first = torch.randn(count, 2, generator=rng) @ torch.linalg.cholesky(torch.tensor([[1.0, 0.8], [0.8, 1.0]])).T
+    second = torch.randn(count, 2, generator=rng) @ torch.linalg.cholesky(torch.tensor([[0.5, -0.3], [-0.3, 0.5]])).T
+    pick = torch.rand(count, generator=rng) < 0.3
+    return torch.where(pick[:, None], first + torch.tensor([-5.0, 0.0]), second + torch.tensor([4.0, 3.0]))
+
+
+def test_the_fitted_gaussian_mixture_recovers_weights_means_and_covariances():
+    prior = GaussianMixtureCodePrior(2, 2)
+    assert not prior.fitted
+    prior.fit(two_correlated_clusters(20000))
+    order = prior.means[:, 0].argsort()
+    covariances = (prior.scale_tril @ prior.scale_tril.transpose(1, 2))[order]
+    assert prior.fitted
+    assert torch.allclose(prior.weights[order], torch.tensor([0.3, 0.7]), atol=0.02)
+    assert torch.allclose(prior.means[order], torch.tensor([[-5.0, 0.0], [4.0, 3.0]]), atol=0.05)
+    assert torch.allclose(covariances, torch.tensor([[[1.0, 0.8], [0.8, 1.0]], [[0.5, -0.3], [-0.3, 0.5]]]), atol=0.05)
+    reference = torch.distributions.MixtureSameFamily(
+        torch.distributions.Categorical(prior.weights),
+        torch.distributions.MultivariateNormal(prior.means, scale_tril=prior.scale_tril),
+    )
+    points = torch.randn(50, 2) * 4
+    assert torch.allclose(prior.log_prob(points), reference.log_prob(points), atol=1e-4)
+    draws = prior.sample(20000, torch.Generator().manual_seed(1))
+    assert torch.equal(draws, prior.sample(20000, torch.Generator().manual_seed(1)))
+    assert ((draws[:, 0] < 0).float().mean() - 0.3).abs() < 0.02
+
+
+def test_a_code_prior_refuses_settings_and_codes_it_cannot_fit():
+    with pytest.raises(ValueError, match="cannot fit 5 mixture components to 3 codes"):
+        GaussianMixtureCodePrior(2, 5).fit(torch.randn(3, 2))
+    with pytest.raises(ValueError, match="code_prior_components -1 is not supported"):
+        VAE(latent_dim=2, hidden=(8,), code_prior_components=-1)
+
+
+def test_a_vae_samples_from_its_code_prior_once_training_has_finished(tmp_path):
+    data = crosses(512, seed=0)[0]
+    config = {"latent_dim": 4, "hidden": [32], "prior_components": 4, "code_prior_components": 3}
+    run = Trainer(get_spec("vae-mnist"), tmp_path, data=data, hparams={"epochs": 2, "batch_size": 32, "kl_weight": 0.5},
+                  model_config=config, seed=0, progress=False, dataset="crosses", keep_epochs=True).run()
+    halfway, trained = zoo.load(snapshot_folder(run, 1)), zoo.load(run)
+    assert not halfway.code_prior.fitted  # mid-run samples come from the prior being trained
+    assert not torch.equal(halfway.prior_codes(8, seed=0), halfway.code_prior.sample(8, torch.Generator().manual_seed(0)))
+    assert trained.code_prior.fitted
+    assert torch.equal(trained.prior_codes(8, seed=0), trained.code_prior.sample(8, torch.Generator().manual_seed(0)))
+    with torch.inference_mode():
+        codes = trained.posterior(data.images)[0]
+        assert trained.code_prior.log_prob(codes).mean() > trained.log_prior(codes).mean()  # it fits the codes better
+    assert trained.sample(4, seed=0).shape == (4, 1, 28, 28)
+
+
+def test_a_run_with_fewer_images_than_code_prior_components_says_it_left_the_prior_unfitted(tmp_path):
+    config = {"latent_dim": 2, "hidden": [8], "code_prior_components": 64}
+    with pytest.warns(UserWarning, match="left unfitted: the last epoch gave 32 codes for 64 components"):
+        run = Trainer(get_spec("vae-mnist"), tmp_path, data=crosses(32, seed=0)[0], hparams={"epochs": 1, "batch_size": 16},
+                      model_config=config, seed=0, progress=False, dataset="crosses").run()
+    assert not zoo.load(run).code_prior.fitted

@@ -19,6 +19,7 @@ training ends (ex-post density estimation, Ghosh et al. 2020).
 from __future__ import annotations
 
 import math
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -82,11 +83,16 @@ class VAERecipe(Recipe):
     @torch.no_grad()
     def export_model(self) -> VAE:
         """The model; with a code prior, fitted to the kept posterior means once training has
-        finished (until then ``sample`` draws from the prior the model is trained with)."""
+        finished (until then, or with fewer codes than components, ``sample`` draws from the
+        prior the model is trained with)."""
         model = unwrap(self.model)
-        if model.code_prior is not None:
-            if self.finished:
-                model.code_prior.fit(self.recent_codes.rows())
-            else:
-                model.code_prior.fitted.fill_(False)
+        if model.code_prior is None:
+            return model
+        codes, components = self.recent_codes.rows(), model.code_prior.components
+        model.code_prior.fitted.fill_(False)
+        if self.finished and codes.shape[0] < components:
+            warnings.warn(f"the code prior is left unfitted: the last epoch gave {codes.shape[0]} codes for "
+                          f"{components} components, so samples come from the trained prior", stacklevel=2)
+        elif self.finished:
+            model.code_prior.fit(codes)
         return model
