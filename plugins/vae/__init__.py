@@ -23,7 +23,7 @@ def register_models(register):
     register(mnist.with_updates(
         name="vae-fashion-mnist",
         dataset="fashion-mnist",
-        summary="The same VAE on Fashion-MNIST clothing, trained with the KL term weighted 0.1 and sampled from a "
+        summary="The same VAE on Fashion-MNIST clothing, trained with the KL term weighted 0.05 and sampled from a "
         "200-component full-covariance Gaussian mixture fitted to the posterior means after training",
         config={**mnist.config, "code_prior_components": 200},
     ))
