@@ -92,7 +92,7 @@ class VAERecipe(Recipe):
         model.code_prior.fitted.fill_(False)
         if self.finished and codes.shape[0] < components:
             warnings.warn(f"the code prior is left unfitted: the last epoch gave {codes.shape[0]} codes for "
-                          f"{components} components, so samples come from the trained prior", stacklevel=2)
+                          f"{components} components, so samples come from the trained prior", stacklevel=3)
         elif self.finished:
             model.code_prior.fit(codes)
         return model
