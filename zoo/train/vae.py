@@ -13,7 +13,7 @@ so the Bernoulli likelihood is a true likelihood; otherwise grey levels are the 
 (the beta-VAE of Higgins et al. 2017, here with beta < 1): the codes carry more of
 each image, so reconstructions and samples are sharper, and the objective is no
 longer a bound. For a model with a ``code_prior`` the posterior means of the last
-epoch's training images are kept, and the code prior is fitted to them when
+epoch's training images are recorded during that epoch, and the code prior is fitted to them when
 training ends (ex-post density estimation, Ghosh et al. 2020).
 """
 from __future__ import annotations
@@ -42,8 +42,10 @@ class VAERecipe(Recipe):
         self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
             self.optimizer, T_max=self.hparams["epochs"] * self.steps_per_epoch
         )
+        self.recent_codes = None
         if self.model.code_prior is not None:
-            self.recent_codes = RecentRows(self.steps_per_epoch * self.hparams["batch_size"], (self.model.latent_dim,)).to(self.device)
+            epoch_images = self.steps_per_epoch * self.hparams["batch_size"]
+            self.recent_codes = RecentRows(epoch_images, (self.model.latent_dim,)).to(self.device)
 
     def inputs(self, labels: torch.Tensor) -> dict[str, torch.Tensor]:
         """Extra network inputs for a batch (none for the unconditional VAE)."""
@@ -53,7 +55,7 @@ class VAERecipe(Recipe):
         x = torch.bernoulli(images) if self.hparams["binarize"] else images
         inputs = self.inputs(labels)
         samples, kl_weight = self.hparams["iw_samples"], self.hparams["kl_weight"]
-        if unwrap(self.model).code_prior is not None:
+        if self.recent_codes is not None and self.in_last_epoch:
             with torch.no_grad():
                 self.recent_codes.add(unwrap(self.model).posterior(x, **inputs)[0])
         if samples > 1:
@@ -74,6 +76,11 @@ class VAERecipe(Recipe):
         self.backward(loss)
         self.optimizer_step(self.optimizer)
         self.scheduler.step()
+
+    @property
+    def in_last_epoch(self) -> bool:
+        """Whether the next step is one of the run's last epoch."""
+        return self.scheduler.last_epoch >= (self.hparams["epochs"] - 1) * self.steps_per_epoch
 
     @property
     def finished(self) -> bool:
