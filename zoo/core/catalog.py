@@ -12,11 +12,11 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from zoo.errors import CatalogError
-from zoo.core.files import write_bytes_atomically
-from zoo.core.naming import file_name_problem, model_name_problem, repo_id_problem
+from zoo.core.files import folder_lock, write_bytes_atomically
+from zoo.core.naming import file_name_problem, model_name_problem, repo_id_problem, revision_problem
 from zoo.core.spec import FAMILIES, PinnedFiles
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -81,6 +81,10 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     problem = repo_id_problem(repo)
     if problem:
         raise fields.error("hub.repo", problem)
+    revision = fields.get("hub.revision", str)
+    problem = revision_problem(revision)
+    if problem:
+        raise fields.error("hub.revision", problem)
     files = fields.get("hub.files", dict)
     if not files:
         raise fields.error("hub.files", "must list at least one file with its sha256")
@@ -105,7 +109,7 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
         config=fields.get("config", dict, required=False, default={}),
         pins=PinnedFiles(
             repo=repo,
-            revision=fields.get("hub.revision", str),
+            revision=revision,
             files=dict(files),
             weights=weights,
         ),
@@ -182,11 +186,7 @@ def read_pins(path: Path, name: str) -> PinnedFiles:
     The parse cache of :func:`read_catalog` speeds up listing; a sha256 that
     decides what is loaded comes from the file only.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"cannot read the catalog {path}: {exc}") from None
-    entries = parse_catalog(text, str(path))
+    entries = parse_catalog(read_text(path), str(path))
     if name not in entries:
         raise CatalogError(f"{path} has no entry for {name!r} any more; it changed while the zoo was running")
     return entries[name].pins
@@ -202,7 +202,7 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
     """
     if not path.exists():
         return {}
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     cached = parse_cache_dir() / f"registry-{zlib.crc32(text.encode()):08x}-{len(text)}.json"
     try:
         copy = json.loads(cached.read_bytes())
@@ -213,6 +213,18 @@ def read_catalog(path: Path) -> dict[str, CatalogEntry]:
         data = _load_toml(text, str(path))
         _write_cache(cached, {"text": text, "tables": data})
     return validate_catalog(data, str(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of a catalog file; a file that cannot be read or is not UTF-8 is a ``CatalogError`` naming it."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"the catalog {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8 or remove it"
+        ) from None
+    except OSError as exc:
+        raise CatalogError(f"cannot read the catalog {path}: {exc.strerror or exc}") from None
 
 
 def parse_cache_dir() -> Path:
@@ -238,7 +250,7 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")  # TOML's basic string escapes
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
@@ -275,12 +287,49 @@ def format_entry(entry: CatalogEntry) -> str:
 
 
 def upsert_entries(path: Path, entries: Sequence[CatalogEntry]) -> None:
-    """Replace (or append) these models' blocks in registry.toml in one write, keeping the rest as written."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    blocks = []
-    for entry in entries:
-        blocks.append(format_entry(entry))
-        parse_catalog(blocks[-1], source=f"new entry for {entry.name}")
+    """Replace (or append) these models' blocks in registry.toml in one write, keeping the rest as written.
+
+    The file is re-read under the catalog's lock and replaced atomically, so
+    concurrent writers each keep the others' entries.
+    """
+    blocks = [_checked_block(entry) for entry in entries]
+    with folder_lock(_folder_of(path)):
+        text = read_text(path) if path.exists() else ""
+        _write_blocks(path, text, entries, blocks)
+
+
+def update_entries(
+    path: Path, change: Callable[[Mapping[str, CatalogEntry]], Sequence[CatalogEntry]]
+) -> dict[str, CatalogEntry]:
+    """Rewrite entries of an existing catalog from the file itself, never from a cache.
+
+    Under the catalog's lock the file is read and validated, ``change`` maps its
+    entries to the ones to write, and the file is replaced atomically. Returns
+    the entries as the file held them.
+    """
+    with folder_lock(_folder_of(path)):
+        text = read_text(path)
+        entries = parse_catalog(text, str(path))
+        changed = change(entries)
+        _write_blocks(path, text, changed, [_checked_block(entry) for entry in changed])
+    return entries
+
+
+def _folder_of(path: Path) -> Path:
+    folder = path.parent
+    if not folder.is_dir():
+        raise CatalogError(f"cannot write the catalog {path}: the folder {folder} does not exist")
+    return folder
+
+
+def _checked_block(entry: CatalogEntry) -> str:
+    block = format_entry(entry)
+    parse_catalog(block, source=f"new entry for {entry.name}")
+    return block
+
+
+def _write_blocks(path: Path, text: str, entries: Sequence[CatalogEntry], blocks: Sequence[str]) -> None:
+    """Write ``text`` with the blocks of ``entries`` replaced by (or appended as) ``blocks``."""
     keys = [_toml_key(entry.name) for entry in entries]
     headers = tuple(f"[models.{key}]" for key in keys) + tuple(f"[models.{key}." for key in keys)
     kept: list[str] = []

@@ -10,6 +10,11 @@ from typing import Callable, Iterator, TypeVar
 
 from zoo.errors import ZooError
 
+try:
+    import fcntl
+except ImportError:  # Windows: folders are not locked
+    fcntl = None  # type: ignore[assignment]
+
 TEMPORARY_SUFFIX = ".tmp"
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 T = TypeVar("T")
@@ -39,6 +44,24 @@ def remove_temporaries(folder: Path) -> None:
     """Delete temporary files that a killed writer left in ``folder`` (call it only while no one writes there)."""
     for leftover in folder.glob(f"*{TEMPORARY_SUFFIX}"):
         leftover.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``folder`` itself inside the block, waiting for other holders.
+
+    Writers that read a file, change it and replace it (a catalog) take this lock
+    so that none of them loses another's change; no lock file is left behind.
+    """
+    if fcntl is None:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:

@@ -1,4 +1,4 @@
-"""What a model name, a hub repo id and a pinned file name may be, and when a string names a folder."""
+"""What a model name, a hub repo id, a revision and a pinned file name may be, and when a string names a folder."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,9 @@ MAX_MODEL_NAME = 100
 MODEL_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _REPO_PART = re.compile(r"[A-Za-z0-9](?:[\w.-]*[A-Za-z0-9])?")
 MAX_REPO_PART = 96
+COMMIT = re.compile(r"[0-9a-f]{40}")
+_BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+MAX_REVISION = 128
 
 
 def model_name_problem(name: object) -> str | None:
@@ -33,6 +36,28 @@ def repo_id_problem(repo: object) -> str | None:
                 f"at most {MAX_REPO_PART} characters each), got {repo!r}"
             )
     return None
+
+
+def revision_problem(revision: object) -> str | None:
+    """Why ``revision`` is neither a branch (or tag) name nor a 40-hex commit (None when it is one).
+
+    Names are letters, digits, '.', '_' and '-' in parts joined by single '/'
+    (``main``, ``v1.0``, ``refs/pr/1``): no '..', no leading '/' or '.', no spaces.
+    """
+    if isinstance(revision, str) and (COMMIT.fullmatch(revision) or (
+        len(revision) <= MAX_REVISION and _BRANCH.fullmatch(revision) and ".." not in revision
+        and not revision.endswith((".", ".lock"))
+    )):
+        return None
+    return (
+        f"must be a branch name (letters, digits, '.', '_', '-', parts joined by '/', no '..') "
+        f"or a 40-hex commit, got {revision!r}"
+    )
+
+
+def is_commit(revision: str) -> bool:
+    """Whether ``revision`` is a full commit hash (40 lowercase hex digits), which no push can move."""
+    return COMMIT.fullmatch(revision) is not None
 
 
 def file_name_problem(name: object) -> str | None:

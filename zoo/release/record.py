@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Mapping
 
 from zoo.evaluate.bench import BenchResult, Row
 from zoo.hub.card import replace_section
-from zoo.core.catalog import read_catalog, upsert_entries
+from zoo.core.catalog import CatalogEntry, update_entries
 from zoo.errors import CatalogError
 from zoo.core.files import write_bytes_atomically
 from zoo.core.naming import names_a_folder
@@ -51,10 +52,17 @@ def record(result: BenchResult) -> list[Recorded]:
 def _record_into(path: Path, rows: list[Row], result: BenchResult) -> list[Recorded]:
     target = path.resolve()  # a catalog reached through a link is written where it lives
     settings = {key: result.settings[key] for key in SETTINGS_KEPT if key in result.settings}
-    try:
-        entries = read_catalog(target)
-        upsert_entries(target, [replace(entries[row.name], bench={**row.metrics, **settings}) for row in rows])
-    except (OSError, CatalogError, KeyError) as exc:
+    benches = {row.name: {**row.metrics, **settings} for row in rows}
+
+    def with_benches(entries: Mapping[str, CatalogEntry]) -> list[CatalogEntry]:
+        missing = sorted(name for name in benches if name not in entries)
+        if missing:
+            raise CatalogError(f"it has no entry for {', '.join(missing)} any more")
+        return [replace(entries[name], bench=bench) for name, bench in benches.items()]
+
+    try:  # the pins written back are the file's own, read under its lock, never a cached parse
+        entries = update_entries(target, with_benches)
+    except (OSError, CatalogError) as exc:
         return [Recorded(row.name, problem=f"cannot write {target}: {exc}") for row in rows]
     outcomes = []
     for row in rows:
