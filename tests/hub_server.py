@@ -6,8 +6,10 @@ answers ``huggingface_hub``: HEAD and GET with ``X-Repo-Commit``, a quoted sha25
 ``ETag`` and ``Content-Length``; ``Range: bytes=N-`` gives 206; unknown repos,
 revisions and files give 404 with the hub's ``X-Error-Code``. ``GET /api/models`` lists
 the repos whose card carries the ``filter`` tags, as the hub's model list does. Faults can be set per
-file (an error status, corrupted bytes on the wire, a body cut short, a GET held back), and every
-request is recorded so that tests can assert that no request was made.
+file (an error status, corrupted bytes on the wire, a body cut short, a GET held back, and the
+answers of a hostile hub: a crafted commit or ETag header, a false length, a body longer than its
+length, an endless body, a slow trickle), and every request is recorded so that tests can assert
+that no request was made.
 
 Use the ``hub_server`` fixture (import it into the test module).
 """
@@ -42,6 +44,12 @@ class Fault:
     corrupt: bool = False  # flip bytes of the body; headers still describe the real file
     truncate_at: int | None = None  # never send bytes at or past this offset, then drop the connection
     hold_until_heads: int = 0  # answer the GET only once this many HEADs of the file have arrived
+    commit: str | None = None  # the X-Repo-Commit header of every answer about the file
+    etag: str | None = None  # the ETag header instead of the quoted sha256
+    length: int | None = None  # the Content-Length announced instead of the file's
+    extra: int = 0  # bytes sent after the body that Content-Length announces
+    endless: bool = False  # GET sends a chunked body that never ends (HEAD announces no length)
+    drip_s: float = 0.0  # GET sends the body one byte at a time, this many seconds apart
 
 
 @dataclass
@@ -140,24 +148,25 @@ class _Handler(BaseHTTPRequestHandler):
         if not repo_dir.is_dir() or not repo_dir.is_relative_to(self.state.root.resolve()):
             self._error(404, "RepoNotFound", "Repository not found", body)
             return
+        key = f"{repo}/{filename}"
+        fault = self.state.faults.get(key, Fault())
         commit = commit_of(repo)
         if revision not in ("main", commit):
             self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", body)
             return
+        commit = fault.commit or commit
         target = (repo_dir / filename).resolve()
         if not target.is_file() or not target.is_relative_to(repo_dir):
             self._error(404, "EntryNotFound", f"{filename} does not exist", body, **{"X-Repo-Commit": commit})
             return
 
-        key = f"{repo}/{filename}"
-        fault = self.state.faults.get(key, Fault())
         if fault.status is not None:
             self._error(fault.status, None, "the hub is having trouble", body)
             return
         data = target.read_bytes()
         headers = {
             "X-Repo-Commit": commit,
-            "ETag": f'"{hashlib.sha256(data).hexdigest()}"',
+            "ETag": fault.etag or f'"{hashlib.sha256(data).hexdigest()}"',
             "Accept-Ranges": "bytes",
             "Content-Type": "application/octet-stream",
         }
@@ -165,7 +174,13 @@ class _Handler(BaseHTTPRequestHandler):
             with self.state.changed:
                 self.state.heads[key] = self.state.heads.get(key, 0) + 1
                 self.state.changed.notify_all()
-            self._reply(200, headers, data, send_body=False)
+            if fault.endless:
+                self._send_head(200, headers)
+            else:
+                self._reply(200, {**headers, **self._length(fault, len(data))}, data, send_body=False)
+            return
+        if fault.endless:
+            self._send_endless(headers)
             return
 
         if fault.hold_until_heads:
@@ -187,19 +202,57 @@ class _Handler(BaseHTTPRequestHandler):
             end = min(end, len(data))
             headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(data)}"
             data, status = data[start:end], 206
-        # Content-Length always announces the full (range of the) file.
+        # Content-Length always announces the full (range of the) file, unless a fault says otherwise.
         self.send_response(status)
-        for name, value in {"Content-Length": str(len(data)), **headers}.items():
+        for name, value in {**headers, **self._length(fault, len(data))}.items():
             self.send_header(name, value)
-        if fault.truncate_at is not None:
+        if fault.truncate_at is not None or fault.extra or fault.drip_s:
             self.send_header("Connection", "close")
         self.end_headers()
+        if fault.drip_s:
+            self._drip(data, fault.drip_s)
+            return
         if fault.truncate_at is None:
-            self.wfile.write(data)
+            self.wfile.write(data + b"\0" * fault.extra)
             return
         self.wfile.write(data[: max(0, fault.truncate_at - start)])
         self.wfile.flush()
         self.close_connection = True  # the socket closes with the body cut short
+
+    def _length(self, fault: Fault, size: int) -> dict[str, str]:
+        return {"Content-Length": str(size if fault.length is None else fault.length)}
+
+    def _send_head(self, status: int, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+
+    def _send_endless(self, headers: dict[str, str]) -> None:
+        """A chunked body of zeros that goes on until the client hangs up."""
+        self._send_head(200, {**headers, "Transfer-Encoding": "chunked", "Connection": "close"})
+        chunk = b"%x\r\n%s\r\n" % (1 << 16, b"\0" * (1 << 16))
+        try:
+            while not self.state.closing:
+                self.wfile.write(chunk)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def _drip(self, data: bytes, pause: float) -> None:
+        """One byte at a time, ``pause`` seconds apart, until done or the client hangs up."""
+        import time
+
+        try:
+            for index in range(len(data)):
+                if self.state.closing:
+                    break
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                time.sleep(pause)
+        except OSError:
+            pass
+        self.close_connection = True
 
 
 class HubServer:

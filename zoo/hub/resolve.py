@@ -11,7 +11,9 @@ Resolution order for a pinned file of a model:
    honours ``HF_ENDPOINT``, ``HF_HUB_OFFLINE``, its cache and its file locks.
 
 Every file is checked against its pinned sha256 before it is used; a file that
-is found but does not match is an error, never skipped over.
+is found but does not match is an error, never skipped over. A revision must be
+a branch name or a 40-hex commit before any path is built from it, and what a
+hub answers is bounded (:mod:`zoo.hub.guard`).
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Sequence
 
 from zoo.errors import ChecksumError, HubError
+from zoo.hub import guard
+from zoo.core.naming import is_commit, revision_problem
 from zoo.core.spec import PinnedFiles
 
 # On POSIX os.pathsep is ":", which URLs contain too: a URL entry runs to its
@@ -32,10 +36,12 @@ _POSIX_ENTRY = re.compile(r"https?://[^/:]+(?::\d+)?(?:/[^:]*)?|[^:]+")
 
 @dataclass(frozen=True)
 class ResolvedFile:
-    """A verified local file and a human description of where it came from."""
+    """A verified local file, a human description of where it came from, and the hub commit it
+    was fetched at (None for a file from a folder)."""
 
     path: Path
     source: str
+    commit: str | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -77,6 +83,9 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
     ``shipped`` are the installed weights folders to try after ``ZOO_HUB``.
     """
     filename = filename or pins.weights
+    problem = revision_problem(pins.revision)
+    if problem:
+        raise HubError(f"{pins.repo}: the revision {problem}")
     if filename not in pins.files:
         raise HubError(f"{pins.repo}: {filename!r} is not pinned; pinned files: {', '.join(pins.files)}")
     expected = pins.files[filename]
@@ -85,7 +94,7 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
         if _is_url(entry):
             try:
                 return _download(pins, filename, expected, endpoint=entry.rstrip("/"))
-            except ChecksumError:
+            except (ChecksumError, guard.HubAnswerRefused):  # a bad answer is an error, never skipped over
                 raise
             except HubError as exc:
                 looked.append(f"ZOO_HUB {entry}: {exc}")
@@ -148,7 +157,8 @@ def _download(pins: PinnedFiles, filename: str, expected: str, endpoint: str | N
         path = Path(hf_hub_download(**kwargs, local_files_only=True))
     except LocalEntryNotFoundError:
         try:
-            path = Path(hf_hub_download(**kwargs))
+            with guard.guarded(guard.bounds(f"{filename} of {pins.repo}@{pins.revision}")):
+                path = Path(hf_hub_download(**kwargs))
         except LocalEntryNotFoundError as exc:  # before EntryNotFoundError, its base class
             raise HubError(_not_fetched(exc, filename, source, "ZOO_HUB" if endpoint_given else "HF_ENDPOINT")) from None
         except EntryNotFoundError:
@@ -157,12 +167,15 @@ def _download(pins: PinnedFiles, filename: str, expected: str, endpoint: str | N
             raise HubError(f"repository {pins.repo} not found at {where}") from None
         except transfer_errors as exc:
             raise HubError(f"download of {filename} from {source} failed: {exc}") from None
+    commit = path.parent.name  # huggingface_hub's cache: snapshots/COMMIT/FILE
+    if not is_commit(commit):
+        raise HubError(f"{source} gave {filename} at {commit[:80]!r}, which is not a 40-hex commit; it was not used")
     try:
         _verify(path, expected, source)
     except ChecksumError:
         _evict(path)
         raise
-    return ResolvedFile(path, source)
+    return ResolvedFile(path, source, commit)
 
 
 def _not_fetched(exc: Exception, filename: str, source: str, endpoint_setting: str) -> str:
