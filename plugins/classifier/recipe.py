@@ -46,7 +46,6 @@ class ClassifierRecipe(Recipe):
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
-        self.scheduler.step()
         return {"loss": loss.item(), "acc": (logits.argmax(1) == labels).float().mean().item()}
 
     def export_model(self) -> torch.nn.Module:

@@ -19,9 +19,3 @@ class DCGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> torch.nn.Module:
         return discriminator_for(self.model_config)
-
-    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        losses = super().train_step(images, labels)
-        self.schedule_g.step()
-        self.schedule_d.step()
-        return losses

@@ -36,8 +36,7 @@ class PixelCNNRecipe(Recipe):
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(nll)
         self.optimizer_step(self.optimizer, clip=self.hparams["clip"])
-        self.scheduler.step()
-        step = self.scheduler.last_epoch  # optimiser steps so far, checkpointed with the scheduler
+        step = self.scheduler.last_epoch + 1  # optimiser steps so far (the trainer steps the schedule next)
         ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], step))
         return {"nll": nll.item()}
 

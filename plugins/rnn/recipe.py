@@ -31,7 +31,6 @@ class PixelRNNRecipe(Recipe):
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(nll)
         self.optimizer_step(self.optimizer, clip=self.hparams["clip"])
-        self.scheduler.step()
         return {"nll": nll.item()}
 
     def export_model(self) -> PixelRNN:

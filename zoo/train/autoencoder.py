@@ -64,7 +64,6 @@ class AutoencoderRecipe(Recipe):
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(loss)
         self.optimizer_step(self.optimizer)
-        self.scheduler.step()
         self.recent.add(images)
         return {"loss": loss.item(), "mse": error.item() / images[0].numel(), "penalty": penalty.item()}
 

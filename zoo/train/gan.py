@@ -182,13 +182,12 @@ class GANRecipe(Recipe):
         self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
         self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
         self.loss = adversarial_loss(hp["loss"], hp["real_label"])
-        self.lr_schedules: tuple[torch.optim.lr_scheduler.LRScheduler, ...] = ()
 
     def build_discriminator(self) -> nn.Module:
         raise NotImplementedError
 
     def decay_learning_rates(self, drop_factor: float | None = None) -> None:
-        """Set up ``schedule_g`` and ``schedule_d``, stepped after each train step: both learning
+        """Set up ``schedule_g`` and ``schedule_d`` (the trainer steps them after each train step): both learning
         rates held until the fraction ``decay_from`` of the run, then lowered linearly to zero
         (constant when it is >= 1), or with ``drop_factor`` multiplied by it once there."""
         total = self.hparams["epochs"] * self.steps_per_epoch
@@ -197,7 +196,6 @@ class GANRecipe(Recipe):
             linear_decay(opt, total, start) if drop_factor is None else step_drop(opt, start, drop_factor)
             for opt in (self.opt_g, self.opt_d)
         )
-        self.lr_schedules = (self.schedule_g, self.schedule_d)
 
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=tuple(self.hparams["betas"]))
@@ -277,8 +275,6 @@ class GANRecipe(Recipe):
         self.backward(loss_g)
         self.optimizer_step(self.opt_g)
         ema_update(self.ema, self.generator, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
-        for schedule in self.lr_schedules:
-            schedule.step()
         return {**totals, "loss_g": loss_g.item(), **logs}
 
     def export_model(self) -> nn.Module:

@@ -75,7 +75,9 @@ class Recipe:
 
     Subclasses set ``defaults`` (hyperparameters), build their modules and
     optimisers in ``setup`` and implement ``train_step`` and ``export_model``.
-    Every module, optimiser and scheduler stored on ``self`` is checkpointed.
+    Every module, optimiser and scheduler stored on ``self`` is checkpointed,
+    and every learning-rate scheduler on ``self`` is stepped once after each
+    ``train_step`` by the trainer (:meth:`step_schedules`), never by the recipe.
     Calling ``self.backward(loss)`` and ``self.optimizer_step(opt)`` instead of
     ``loss.backward()`` and ``opt.step()`` makes a recipe trainable in float16.
 
@@ -140,6 +142,15 @@ class Recipe:
         else:
             self.grad_scaler.step(optimizer)
             self._scaled_steps += 1
+
+    def schedules(self) -> list[torch.optim.lr_scheduler.LRScheduler]:
+        """The learning-rate schedulers stored on the recipe."""
+        return [value for value in vars(self).values() if isinstance(value, torch.optim.lr_scheduler.LRScheduler)]
+
+    def step_schedules(self) -> None:
+        """Advance every learning-rate schedule by one train step (the trainer's job)."""
+        for schedule in self.schedules():
+            schedule.step()
 
     def trainable_modules(self) -> dict[str, nn.Module]:
         """The modules the optimisers train: wrapped in DDP under torchrun, compiled by --compile.
@@ -567,6 +578,7 @@ class Trainer:
         autocast = torch.autocast(self.device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
         with autocast:
             losses = recipe.train_step(images, labels)
+        recipe.step_schedules()
         if recipe.grad_scaler is not None:
             if recipe._scaled_steps == 0:
                 raise ZooError(

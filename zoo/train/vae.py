@@ -71,11 +71,10 @@ class VAERecipe(Recipe):
         return {"loss": loss.item(), "recon": nll.item(), "kl": kl.item()}
 
     def step(self, loss: torch.Tensor) -> None:
-        """One optimiser and scheduler step on ``loss``."""
+        """One optimiser step on ``loss``."""
         self.optimizer.zero_grad(set_to_none=True)
         self.backward(loss)
         self.optimizer_step(self.optimizer)
-        self.scheduler.step()
 
     @property
     def in_last_epoch(self) -> bool:
