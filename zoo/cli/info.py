@@ -1,0 +1,49 @@
+"""``zoo info``: a model's spec, pins, metrics and bench numbers, or what a run folder holds, as JSON."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+NAME = "info"
+HELP = "show a model's spec, weights and metrics, or a run folder's model and training record, as JSON"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", help="model name, or a model folder (a run folder of zoo train, a hub folder)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from zoo.core.naming import names_a_folder
+    from zoo.hub.describe import describe
+
+    info = describe_folder(Path(args.name)) if names_a_folder(args.name) else describe(args.name)
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def describe_folder(folder: Path) -> dict[str, Any]:
+    """The model a folder holds (loaded, so its files are checked) and the record of its training."""
+    from zoo.hub.load import load, read_folder_config
+    from zoo.train.trainer import CHECKPOINT
+
+    model = load(folder)
+    spec, saved = model.spec, read_folder_config(folder)
+    return {
+        "folder": str(folder.resolve()),
+        "name": spec.name,
+        "family": spec.family,
+        "summary": spec.summary,
+        "plugin": spec.plugin,
+        "paper": spec.paper,
+        "dataset": spec.dataset,
+        "image_shape": list(model.image_shape),
+        "latent_dim": saved["config"].get("latent_dim", spec.latent_dim),
+        "conditional": spec.conditional,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "licence": spec.licence,
+        "config": saved["config"],
+        "training": saved.get("training", {}),
+        "resumable": (folder / CHECKPOINT).is_file(),
+    }
