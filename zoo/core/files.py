@@ -5,8 +5,9 @@ import contextlib
 import errno
 import os
 import shutil
+import stat
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
 from zoo.errors import ZooError
 
@@ -44,6 +45,39 @@ def remove_temporaries(folder: Path) -> None:
     """Delete temporary files that a killed writer left in ``folder`` (call it only while no one writes there)."""
     for leftover in folder.glob(f"*{TEMPORARY_SUFFIX}"):
         leftover.unlink(missing_ok=True)
+
+
+class NotARegularFile(ZooError):
+    """A file the zoo reads or publishes is a symbolic link, a FIFO, a device or a folder."""
+
+
+def open_regular(path: Path, *, follow_links: bool = False) -> BinaryIO:
+    """Open ``path`` for reading, refusing what is not a regular file: never blocks on a FIFO, and
+    does not follow a symbolic link unless ``follow_links``."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or (not follow_links and path.is_symlink()):
+            raise NotARegularFile(f"{path} is a symbolic link; a run or model folder's files must be its own, "
+                                  "so copy the file there instead of linking it") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotARegularFile(f"{path} is not a regular file (a FIFO, device or folder); it was not read")
+    return os.fdopen(fd, "rb")
+
+
+def refuse_links(folder: Path, names: Iterable[str]) -> None:
+    """Refuse a folder where any of ``names`` is a symbolic link (which writing or copying would follow)."""
+    for name in names:
+        if (folder / name).is_symlink():
+            raise NotARegularFile(
+                f"{folder / name} is a symbolic link; a run folder's files must be its own: remove the link "
+                "(or train into another --out folder)"
+            )
 
 
 @contextlib.contextmanager

@@ -6,12 +6,12 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from zoo.hub.card import render_card
 from zoo.core.catalog import CatalogEntry, config_conflicts, upsert_entries
 from zoo.errors import ZooError
-from zoo.core.files import replace_folder_atomically, replace_atomically, write_bytes_atomically
+from zoo.core.files import open_regular, replace_folder_atomically, replace_atomically, write_bytes_atomically
 from zoo.hub.resolve import sha256_of
 from zoo.hub.load import CONFIG_FILE, WEIGHTS_FILE, load, read_folder_config
 from zoo.core.naming import repo_id_problem
@@ -158,7 +158,7 @@ def _write_export(
     """Fill a new folder with what ``zoo export`` publishes; returns the catalog entry."""
     _copy(run_dir / WEIGHTS_FILE, folder / WEIGHTS_FILE)
     for plot in (LOSS_PLOT, PROGRESS_PLOT):
-        if (run_dir / plot).is_file():
+        if (run_dir / plot).is_file() or (run_dir / plot).is_symlink():
             _copy(run_dir / plot, folder / plot)
     write_bytes_atomically(folder / CONFIG_FILE, (json.dumps(config, indent=2) + "\n").encode())
     model = load(folder)
@@ -203,6 +203,13 @@ def _distribution(spec: ModelSpec) -> str:
 
 
 def _copy(source: Path, target: Path) -> None:
-    if not source.is_file():
+    """Copy a file of the run, never what a symbolic link in its place points to."""
+    if not source.is_file() and not source.is_symlink():
         raise ZooError(f"{source.parent} has no {source.name}; is it a finished run folder?")
-    replace_atomically(target, lambda tmp: shutil.copyfile(source, tmp))
+    with open_regular(source) as handle:
+        replace_atomically(target, lambda tmp: _write_from(handle, tmp))
+
+
+def _write_from(handle: BinaryIO, target: Path) -> None:
+    with open(target, "wb") as out:
+        shutil.copyfileobj(handle, out)

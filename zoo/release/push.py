@@ -36,6 +36,13 @@ def check_folder(folder: Path) -> None:
             f"{folder} is not an exported hub folder: it has no {', '.join(missing)}. "
             "Write one with `zoo export RUN_DIR --name NAME`"
         )
+    strange = sorted(str(path.relative_to(folder)) for path in folder.rglob("*")
+                     if path.is_symlink() or not (path.is_file() or path.is_dir()))
+    if strange:
+        raise ZooError(
+            f"{folder} holds symbolic links or special files ({', '.join(strange[:5])}), which a hub folder must "
+            "not: a push would upload what they point to; export the run again"
+        )
     pickles = sorted(str(path.relative_to(folder)) for pattern in PICKLES for path in folder.rglob(pattern))
     if pickles:
         raise ZooError(

@@ -22,7 +22,7 @@ import os
 import pickle
 import random
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import torch
 
@@ -39,12 +39,35 @@ def save_atomic(obj: Any, path: Path) -> None:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as handle:
-            torch.save(obj, handle)
+            writer = _Writer(handle)
+            try:
+                torch.save(obj, writer)
+            except RuntimeError:
+                if writer.error is not None:  # torch reports the disk's error as its own ("unexpected pos")
+                    raise writer.error from None
+                raise
             handle.flush()
             os.fsync(handle.fileno())
 
     replace_atomically(path, write)
     _sync_folder(path.parent)
+
+
+class _Writer:
+    """A file for ``torch.save`` that keeps the operating system's error (a full disk) that torch hides."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle, self.error = handle, None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.handle.write(data)
+        except OSError as exc:
+            self.error = exc
+            raise
+
+    def flush(self) -> None:
+        self.handle.flush()
 
 
 def _sync_folder(folder: Path) -> None:
