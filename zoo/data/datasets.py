@@ -6,7 +6,6 @@ Named datasets are registered by plugins (``register_datasets``);
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,13 +26,9 @@ class ImageData:
         return self.images.shape[0]
 
 
-def default_root() -> Path:
-    """Where datasets are read from when no root is given: ``$ZOO_DATA``, else ``./data``."""
-    return Path(os.environ.get("ZOO_DATA", "data")).expanduser()
-
-
 def load_dataset(name: str, root: str | Path | None = None, train: bool = True) -> ImageData:
-    """The training (or test) split of the registered dataset ``name``, read from ``root``."""
+    """The training (or test) split of the registered dataset ``name``, read from ``root``
+    (None: the lookup order of :mod:`zoo.data.roots`)."""
     spec = get_dataset(name)
     data = spec.loader()(Path(root).expanduser() if root is not None else None, train)
     images = getattr(data, "images", None)

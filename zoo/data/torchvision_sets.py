@@ -1,31 +1,65 @@
 """Loaders for datasets that ``torchvision.datasets`` has, for plugins that register one.
 
-A local copy in torchvision's folder layout (``ROOT/CLASS/raw``) is read as
-it is; a missing one is downloaded when online.
+A local copy in torchvision's folder layout (``ROOT/CLASS/raw``) is looked
+for in the order of :mod:`zoo.data.roots`; a missing one is downloaded when
+online, quietly, through a temporary folder, so that a failed download leaves
+nothing behind.
 """
 from __future__ import annotations
 
+import contextlib
+import io
+import shutil
+import tempfile
 from pathlib import Path
+from typing import Any
 
-from zoo.data.datasets import ImageData, default_root
-from zoo.errors import ZooError
+from zoo.data.datasets import ImageData
+from zoo.data.roots import data_roots, root_holding
 
 
 def load_torchvision(class_name: str, root: Path | None, train: bool) -> ImageData:
-    """The split of ``torchvision.datasets.<class_name>`` under ``root`` (default ``$ZOO_DATA`` or ``./data``)."""
+    """The split of ``torchvision.datasets.<class_name>``, looked up from ``root`` (None: not given)."""
     import torchvision.datasets as tvd
 
-    root = root if root is not None else default_root()
     cls = getattr(tvd, class_name)
+    roots = data_roots(root)
+    for folder in roots.folders:
+        dataset = _read(cls, root_holding(folder, class_name), train)
+        if dataset is not None:
+            return _image_data(dataset)
+    target = root_holding(roots.download_to, class_name)
+    problem = _download(cls, target)
+    dataset = None if problem else _read(cls, target, train)
+    if dataset is None:
+        raise roots.missing(class_name, class_name, f"downloading it failed ({problem or 'files incomplete'})")
+    return _image_data(dataset)
+
+
+def _read(cls: type, root: Path, train: bool) -> Any | None:
+    """The dataset read from ``root``, or None when its files are not there."""
     try:
-        dataset = cls(str(root), train=train, download=False)
-    except RuntimeError:
+        return cls(str(root), train=train, download=False)
+    except RuntimeError:  # torchvision's "Dataset not found"
+        return None
+
+
+def _download(cls: type, root: Path) -> str | None:
+    """Download into ``root`` by way of a temporary folder; the reason it failed, or None."""
+    with tempfile.TemporaryDirectory(prefix="zoo-download-") as tmp:
         try:
-            dataset = cls(str(root), train=train, download=True)
-        except Exception as exc:  # noqa: BLE001 - any download failure means the same to the user
-            raise ZooError(
-                f"{class_name} is not under {root / class_name / 'raw'} and could not be downloaded ({exc}); "
-                f"pass --data pointing at a folder that holds {class_name}/raw"
-            ) from None
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                cls(tmp, train=True, download=True)
+        except Exception as exc:  # noqa: BLE001 - whatever the download raised, the data is not here
+            lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+            return lines[-1] if lines else type(exc).__name__
+        try:
+            shutil.copytree(Path(tmp) / cls.__name__, root / cls.__name__, dirs_exist_ok=True)
+        except OSError as exc:
+            return f"cannot write {root}: {exc.strerror or exc}"
+    return None
+
+
+def _image_data(dataset: Any) -> ImageData:
     images = dataset.data.unsqueeze(1).float().div_(255.0)
     return ImageData(images, dataset.targets.long())
