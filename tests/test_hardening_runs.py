@@ -130,3 +130,39 @@ def test_a_full_disk_inside_torch_save_is_disk_full_and_keeps_the_old_checkpoint
     with pytest.raises(DiskFull, match=f"the disk is full: {path} could not be written"):
         zoo.train.state.save_atomic({"weights": torch.zeros(100_000)}, path)
     assert path.read_bytes() == before and [p.name for p in path.parent.iterdir()] == ["last.pt"]
+
+
+@pytest.mark.parametrize("kind", ["file", "link", "folder"])
+def test_export_force_replaces_a_file_a_link_or_a_folder_cleanly(finished_run, tmp_path, secret, capsys, kind):
+    out = tmp_path / "hub" / "tiny"
+    out.parent.mkdir()
+    if kind == "file":
+        out.write_text("an old file\n")
+    elif kind == "link":
+        out.symlink_to(secret.parent, target_is_directory=True)
+    else:
+        out.mkdir()
+        (out / "old.txt").write_text("old\n")
+    before = snapshot(secret.parent)
+    code = main(["export", str(finished_run), "--out", str(out), "--repo", "zoo-tests/tiny", "--no-metrics", "--force"])
+    assert code == 0, capsys.readouterr().err
+    assert out.is_dir() and not out.is_symlink() and (out / "model.safetensors").is_file()
+    assert [p.name for p in out.parent.iterdir()] == ["tiny"] and snapshot(secret.parent) == before
+
+
+def test_export_force_never_leaves_the_target_missing(finished_run, tmp_path, monkeypatch):
+    """The old and new folders are swapped in one step: no rename moves the old one away first."""
+    import zoo.core.files
+
+    out = tmp_path / "export"
+    export_run(finished_run, out, repo="zoo-tests/tiny", with_metrics=False)
+    real_replace = os.replace
+
+    def killed_if_target_moved(source, destination):
+        if Path(source) == out:
+            raise KeyboardInterrupt("killed between the two renames")
+        return real_replace(source, destination)
+
+    monkeypatch.setattr(zoo.core.files.os, "replace", killed_if_target_moved)
+    export_run(finished_run, out, repo="zoo-tests/tiny", with_metrics=False, force=True)
+    assert (out / "model.safetensors").is_file() and [p.name for p in tmp_path.iterdir()] == ["export"]

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
@@ -17,6 +18,7 @@ except ImportError:  # Windows: folders are not locked
     fcntl = None  # type: ignore[assignment]
 
 TEMPORARY_SUFFIX = ".tmp"
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
 DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 T = TypeVar("T")
 
@@ -120,28 +122,58 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
 
 
 def replace_folder_atomically(target: Path, fill: Callable[[Path], T]) -> T:
-    """Let ``fill`` write a new folder beside ``target``, then rename it into place.
+    """Let ``fill`` write a new folder beside ``target``, then put it in ``target``'s place.
 
-    An existing ``target`` is replaced only once the new folder is complete: a
-    failure leaves ``target`` as it was and no half-written folder behind.
+    An existing ``target`` (a folder, a file or a symbolic link, which is replaced,
+    not followed) is swapped with the new folder in one step where the system can
+    (Linux), so that no moment is without a ``target``; a failure leaves ``target``
+    as it was, and neither the half-written folder nor the old entry stays behind.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.new")
     staging.mkdir()
     try:
         result = fill(staging)
-        if target.exists():
-            old = staging.with_suffix(".old")
-            os.replace(target, old)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(old, target)
-                raise
-            shutil.rmtree(old)
-        else:
+        if not (target.exists() or target.is_symlink()):
             os.replace(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        elif not exchange(staging, target):
+            _replace_in_two_steps(staging, target)
+    finally:
+        _remove(staging)  # the old entry after a swap, the half-written folder after a failure
     return result
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two entries of one file system in one step (Linux ``renameat2``); False where that cannot be done."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # a file system that cannot exchange
+        return False
+    raise OSError(code, os.strerror(code), str(first), None, str(second))
+
+
+def _replace_in_two_steps(new: Path, target: Path) -> None:
+    """Where entries cannot be swapped: move ``target`` aside to ``new``'s name, then ``new`` into place."""
+    moved = new.with_name(new.name + ".old")
+    os.replace(target, moved)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        os.replace(moved, target)
+        raise
+    os.replace(moved, new)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)

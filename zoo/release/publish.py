@@ -132,7 +132,7 @@ def _check_target(target: Path, run_dir: Path, force: bool, explicit: bool) -> N
     resolved, run = target.resolve(), run_dir.resolve()
     if resolved == run or resolved.is_relative_to(run) or run.is_relative_to(resolved):
         raise ZooError(f"cannot export {run_dir} into {target}: write the hub folder outside the run folder")
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise ZooError(f"{target} already exists; pass --force to replace it, or choose another --out")
     if not explicit:
         for folder in installed_weight_folders():
