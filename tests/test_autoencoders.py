@@ -8,6 +8,7 @@ from PIL import Image
 
 import zoo
 from zoo.models.autoencoder import Autoencoder
+from zoo.models.noise import SampleNoise
 from zoo.cli import main
 from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
@@ -330,8 +331,8 @@ def test_the_fitted_gaussian_mixture_recovers_weights_means_and_covariances():
     )
     points = torch.randn(50, 2) * 4
     assert torch.allclose(prior.log_prob(points), reference.log_prob(points), atol=1e-4)
-    draws = prior.sample(20000, torch.Generator().manual_seed(1))
-    assert torch.equal(draws, prior.sample(20000, torch.Generator().manual_seed(1)))
+    draws = prior.sample(SampleNoise.seeded(1, 20000))
+    assert torch.equal(draws, prior.sample(SampleNoise.seeded(1, 20000)))
     assert ((draws[:, 0] < 0).float().mean() - 0.3).abs() < 0.02
 
 
@@ -349,9 +350,9 @@ def test_a_vae_samples_from_its_code_prior_once_training_has_finished(tmp_path):
                   model_config=config, seed=0, progress=False, dataset="crosses", keep_epochs=True).run()
     halfway, trained = zoo.load(snapshot_folder(run, 1)), zoo.load(run)
     assert not halfway.code_prior.fitted  # mid-run samples come from the prior being trained
-    assert not torch.equal(halfway.prior_codes(8, seed=0), halfway.code_prior.sample(8, torch.Generator().manual_seed(0)))
+    assert not torch.equal(halfway.prior_codes(8, seed=0), halfway.code_prior.sample(SampleNoise.seeded(0, 8)))
     assert trained.code_prior.fitted
-    assert torch.equal(trained.prior_codes(8, seed=0), trained.code_prior.sample(8, torch.Generator().manual_seed(0)))
+    assert torch.equal(trained.prior_codes(8, seed=0), trained.code_prior.sample(SampleNoise.seeded(0, 8)))
     with torch.inference_mode():
         codes = trained.posterior(data.images)[0]
         assert trained.code_prior.log_prob(codes).mean() > trained.log_prior(codes).mean()  # it fits the codes better

@@ -13,7 +13,7 @@ from zoo.core.catalog import read_catalog
 from zoo.models.clusters import ClusterCodebook
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
-from zoo.models.base import seeded_generator
+from zoo.models.noise import CONDITIONING, SampleNoise
 from conftest import CATALOG
 from zoo.core.registry import get_spec
 
@@ -260,7 +260,7 @@ def test_self_conditioned_generator_samples_its_clusters_and_ignores_empty_ones(
     model = fresh(name)
     with torch.no_grad():
         model.cluster_weights.zero_()[7] = 1.0
-    z = model.noise(3, seeded_generator(5), model.latent_dim)
+    z = model.latent_noise(SampleNoise.seeded(5, 3), model.latent_dim)
     only_seven = model(z, torch.full((3,), 7)).add(1).mul(0.5)
     assert torch.allclose(model.sample(3, seed=5), only_seven)
     assert not torch.allclose(model(z, torch.full((3,), 8)), model(z, torch.full((3,), 7)))
@@ -295,7 +295,7 @@ def test_labels_are_validated(name):
 def test_labels_none_draws_every_class_uniformly(name):
     model = fresh(name)
     assert "uniform" in type(model).__doc__
-    labels = model.split_conditioning(20000, seeded_generator(0))["labels"]
+    labels = model.split_conditioning(20000, SampleNoise.seeded(0, 20000, CONDITIONING))["labels"]
     counts = torch.bincount(labels, minlength=10).double()
     assert counts.numel() == 10 and ((counts - 2000).abs() < 200).all(), counts
     labelled = model.sample(4, seed=0, labels=[7] * 4)
@@ -325,7 +325,7 @@ def test_infogan_codes_sweep_and_validation():
     assert not torch.equal(images[0], images[-1])  # the swept code changes the image
     other = model.sample(5, seed=0, codes={**codes, "categorical": [3] * 5})
     assert not torch.equal(images, other)
-    drawn = model.split_conditioning(4, seeded_generator(0), codes={"categorical": [1, 2, 3, 4]})
+    drawn = model.split_conditioning(4, SampleNoise.seeded(0, 4, CONDITIONING), codes={"categorical": [1, 2, 3, 4]})
     assert drawn["continuous"].shape == (4, 2) and drawn["continuous"].abs().max() <= 1
     for bad, error, match in [
         ([1, 2], TypeError, "must be a dict"),

@@ -10,7 +10,7 @@ from conftest import CATALOG
 
 from zoo.core.catalog import read_catalog
 from zoo.models.likelihood import AutoregressiveModel, binarise, nll_metrics
-from zoo.models.base import seeded_generator
+from zoo.models.noise import SampleNoise
 from zoo_plugins.cvae.model import CVAE
 from zoo_plugins.pixelcnn.model import PixelCNN
 from zoo_plugins.rnn.model import PixelRNN
@@ -65,7 +65,7 @@ def pixelcnn():
 
 
 def test_pixelcnn_draws_what_its_likelihood_says(pixelcnn):
-    images, log_prob = pixelcnn.draw(3, seeded_generator(1))
+    images, log_prob = pixelcnn.draw(SampleNoise.seeded(1, 3))
     assert set(images.unique().tolist()) <= {0.0, 1.0}
     assert torch.allclose(pixelcnn.log_likelihood(images.double()), log_prob, atol=1e-9)
     assert torch.equal(pixelcnn.sample(2, seed=4).double(), pixelcnn.sample(2, seed=4, batch_size=1).double())

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 import zoo
 from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
-from zoo.models.base import seeded_generator
+from zoo.models.noise import SampleNoise
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
 
@@ -41,7 +41,7 @@ def test_samples_are_binary_images_fixed_by_the_seed(model):
 
 
 def test_likelihood_of_a_sample_is_the_product_of_the_conditionals_it_was_drawn_from(model):
-    images, log_prob = model.draw(4, seeded_generator(1))
+    images, log_prob = model.draw(SampleNoise.seeded(1, 4))
     assert torch.allclose(model.log_likelihood(images), log_prob, atol=1e-3)
     logits = model(images)
     per_pixel = torch.where(images.flatten(1) > 0, F.logsigmoid(logits), F.logsigmoid(-logits))

@@ -31,7 +31,7 @@ def test_same_seed_same_images_other_seed_other_images(generator):
 def test_large_n_is_batched(generator, monkeypatch):
     sizes = []
     original = generator.generate
-    monkeypatch.setattr(generator, "generate", lambda count, rng: sizes.append(count) or original(count, rng))
+    monkeypatch.setattr(generator, "generate", lambda noise: sizes.append(len(noise)) or original(noise))
     generator.sample(2500, seed=0)
     assert sizes == [1000, 1000, 500]
 
@@ -83,8 +83,8 @@ class _Echo(ConditionalModel):
         super().__init__()
         self.scale = torch.nn.Parameter(torch.ones(()))
 
-    def generate(self, count, rng, labels):
-        return (labels.float() / 9).view(-1, 1, 1, 1).expand(count, 1, 28, 28) * self.scale
+    def generate(self, noise, labels):
+        return (labels.float() / 9).view(-1, 1, 1, 1).expand(len(noise), 1, 28, 28) * self.scale
 
 
 def test_conditional_labels_are_passed_per_batch():

@@ -13,11 +13,11 @@ from zoo_plugins.crosses.data import crosses
 from zoo.data.datasets import ImageData
 from zoo.evaluate.quality import Judge, family_metrics, load_evaluator, translated_label_accuracy
 from zoo.hub.load import instantiate
-from zoo.models.base import seeded_generator
 from zoo.core.registry import get_spec
 from zoo.train.run_folder import write_model_folder
 from zoo.train.trainer import Trainer
 from zoo.models.translation import TranslationModel
+from zoo.models.noise import CONDITIONING, SampleNoise
 from zoo_plugins.cyclegan.style import grey, stylise
 from zoo_plugins.pix2pix.model import edge_map
 
@@ -101,11 +101,11 @@ def test_sample_translates_stored_examples_reproducibly(name):
     assert examples.shape[1:] == source
 
 
-def test_sample_draws_without_replacement_up_to_the_number_stored():
+def test_sample_draws_stored_examples_per_image():
     model = tiny("pix2pix-mnist")
-    assert model.split_conditioning(16, seeded_generator(0))["example"].unique().numel() == 16
-    many = model.split_conditioning(40, seeded_generator(0))["example"]
-    assert many.numel() == 40 and many.min() >= 0 and many.max() < 16
+    many = model.split_conditioning(400, SampleNoise.seeded(0, 400, CONDITIONING))["example"]
+    assert many.numel() == 400 and many.min() >= 0 and many.max() < 16
+    assert many.unique().numel() == 16  # every stored example is drawn
     with pytest.raises(TypeError, match="unexpected arguments: direction"):
         model.sample(2, direction="edges2digit")
 

@@ -6,6 +6,7 @@ from typing import Sequence
 import torch
 
 from zoo.models.base import ConditionalModel
+from zoo.models.noise import SampleNoise
 from zoo.models.layers import one_hot
 from zoo.models.mlp_gan import MLPGenerator
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE
@@ -24,5 +25,5 @@ class ConditionalMLPGenerator(ConditionalModel, MLPGenerator):
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([z, one_hot(labels, self.num_classes, z)], 1))
 
-    def generate(self, count: int, rng: torch.Generator, labels: torch.Tensor) -> torch.Tensor:
-        return self(self.noise(count, rng, self.latent_dim), labels).add_(1).mul_(0.5)
+    def generate(self, noise: SampleNoise, labels: torch.Tensor) -> torch.Tensor:
+        return self(self.latent_noise(noise, self.latent_dim), labels).add_(1).mul_(0.5)

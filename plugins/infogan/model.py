@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 from zoo.models.base import GenerativeModel, check_indices
+from zoo.models.noise import SampleNoise
 from zoo.models.dcgan import dcgan_init, dcgan_layout, downsampler, upsampler
 from zoo.models.layers import one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
@@ -70,11 +71,11 @@ class InfoGANGenerator(GenerativeModel):
         codes = [z, one_hot(categorical, self.categories, z), continuous.to(z.device, z.dtype)]
         return self.net(torch.cat(codes, 1))
 
-    def split_conditioning(self, n: int, rng: torch.Generator, codes: Any = None, **rest: Any) -> dict[str, Any]:
-        super().split_conditioning(n, rng, **rest)
-        return self.check_codes(n, codes, rng)
+    def split_conditioning(self, n: int, noise: SampleNoise, codes: Any = None, **rest: Any) -> dict[str, Any]:
+        super().split_conditioning(n, noise, **rest)
+        return self.check_codes(n, codes, noise)
 
-    def check_codes(self, n: int, codes: Any, rng: torch.Generator) -> dict[str, torch.Tensor]:
+    def check_codes(self, n: int, codes: Any, noise: SampleNoise) -> dict[str, torch.Tensor]:
         """Validate ``codes`` for ``n`` images and draw the missing ones from their priors."""
         codes = {} if codes is None else codes
         if not isinstance(codes, Mapping):
@@ -84,12 +85,12 @@ class InfoGANGenerator(GenerativeModel):
             raise ValueError(f"codes has unknown keys {sorted(map(str, unknown))}; known: {', '.join(CODE_KEYS)}")
         categorical = codes.get("categorical")
         if categorical is None:
-            categorical = torch.randint(0, self.categories, (n,), generator=rng)
+            categorical = noise.integers(self.categories)
         else:
             categorical = check_indices(categorical, n, self.categories, "codes['categorical']")
         continuous = codes.get("continuous")
         if continuous is None:
-            continuous = torch.rand(n, self.continuous, generator=rng) * 2 - 1
+            continuous = noise.uniform(self.continuous) * 2 - 1
         else:
             continuous = self.check_continuous(n, continuous)
         return {"categorical": categorical, "continuous": continuous}
@@ -109,10 +110,8 @@ class InfoGANGenerator(GenerativeModel):
             raise ValueError(f"{what}, got NaN or Inf")
         return values
 
-    def generate(
-        self, count: int, rng: torch.Generator, categorical: torch.Tensor, continuous: torch.Tensor
-    ) -> torch.Tensor:
-        return self(self.noise(count, rng, self.latent_dim), categorical, continuous).add_(1).mul_(0.5)
+    def generate(self, noise: SampleNoise, categorical: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
+        return self(self.latent_noise(noise, self.latent_dim), categorical, continuous).add_(1).mul_(0.5)
 
 
 class InfoGANDiscriminator(nn.Module):

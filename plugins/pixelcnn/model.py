@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.likelihood import AutoregressiveModel, QuotedNLL
-from zoo.models.base import check_count
+from zoo.models.noise import SampleNoise
 
 # The papers' test NLLs on binarised MNIST that the bench shows beside this flavour's own.
 QUOTED_NLL = (
@@ -121,18 +121,18 @@ class PixelCNN(AutoregressiveModel):
         return self.head(h)
 
     @torch.inference_mode()
-    def draw(self, count: int, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """``count`` images drawn pixel by pixel, and the log-probability in nats the model
+    def draw(self, noise: SampleNoise) -> tuple[torch.Tensor, torch.Tensor]:
+        """One image per generator of ``noise`` drawn pixel by pixel, and the log-probability in nats the model
         gave each: ``(count, 1, 28, 28)`` in {0, 1} and ``(count,)``.
 
-        Pixel ``t`` is 1 when a uniform number drawn on the CPU from ``rng`` falls
-        below its probability, so a seed gives the same images on any device.
+        Pixel ``t`` is 1 when the image's ``t``-th uniform number (drawn on the CPU
+        from its own generator) falls below its probability, so a seed gives the same images on any device.
         Per pixel, the horizontal stacks and the head are matrix products over
         ``(count, features)``; the vertical stacks run as convolutions once per row.
         """
-        count = check_count(count, "count")
+        count = len(noise)
         _, height, width = self.image_shape
-        uniforms = torch.rand(count, height * width, generator=rng).to(self.device, self.dtype)
+        uniforms = noise.uniform(height * width).to(self.device, self.dtype)
         zeros, layers, first = uniforms.new_zeros, self.layers, self.layers[0]
         widths = [layer.vertical.in_channels for layer in layers]
         steps = [PixelStep(layer) for layer in layers]
@@ -167,5 +167,5 @@ class PixelCNN(AutoregressiveModel):
         images = (v_in[0][:, :, first.half :, first.half : first.half + width] + 1) / 2
         return images.reshape(count, *self.image_shape), log_prob
 
-    def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
-        return self.draw(count, rng)[0]
+    def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
+        return self.draw(noise)[0]

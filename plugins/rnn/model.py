@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.likelihood import AutoregressiveModel, QuotedNLL
-from zoo.models.base import check_count
+from zoo.models.noise import SampleNoise
 
 # The papers' test NLLs on binarised MNIST that the bench shows beside this flavour's own.
 QUOTED_NLL = (
@@ -71,15 +71,15 @@ class PixelRNN(AutoregressiveModel):
         return self.head(out).squeeze(-1)
 
     @torch.inference_mode()
-    def draw(self, count: int, rng: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-        """``count`` images drawn pixel by pixel, and the log-probability in nats the model
+    def draw(self, noise: SampleNoise) -> tuple[torch.Tensor, torch.Tensor]:
+        """One image per generator of ``noise`` drawn pixel by pixel, and the log-probability in nats the model
         gave each image along the way: ``(count, 1, 28, 28)`` in {0, 1} and ``(count,)``.
 
-        Pixel ``t`` is 1 when a uniform number drawn on the CPU from ``rng`` falls
-        below its probability, so a seed gives the same images on any device.
+        Pixel ``t`` is 1 when the image's ``t``-th uniform number (drawn on the CPU
+        from its own generator) falls below its probability, so a seed gives the same images on any device.
         """
-        count = check_count(count, "count")
-        uniforms = torch.rand(count, self.num_pixels, generator=rng).to(self.device, self.dtype)
+        count = len(noise)
+        uniforms = noise.uniform(self.num_pixels).to(self.device, self.dtype)
         canvas = self.padded(uniforms.new_zeros(count, self.height, self.width))
         log_prob = uniforms.new_zeros(count)
         previous = uniforms.new_zeros(count, 1)
@@ -96,5 +96,5 @@ class PixelRNN(AutoregressiveModel):
         images = canvas[:, 1:, self.window // 2 : self.window // 2 + self.width]
         return images.reshape(count, *self.image_shape), log_prob
 
-    def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
-        return self.draw(count, rng)[0]
+    def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
+        return self.draw(noise)[0]

@@ -10,7 +10,7 @@ from zoo.models.base import (
     check_device,
     check_images,
     check_indices,
-    seeded_generator,
+
 )
 
 __all__ = [
@@ -21,5 +21,4 @@ __all__ = [
     "check_device",
     "check_images",
     "check_indices",
-    "seeded_generator",
 ]

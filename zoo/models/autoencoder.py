@@ -17,7 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from zoo.models.base import ConditionalModel, GenerativeModel, check_count, check_images, seeded_generator
+from zoo.models.base import ConditionalModel, GenerativeModel, check_count, check_images
+from zoo.models.noise import SampleNoise
 
 EVAL_BATCH = 1000
 
@@ -61,8 +62,9 @@ class GaussianCodePrior(nn.Module):
         self.mean.copy_(codes.mean(0))
         self.scale_tril.copy_(torch.linalg.cholesky(cov))
 
-    def sample(self, count: int, rng: torch.Generator) -> torch.Tensor:
-        eps = torch.randn(count, self.mean.shape[0], generator=rng).to(self.mean.device, self.mean.dtype)
+    def sample(self, noise: SampleNoise) -> torch.Tensor:
+        """One code per generator of ``noise``, on the buffers' device."""
+        eps = noise.normal(self.mean.shape[0]).to(self.mean.device, self.mean.dtype)
         return self.mean + eps @ self.scale_tril.T
 
 
@@ -159,17 +161,17 @@ class Autoencoder(GenerativeModel):
             raise ValueError(f"{what} must be a single image ({', '.join(map(str, self.image_shape))}), got a batch of {images.shape[0]}")
         return images.reshape(1, *self.image_shape)
 
-    def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
+    def draw_codes(self, noise: SampleNoise) -> torch.Tensor:
         if self.code_prior is not None:
-            return self.code_prior.sample(count, rng).to(self.device, self.dtype)
-        return self.noise(count, rng, self.latent_dim)
+            return self.code_prior.sample(noise).to(self.device, self.dtype)
+        return self.latent_noise(noise, self.latent_dim)
 
     def prior_codes(self, n: int, seed: int | None = None) -> torch.Tensor:
         """``n`` codes from the distribution ``sample`` decodes (reproducible from ``seed``)."""
-        return self.draw_codes(check_count(n), seeded_generator(seed))
+        return self.draw_codes(SampleNoise.seeded(seed, check_count(n)))
 
-    def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
-        return self.decode_batch(self.draw_codes(count, rng), **self.condition_inputs(count, **conditioning))
+    def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
+        return self.decode_batch(self.draw_codes(noise), **self.condition_inputs(len(noise), **conditioning))
 
     @torch.inference_mode()
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
@@ -190,7 +192,7 @@ class ConditionalAutoencoder(Autoencoder, ConditionalModel):
             raise TypeError(f"{type(self).__name__} got unexpected arguments: {', '.join(rest)}")
         if labels is None:
             raise ValueError(f"{type(self).__name__} is conditional: pass labels= (one class index per image)")
-        labels = self.check_labels(n, labels, seeded_generator(0))
+        labels = self.check_labels(n, labels)
         return {"y": F.one_hot(labels, self.num_classes).to(self.device, self.dtype)}
 
     def test_conditioning(self, labels: torch.Tensor) -> dict[str, Any]:

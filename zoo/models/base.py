@@ -7,6 +7,8 @@ from typing import Any, Iterator
 import torch
 from torch import nn
 
+from zoo.models.noise import CONDITIONING, SampleNoise, SeedStreams
+
 DEFAULT_BATCH_SIZE = 1000
 
 
@@ -41,20 +43,12 @@ def check_device(device: Any) -> torch.device:
     return device
 
 
-def seeded_generator(seed: int | None) -> torch.Generator:
-    """A CPU random generator: seeded, or drawn from torch's global state."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__} {seed!r}")
-    gen = torch.Generator()
-    gen.manual_seed(int(seed) if seed is not None else int(torch.randint(0, 2**62, (1,)).item()))
-    return gen
-
-
 class GenerativeModel(nn.Module):
-    """Base class: subclasses implement ``generate(count, rng, **conditioning)``.
+    """Base class: subclasses implement ``generate(noise, **conditioning)``.
 
-    ``generate`` returns images in ``[0, 1]`` for one batch. Random numbers are
-    drawn on the CPU from ``rng`` so a seed gives the same images on any device.
+    ``generate`` returns images in ``[0, 1]`` for one batch, one image per
+    generator of ``noise`` (:class:`~zoo.models.noise.SampleNoise`), drawing
+    each image's randomness from its own generator only.
     """
 
     image_shape: tuple[int, int, int] = (1, 28, 28)
@@ -71,11 +65,12 @@ class GenerativeModel(nn.Module):
             return tensor.dtype
         return torch.float32
 
-    def generate(self, count: int, rng: torch.Generator, **conditioning: Any) -> torch.Tensor:
+    def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
         raise NotImplementedError
 
-    def split_conditioning(self, n: int, rng: torch.Generator, **conditioning: Any) -> dict[str, Any]:
-        """Validate per-sample conditioning for ``n`` images (hook for subclasses)."""
+    def split_conditioning(self, n: int, noise: SampleNoise, **conditioning: Any) -> dict[str, Any]:
+        """Validate per-sample conditioning for ``n`` images, drawing what is left out from
+        ``noise`` (one generator per image; hook for subclasses)."""
         if conditioning:
             raise TypeError(f"{type(self).__name__}.sample() got unexpected arguments: {', '.join(conditioning)}")
         return {}
@@ -92,8 +87,9 @@ class GenerativeModel(nn.Module):
     ) -> torch.Tensor:
         """Draw ``n`` images as a float tensor ``(n, C, H, W)`` in ``[0, 1]``.
 
-        The same ``seed`` gives the same images. Work is done in batches of
-        ``batch_size`` (default 1000) so memory stays bounded for large ``n``.
+        The same ``seed`` gives the same images, image by image: ``sample(n, seed=s)[:k]``
+        equals ``sample(k, seed=s)``. Work is done in batches of ``batch_size``
+        (default 1000), which bounds memory and changes nothing else.
         """
         batches = self.sample_batches(n, seed=seed, device=device, batch_size=batch_size, **conditioning)
         out = torch.empty((n, *self.image_shape), device=self.device)
@@ -120,20 +116,20 @@ class GenerativeModel(nn.Module):
         batch_size = DEFAULT_BATCH_SIZE if batch_size is None else check_count(batch_size, "batch_size")
         if device is not None:
             self.to(check_device(device))
-        rng = seeded_generator(seed)
-        per_sample = self.split_conditioning(n, rng, **conditioning)
-        return self._batches(n, batch_size, rng, per_sample)
+        streams = SeedStreams(seed)
+        per_sample = self.split_conditioning(n, streams.images(0, n, CONDITIONING), **conditioning)
+        return self._batches(n, batch_size, streams, per_sample)
 
     @torch.inference_mode()
-    def _batches(self, n: int, batch_size: int, rng: torch.Generator, per_sample: dict[str, Any]) -> Iterator[torch.Tensor]:
+    def _batches(self, n: int, batch_size: int, streams: SeedStreams, per_sample: dict[str, Any]) -> Iterator[torch.Tensor]:
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
             batch_kwargs = {key: value[start:stop] for key, value in per_sample.items()}
-            yield self.generate(stop - start, rng, **batch_kwargs).float().clamp_(0.0, 1.0)
+            yield self.generate(streams.images(start, stop), **batch_kwargs).float().clamp_(0.0, 1.0)
 
-    def noise(self, count: int, rng: torch.Generator, dim: int) -> torch.Tensor:
-        """Standard normal latents drawn on the CPU, moved to the model's device and dtype."""
-        return torch.randn(count, dim, generator=rng).to(self.device, self.dtype)
+    def latent_noise(self, noise: SampleNoise, dim: int) -> torch.Tensor:
+        """Standard normal latents ``(len(noise), dim)``, moved to the model's device and dtype."""
+        return noise.normal(dim).to(self.device, self.dtype)
 
 
 def check_images(x: Any, shape: tuple[int, int, int], what: str = "x") -> torch.Tensor:
@@ -165,13 +161,16 @@ class ConditionalModel(GenerativeModel):
 
     num_classes: int = 10
 
-    def split_conditioning(self, n: int, rng: torch.Generator, labels: Any = None, **rest: Any) -> dict[str, Any]:
-        super().split_conditioning(n, rng, **rest)
-        return {"labels": self.check_labels(n, labels, rng)}
+    def split_conditioning(self, n: int, noise: SampleNoise, labels: Any = None, **rest: Any) -> dict[str, Any]:
+        super().split_conditioning(n, noise, **rest)
+        return {"labels": self.check_labels(n, labels, noise)}
 
-    def check_labels(self, n: int, labels: Any, rng: torch.Generator) -> torch.Tensor:
+    def check_labels(self, n: int, labels: Any, noise: SampleNoise | None = None) -> torch.Tensor:
+        """``labels`` checked; None draws one per image from ``noise``."""
         if labels is None:
-            return torch.randint(0, self.num_classes, (n,), generator=rng)
+            if noise is None:
+                raise ValueError(f"{type(self).__name__} is conditional: pass labels= (one class index per image)")
+            return noise.integers(self.num_classes)
         return check_indices(labels, n, self.num_classes)
 
 

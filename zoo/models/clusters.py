@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from zoo.models.layers import one_hot
+from zoo.models.noise import SampleNoise
 
 KMEANS_ITERATIONS = 30
 ASSIGN_CHUNK = 4096  # images per block of distances to the centroids
@@ -41,11 +42,11 @@ class SelfConditioned:
         """The noise with the one-hot cluster ids appended (unchanged when not self-conditioned)."""
         return torch.cat([z, one_hot(labels, self.clusters, z)], 1) if self.clusters else z
 
-    def draw_cluster_ids(self, count: int, rng: torch.Generator) -> torch.Tensor | None:
-        """``count`` cluster ids in proportion to the clusters' sizes (None when not self-conditioned)."""
+    def draw_cluster_ids(self, noise: SampleNoise) -> torch.Tensor | None:
+        """One cluster id per image, in proportion to the clusters' sizes (None when not self-conditioned)."""
         if not self.clusters:
             return None
-        return torch.multinomial(self.cluster_weights.float().cpu(), count, replacement=True, generator=rng)
+        return noise.choice(self.cluster_weights.float())
 
 
 class ClusterCodebook(nn.Module):

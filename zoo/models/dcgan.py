@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from zoo.models.base import ConditionalModel, GenerativeModel
+from zoo.models.noise import SampleNoise
 from zoo.models.clusters import SelfConditioned
 from zoo.models.layers import one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
@@ -109,9 +110,9 @@ class DCGANGenerator(SelfConditioned, GenerativeModel):
         """Latents (and cluster ids when self-conditioned) -> images in [-1, 1] (the training range)."""
         return self.net(self.join_cluster_ids(z, labels))
 
-    def generate(self, count: int, rng: torch.Generator) -> torch.Tensor:
-        z = self.noise(count, rng, self.latent_dim)
-        return self(z, self.draw_cluster_ids(count, rng)).add_(1).mul_(0.5)
+    def generate(self, noise: SampleNoise) -> torch.Tensor:
+        z = self.latent_noise(noise, self.latent_dim)
+        return self(z, self.draw_cluster_ids(noise)).add_(1).mul_(0.5)
 
 
 class ConditionalDCGANGenerator(ConditionalModel, DCGANGenerator):
@@ -129,8 +130,8 @@ class ConditionalDCGANGenerator(ConditionalModel, DCGANGenerator):
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([z, one_hot(labels, self.num_classes, z)], 1))
 
-    def generate(self, count: int, rng: torch.Generator, labels: torch.Tensor) -> torch.Tensor:
-        return self(self.noise(count, rng, self.latent_dim), labels).add_(1).mul_(0.5)
+    def generate(self, noise: SampleNoise, labels: torch.Tensor) -> torch.Tensor:
+        return self(self.latent_noise(noise, self.latent_dim), labels).add_(1).mul_(0.5)
 
 
 class DCGANDiscriminator(nn.Module):

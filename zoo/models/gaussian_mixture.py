@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from zoo.models.shapes import positive_setting
+from zoo.models.noise import SampleNoise
 
 EM_ITERATIONS = 40
 COVARIANCE_FLOOR = 1e-4  # added to each component's covariance diagonal, so that it stays invertible
@@ -69,10 +70,10 @@ class GaussianMixtureCodePrior(nn.Module):
         self.scale_tril.copy_(torch.linalg.cholesky(covariances))
         self.fitted.fill_(True)
 
-    def sample(self, count: int, rng: torch.Generator) -> torch.Tensor:
-        """``count`` codes drawn with ``rng`` (on the CPU), on the buffers' device."""
-        component = torch.multinomial(self.weights.double().cpu(), count, replacement=True, generator=rng)
-        eps = torch.randn(count, self.means.shape[1], 1, generator=rng)
+    def sample(self, noise: SampleNoise) -> torch.Tensor:
+        """One code per generator of ``noise`` (drawn on the CPU), on the buffers' device."""
+        component = noise.choice(self.weights)
+        eps = noise.normal(self.means.shape[1], 1)
         component, eps = component.to(self.means.device), eps.to(self.means.device, self.means.dtype)
         return self.means[component] + (self.scale_tril[component] @ eps).squeeze(-1)
 

@@ -9,6 +9,7 @@ from torch import nn
 
 from zoo.models.autoencoder import Autoencoder, gaussian_noise, masking_noise, mlp
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
+from zoo.models.noise import SampleNoise
 
 CODE_ACTIVATIONS = ("linear", "relu")
 # decoder outputs start at sigmoid(-2.2) = 0.1: images that are mostly dark, as digits are.
@@ -73,8 +74,8 @@ class MLPAutoencoder(Autoencoder):
         codes = self.encode_batch(x)
         return codes, self.decode_logits(codes)
 
-    def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
-        return self.activate(super().draw_codes(count, rng))
+    def draw_codes(self, noise: SampleNoise) -> torch.Tensor:
+        return self.activate(super().draw_codes(noise))
 
     @torch.inference_mode()
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:

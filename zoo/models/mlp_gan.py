@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from zoo.models.base import GenerativeModel
+from zoo.models.noise import SampleNoise
 from zoo.models.clusters import SelfConditioned
 from zoo.models.layers import leaky_mlp, one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
@@ -39,9 +40,9 @@ class MLPGenerator(SelfConditioned, GenerativeModel):
         """Latents (and cluster ids when self-conditioned) -> images in [-1, 1] (the training range)."""
         return self.net(self.join_cluster_ids(z, labels))
 
-    def generate(self, count: int, rng: torch.Generator) -> torch.Tensor:
-        z = self.noise(count, rng, self.latent_dim)
-        return self(z, self.draw_cluster_ids(count, rng)).add_(1).mul_(0.5)
+    def generate(self, noise: SampleNoise) -> torch.Tensor:
+        z = self.latent_noise(noise, self.latent_dim)
+        return self(z, self.draw_cluster_ids(noise)).add_(1).mul_(0.5)
 
 
 class MLPDiscriminator(nn.Module):

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from zoo.models.base import GenerativeModel, check_images
+from zoo.models.noise import SampleNoise
 
 Shape = tuple[int, int, int]
 Translation = Callable[[torch.Tensor], torch.Tensor]
@@ -106,14 +107,11 @@ class TranslationModel(GenerativeModel):
             self.examples[start : start + take] = to_uint8(inputs[:take].detach()).to(self.examples.device)
             self.examples_kept += take
 
-    def split_conditioning(self, n: int, rng: torch.Generator, **conditioning: Any) -> dict[str, Any]:
-        super().split_conditioning(n, rng, **conditioning)
-        stored = self.examples.shape[0]
-        if n <= stored:
-            return {"example": torch.randperm(stored, generator=rng)[:n]}
-        return {"example": torch.randint(0, stored, (n,), generator=rng)}
+    def split_conditioning(self, n: int, noise: SampleNoise, **conditioning: Any) -> dict[str, Any]:
+        super().split_conditioning(n, noise, **conditioning)
+        return {"example": noise.integers(self.examples.shape[0])}
 
-    def generate(self, count: int, rng: torch.Generator, example: torch.Tensor) -> torch.Tensor:
+    def generate(self, noise: SampleNoise, example: torch.Tensor) -> torch.Tensor:
         inputs = self.examples[example.to(self.examples.device)].to(self.dtype) / 255.0
         return self.translate_batch(inputs, self.sample_direction)
 

@@ -11,6 +11,7 @@ from torch import nn
 from zoo.models.autoencoder import Autoencoder, mlp
 from zoo.models.likelihood import binarise, check_binary_images
 from zoo.models.base import check_count
+from zoo.models.noise import SampleNoise
 from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
@@ -96,13 +97,13 @@ class VAE(Autoencoder):
             return 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(1)
         return log_normal(z, mean, logvar) - self.log_prior(z)
 
-    def draw_codes(self, count: int, rng: torch.Generator) -> torch.Tensor:
+    def draw_codes(self, noise: SampleNoise) -> torch.Tensor:
         if self.code_prior is not None and bool(self.code_prior.fitted):
-            return self.code_prior.sample(count, rng).to(self.dtype)
+            return self.code_prior.sample(noise).to(self.dtype)
         if self.prior_means is None:
-            return self.noise(count, rng, self.latent_dim)
-        component = torch.randint(self.prior_means.shape[0], (count,), generator=rng).to(self.device)
-        eps = self.noise(count, rng, self.latent_dim)
+            return self.latent_noise(noise, self.latent_dim)
+        component = noise.integers(self.prior_means.shape[0]).to(self.device)
+        eps = self.latent_noise(noise, self.latent_dim)
         return self.prior_means[component] + (0.5 * self.prior_logvars[component]).exp() * eps
 
     def decode_logits(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
