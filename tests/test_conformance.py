@@ -66,13 +66,20 @@ class Good(GenerativeModel):
     def forward(self, z):
         return torch.sigmoid(self.net(z)).view(-1, 1, 28, 28)
 
-    def generate(self, count, rng):
-        return self(self.noise(count, rng, self.latent_dim))
+    def generate(self, noise):
+        return self(self.latent_noise(noise, self.latent_dim))
 
 
 class GlobalRandom(Good):
-    def generate(self, count, rng):
-        return self(torch.randn(count, self.latent_dim))
+    def generate(self, noise):
+        return self(torch.randn(len(noise), self.latent_dim))
+
+
+class BatchNoise(Good):
+    """Draws the whole batch's noise from its first image's generator."""
+
+    def generate(self, noise):
+        return self(torch.randn(len(noise), self.latent_dim, generator=noise.generators[0]))
 
 
 class NoCountCheck(Good):
@@ -91,8 +98,8 @@ class SignedImages(Good):
 
 
 class Float32Noise(Good):
-    def generate(self, count, rng):
-        return self(torch.randn(count, self.latent_dim, generator=rng))
+    def generate(self, noise):
+        return self(noise.normal(self.latent_dim))
 
 
 class GoodConditional(ConditionalModel):
@@ -101,14 +108,14 @@ class GoodConditional(ConditionalModel):
         self.latent_dim = latent_dim
         self.net = nn.Linear(latent_dim + 10, 28 * 28)
 
-    def generate(self, count, rng, labels):
-        z = torch.cat([self.noise(count, rng, self.latent_dim), F.one_hot(labels, 10).to(self.dtype)], 1)
+    def generate(self, noise, labels):
+        z = torch.cat([self.latent_noise(noise, self.latent_dim), F.one_hot(labels, 10).to(self.dtype)], 1)
         return torch.sigmoid(self.net(z)).view(-1, 1, 28, 28)
 
 
 class DeafConditional(GoodConditional):
-    def generate(self, count, rng, labels):
-        return super().generate(count, rng, torch.zeros_like(labels))
+    def generate(self, noise, labels):
+        return super().generate(noise, torch.zeros_like(labels))
 
 
 class GoodAutoencoder(Autoencoder):
@@ -132,8 +139,8 @@ class TrustingAutoencoder(GoodAutoencoder):
 class OwnPriorAutoencoder(GoodAutoencoder):
     """Draws its codes in generate(), which `zoo interpolate` (through draw_codes) never sees."""
 
-    def generate(self, count, rng):
-        return self.decode_batch(2 + self.noise(count, rng, self.latent_dim))
+    def generate(self, noise):
+        return self.decode_batch(2 + self.latent_noise(noise, self.latent_dim))
 
 
 class GoodClassifier(nn.Module):
@@ -172,6 +179,19 @@ class GoodRecipe(Recipe):
 
     def export_model(self):
         return self.model
+
+
+class DoubleScheduleRecipe(GoodRecipe):
+    """Steps its learning-rate schedule itself, on top of the trainer."""
+
+    def setup(self):
+        super().setup()
+        self.schedule = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: 1.0)
+
+    def train_step(self, images, labels):
+        losses = super().train_step(images, labels)
+        self.schedule.step()
+        return losses
 
 
 class NoStepRecipe(GoodRecipe):
@@ -246,6 +266,7 @@ BROKEN = {
     "kit-not-conditional": ("Good", {"conditional": True}, "spec", "is not a zoo.models.base.ConditionalModel"),
     "kit-no-licence": ("Good", {"licence": ""}, "spec", "'licence' must be a non-empty string"),
     "kit-global-random": ("GlobalRandom", {}, "determinism", r"sample\(4, seed=7\) differs between two calls"),
+    "kit-batch-noise": ("BatchNoise", {}, "determinism", r"sample\(2, seed=7\) differs from sample\(4, seed=7\)\[:2\]"),
     "kit-no-count-check": ("NoCountCheck", {}, "bad-input", r"sample\(0\) was accepted; expected ValueError"),
     "kit-float64-images": ("Float64Images", {}, "sample", "dtype torch.float64, expected torch.float32"),
     "kit-signed-images": ("SignedImages", {}, "sample", r"has values in \[-[\d.]+, [\d.]+\], expected \[0, 1\]"),
@@ -255,6 +276,7 @@ BROKEN = {
     "kit-own-prior-autoencoder": ("OwnPriorAutoencoder", {"family": "autoencoder"}, "autoencoder", r"must equal decode\(prior_codes\(n, seed=s\)\)"),
     "kit-flat-logits": ("FlatLogits", {"family": "classifier"}, "classifier", r"must give a \(n, classes\) tensor"),
     "kit-no-step": ("Good", {"recipe": "kit_models:NoStepRecipe"}, "train-step", "left the parameters of recipe.model unchanged"),
+    "kit-double-schedule": ("Good", {"recipe": "kit_models:DoubleScheduleRecipe"}, "trainer", "advanced 4 times in 2 train steps"),
     "kit-nan-loss": ("Good", {"recipe": "kit_models:NaNRecipe"}, "train-step", "loss 'loss' is nan at step 1"),
     "kit-tensor-loss": ("Good", {"recipe": "kit_models:TensorLossRecipe"}, "train-step", "loss 'loss' is Tensor, not a float"),
     "kit-wrong-export": ("Good", {"recipe": "kit_models:WrongExportRecipe"}, "train-step", "state_dict"),

@@ -17,6 +17,7 @@ from safetensors.torch import load_file
 
 from conftest import REPO_ROOT
 from toy_plugin import SPEC as TOY
+from zoo.models.noise import SampleNoise
 from zoo.train import distributed
 from zoo.train.state import load_checkpoint
 from zoo.cli import main
@@ -364,8 +365,8 @@ def test_replicated_modules_keep_their_attributes_and_checkpoint_keys(data):
         assert recipe.generator.latent_dim == 8
         assert {name: list(state) for name, state in recipe.state_dict().items()} == keys
         assert set(recipe.train_step(data.images[:8], data.labels[:8])) == {"loss_d", "loss_g"}
-        with pytest.warns(UserWarning, match=r"DCGANGenerator.noise\(\) runs outside DistributedDataParallel"):
-            recipe.generator.noise(2, torch.Generator(), 8)
+        with pytest.warns(UserWarning, match=r"DCGANGenerator.latent_noise\(\) runs outside DistributedDataParallel"):
+            recipe.generator.latent_noise(SampleNoise.seeded(0, 2), 8)
     finally:
         dist.destroy_process_group()
 

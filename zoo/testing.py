@@ -37,7 +37,8 @@ from zoo.models.base import ConditionalModel
 from zoo.core.registry import get_registry, get_spec
 from zoo.core.spec import ModelSpec
 from zoo.core.threads import one_thread
-from zoo.train.trainer import Recipe, Trainer
+from zoo.train.state import load_checkpoint
+from zoo.train.trainer import CHECKPOINT, Recipe, Trainer
 
 __all__ = [
     "CHECKS",
@@ -309,7 +310,7 @@ def check_sample(spec: ModelSpec) -> None:
 
 @_check("determinism", _samples)
 def check_determinism(spec: ModelSpec) -> None:
-    """The same seed gives the same images, whatever the global RNG; another seed gives others."""
+    """The same seed gives the same images, whatever the global RNG, count or batch size; another seed gives others."""
     model = _fresh(spec)
     first = model.sample(4, seed=7)
     torch.manual_seed(12345)
@@ -319,6 +320,11 @@ def check_determinism(spec: ModelSpec) -> None:
         "sample(5, seed=7, batch_size=2) differs between two calls",
     )
     expect(not torch.equal(first, model.sample(4, seed=8)), "seeds 7 and 8 give identical images")
+    per_image = "each image must draw only from its own generator of generate()'s noise"
+    expect(torch.allclose(model.sample(2, seed=7), first[:2], atol=1e-5),
+           f"sample(2, seed=7) differs from sample(4, seed=7)[:2]: {per_image}")
+    expect(torch.allclose(model.sample(4, seed=7, batch_size=3), first, atol=1e-5),
+           f"sample(4, seed=7, batch_size=3) differs from sample(4, seed=7): {per_image}")
 
 
 @_check("bad-input", _samples)
@@ -535,10 +541,18 @@ def check_train_step(spec: ModelSpec) -> None:
 
 @_check("trainer", lambda spec: spec.recipe is not None)
 def check_trainer(spec: ModelSpec) -> None:
-    """zoo.train.trainer.Trainer runs an epoch on tiny data and its run folder loads with zoo.load."""
+    """zoo.train.trainer.Trainer runs an epoch on tiny data, steps each learning-rate schedule once
+    per train step, and its run folder loads with zoo.load."""
     with tempfile.TemporaryDirectory() as tmp:
         hparams = tiny_hparams(spec, TRAINER_BATCH)
-        run = Trainer(spec, Path(tmp) / "run", data=tiny_data(spec), hparams=hparams, progress=False).run()
+        trainer = Trainer(spec, Path(tmp) / "run", data=tiny_data(spec), hparams=hparams, progress=False)
+        run = trainer.run()
+        steps = hparams["epochs"] * trainer.steps_per_epoch
+        for name, state in load_checkpoint(run / CHECKPOINT)["recipe"].items():
+            if "last_epoch" in state and "base_lrs" in state:
+                expect(state["last_epoch"] == steps, f"the learning-rate schedule {name!r} advanced "
+                       f"{state['last_epoch']} times in {steps} train steps; the trainer steps every "
+                       "schedule once per train step, so a recipe must not step it itself")
         model = load(run)
         expect(not model.training, "zoo.load(run folder) gave a model in training mode")
         _check_outputs(spec, model, "zoo.load(run folder)")
