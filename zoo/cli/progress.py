@@ -23,7 +23,7 @@ def bar(total: int, desc: str, unit: str = "img") -> tqdm:
     """A bar of ``total`` ``unit``s; quiet when stderr is not a terminal."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, disable=not shown(), file=sys.stderr, leave=False)
+    return tqdm(total=total, desc=desc, unit=unit, disable=not shown(), file=sys.stderr)
 
 
 def counted(items: Iterable[T], total: int, desc: str, unit: str = "img") -> Iterator[T]:
