@@ -22,7 +22,7 @@ from PIL import Image
 
 import zoo
 from zoo.core.registry import list_models
-from zoo.demo import add_demo_command, main, quiz
+from zoo.demo import command, main, quiz
 from zoo.demo.server import DemoServer, serve
 from zoo.errors import ZooError
 
@@ -121,6 +121,15 @@ def test_an_interpolation_runs_from_the_sample_of_seed_a_to_that_of_seed_b(demo,
     assert (strip[2:30, 2:30] - first).abs().max() <= 1 / 255 + 1e-6
     assert (strip[2:30, 2 + 4 * 30 : 30 + 4 * 30] - last).abs().max() <= 1 / 255 + 1e-6
     assert (strip[2:30, 2 + 2 * 30 : 30 + 2 * 30] - first).abs().max() > 0.1  # the middle is neither end
+    if name != "dcgan-mnist":  # a label given, or an autoencoder's codes: nothing discrete switches
+        assert answer["note"] == ""
+
+
+def test_a_walk_says_when_a_discrete_draw_switches_half_way(demo):
+    notes = {call(demo, "/api/interpolate", {"model": "dcgan-mnist", "seed_a": a, "seed_b": b})[1]["note"]
+             for a, b in [(0, 0), (0, 1), (0, 2), (0, 3)]}
+    assert "" in notes  # the same seed twice draws the same cluster
+    assert any("switches from seed A's to seed B's" in note for note in notes)
 
 
 def test_pix2pix_translates_what_is_drawn(demo):
@@ -252,11 +261,13 @@ def test_the_quiz_forgets_the_oldest_sessions():
 # --- the command --------------------------------------------------------------------------------------------------
 
 
-def test_add_demo_command_gives_a_cli_its_demo_subcommand():
+def test_the_command_module_plugs_into_a_cli_as_zoo_cli_commands_do():
     parser = argparse.ArgumentParser(prog="zoo")
-    handler = add_demo_command(parser.add_subparsers(dest="command"))
+    sub = parser.add_subparsers(dest="command")
+    command.add_arguments(sub.add_parser(command.NAME, help=command.HELP))
     args = parser.parse_args(["demo", "--port", "0", "--no-browser", "--data", "somewhere"])
-    assert (args.port, args.no_browser, args.data, args.handler) == (0, True, Path("somewhere"), handler)
+    assert (args.command, args.port, args.no_browser, args.data) == ("demo", 0, True, Path("somewhere"))
+    assert callable(command.run)
     with pytest.raises(SystemExit):
         parser.parse_args(["demo", "--port", "70000"])
 

@@ -68,15 +68,17 @@ def sample(model: Any, n: int, seed: int, classes: int, label: int | None) -> to
     return model.sample(n, seed=seed, **conditioning(classes, label, n))
 
 
-def interpolate(model: Any, spec: ModelSpec, seeds: tuple[int, int], steps: int, classes: int, label: int | None) -> torch.Tensor:
-    """``steps`` images on the latent path from the image of seed ``a`` to that of seed ``b``."""
+def interpolate(model: Any, spec: ModelSpec, seeds: tuple[int, int], steps: int, classes: int, label: int | None) -> tuple[torch.Tensor, bool]:
+    """``steps`` images on the latent path from the image of seed ``a`` to that of seed ``b``, and
+    whether a discrete part of the latent (a class or cluster drawn from the seeds) switches half way."""
     with torch.inference_mode():
         if spec.family == "autoencoder":
             codes = torch.cat([model.prior_codes(1, seed=seed) for seed in seeds])
             if classes and label is None:
                 label = 0
-            return model.interpolate_codes(codes[0], codes[1], steps, **conditioning(classes, label, 2)).float()
-        return LatentWalk(*seeds, steps).images(model, **conditioning(classes, label, steps))
+            return model.interpolate_codes(codes[0], codes[1], steps, **conditioning(classes, label, 2)).float(), False
+        walk = LatentWalk(*seeds, steps)
+        return walk.images(model, **conditioning(classes, label, steps)), walk.switches
 
 
 def translate(model: Any, image: torch.Tensor) -> torch.Tensor:
@@ -103,6 +105,12 @@ class LatentWalk:
     def __init__(self, seed_a: int, seed_b: int, steps: int) -> None:
         self.seeds = (seed_a, seed_b)
         self.t = torch.linspace(0.0, 1.0, steps)
+        self.streams: list[WalkNoise] = []
+
+    @property
+    def switches(self) -> bool:
+        """Whether a discrete draw (a class, a cluster) differed between the ends."""
+        return any(noise.switches for noise in self.streams)
 
     def images(self, model: Any, **conditioning: Any) -> torch.Tensor:
         """The model's images along the path, in ``[0, 1]``."""
@@ -115,7 +123,8 @@ class LatentWalk:
         from zoo.models.noise import SampleNoise
 
         ends = [SampleNoise.seeded(seed, 1, stream) for seed in self.seeds]
-        return WalkNoise(ends[0], ends[1], self.t)
+        self.streams.append(WalkNoise(ends[0], ends[1], self.t))
+        return self.streams[-1]
 
 
 class WalkNoise:
@@ -129,6 +138,7 @@ class WalkNoise:
 
     def __init__(self, a: Any, b: Any, t: torch.Tensor) -> None:
         self.a, self.b, self.t = a, b, t
+        self.switches = False
 
     def __len__(self) -> int:
         return len(self.t)
@@ -147,6 +157,7 @@ class WalkNoise:
         return self._nearer(self.a.choice(weights), self.b.choice(weights))
 
     def _nearer(self, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+        self.switches = self.switches or not torch.equal(a, b)
         near_b = (self.t >= 0.5).reshape(-1, *[1] * (a.dim() - 1))
         return torch.where(near_b, b, a)
 

@@ -15,6 +15,8 @@ from zoo.errors import ZooError
 
 Body = Mapping[str, Any]
 GALLERY_SAMPLES = 16
+SWITCH_NOTE = ("Half way, the class (or cluster) this model draws beside its noise switches from seed A's to seed B's: "
+               "it is discrete, so it cannot be walked.")
 
 
 class DemoAPI:
@@ -60,8 +62,9 @@ class DemoAPI:
         steps = params.integer(body, "steps", 2, params.MAX_STEPS, default=8)
         classes = self.abilities[name].classes
         label = params.label(body, classes)
-        images = self._run(name, lambda model: adapter.interpolate(model, self.specs[name], seeds, steps, classes, label))
-        return {"model": name, "seeds": list(seeds), "steps": steps, "label": label, "image": grid_url(images, steps)}
+        images, switches = self._run(name, lambda model: adapter.interpolate(model, self.specs[name], seeds, steps, classes, label))
+        note = SWITCH_NOTE if switches else ""
+        return {"model": name, "seeds": list(seeds), "steps": steps, "label": label, "image": grid_url(images, steps), "note": note}
 
     def translate(self, body: Body) -> dict[str, Any]:
         name = self._model_name(body, "translate")

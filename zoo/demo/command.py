@@ -1,12 +1,15 @@
-"""``zoo demo``: its command-line options, and running the server until Ctrl-C."""
+"""``zoo demo``: its command-line options, and running the server until Ctrl-C.
+
+Shaped like the modules of ``zoo.cli``: ``NAME``, ``HELP``, ``add_arguments`` and ``run``.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
-import webbrowser
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Sequence
 
+NAME = "demo"
 HELP = "a local web page to play with every installed model (offline, 127.0.0.1 only)"
 
 
@@ -16,14 +19,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", type=Path, default=None,
                         help="dataset root in torchvision layout, for the quiz's real images (default: $ZOO_DATA, "
                              "else ./data, then the user's cache)")
-
-
-def add_demo_command(subparsers: Any) -> Callable[[argparse.Namespace], int]:
-    """Add ``demo`` to a command line's subparsers; returns the function that runs it."""
-    parser = subparsers.add_parser("demo", help=HELP, description=HELP)
-    add_arguments(parser)
-    parser.set_defaults(handler=run)
-    return run
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(f"zoo demo: serving {server.url} (Ctrl-C stops it)", flush=True)
     if not args.no_browser:
+        import webbrowser
+
         webbrowser.open(server.url)
     try:
         server.serve_forever()

@@ -169,6 +169,7 @@ function gallery(models) {
 function padPanel(models) {
   const select = $("pad-model");
   fillSelect(select, models.filter((m) => m.can.translate).map((m) => m.name));
+  if (models.some((m) => m.name === "pix2pix-mnist" && m.can.translate)) select.value = "pix2pix-mnist";
   let last = null;
   const send = async (pixels) => {
     last = pixels;
@@ -219,7 +220,7 @@ function walkPanel(models) {
   const usable = models.filter((m) => m.can.interpolate);
   const select = $("walk-model");
   fillSelect(select, usable.map((m) => m.name));
-  const preferred = usable.find((m) => m.name === "dcgan-mnist");
+  const preferred = usable.find((m) => m.name === "vae-mnist");
   if (preferred) select.value = preferred.name;
   const showLabels = () => {
     const model = usable.find((m) => m.name === select.value);
@@ -232,14 +233,17 @@ function walkPanel(models) {
     const body = { model: model.name, seed_a: Number($("walk-a").value), seed_b: Number($("walk-b").value), steps: 8 };
     if (model.can.classes) body.label = labelOf($("walk-label"));
     try {
-      $("walk-out").src = (await api("/api/interpolate", body)).image;
+      const answer = await api("/api/interpolate", body);
+      $("walk-out").src = answer.image;
+      $("walk-note").textContent = answer.note;
     } catch (error) {
       $("walk-out").removeAttribute("src");
-      $("walk-out").alt = error.message;
+      $("walk-note").textContent = error.message;
     }
   };
   showLabels();
   select.addEventListener("change", () => { showLabels(); walk(); });
+  $("walk-label").addEventListener("change", walk);
   $("walk-go").addEventListener("click", walk);
   walk();
 }
