@@ -11,7 +11,7 @@ ZOO = ROOT / "zoo"
 PLUGINS = ROOT / "plugins"
 
 # Each layer may import its own and lower layers, never a higher one.
-LAYERS = ["errors", "core", "hub", "models", "data", "evaluate", "train", "release", "cli"]
+LAYERS = ["errors", "core", "hub", "models", "data", "evaluate", "train", "release", "demo", "cli"]
 # Top-level modules that sit above every layer: the conformance kit and the
 # aliases kept for one release of the old flat layout.
 ABOVE_ALL = {"testing", "gan", "training", "autoencoders"}
