@@ -159,6 +159,7 @@ def test_an_autoencoder_reconstructs_a_drawn_digit(demo, name, label):
     ("/api/sample", {"model": "dcgan-mnist", "seed": "1"}, "seed must be a whole number"),
     ("/api/sample", {"model": "dcgan-mnist", "seed": True}, "seed must be a whole number"),
     ("/api/sample", {"model": "dcgan-mnist", "seed": -1}, "seed must be from 0"),
+    ("/api/sample", {"model": "dcgan-mnist", "seed": 10**100}, "seed must be from 0 to 2147483647, got 1000000"),
     ("/api/sample", {"model": "no-such-model"}, "model must be the name of one of the demo's models"),
     ("/api/sample", {"model": "../../registry.toml"}, "model must be the name"),
     ("/api/sample", {"model": str(Path(zoo.__file__).parent)}, "model must be the name"),
@@ -188,6 +189,8 @@ def test_a_bad_parameter_is_a_400_that_says_what_is_expected(demo, path, body, p
     (b'{"model": "pix2pix-mnist", "pixels": [NaN]}', "application/json", "NaN is not a JSON number"),
     (b'{"model": "dcgan-mnist"}', "text/plain", "Content-Type: application/json"),
     (b"{" + b" " * 70000 + b"}", "application/json", "at most 65536 bytes"),
+    (b'{"seed": ' + b"9" * 5000 + b"}", "application/json", "not JSON"),
+    (b"\xff\xfe{}", "application/json", "not JSON"),
 ])
 def test_a_malformed_body_is_a_400(demo, raw, content_type, problem):
     status, answer = call(demo, "/api/translate", raw=raw, headers={"Content-Type": content_type})

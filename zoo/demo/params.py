@@ -14,15 +14,21 @@ class BadRequest(ValueError):
     """A request parameter that is missing or wrong; answered with status 400 and the message."""
 
 
+def shown(value: Any) -> str:
+    """``repr(value)``, cut short: an error echoes what was sent, not all of it."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def integer(body: Mapping[str, Any], key: str, low: int, high: int, default: int | None = None) -> int:
     """``body[key]`` as an int in ``[low, high]`` (``default`` when absent, if there is one)."""
     value = body.get(key, default)
     if value is None:
         raise BadRequest(f"{key} is required: a whole number from {low} to {high}")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise BadRequest(f"{key} must be a whole number from {low} to {high}, got {value!r}")
+        raise BadRequest(f"{key} must be a whole number from {low} to {high}, got {shown(value)}")
     if not low <= value <= high:
-        raise BadRequest(f"{key} must be from {low} to {high}, got {value}")
+        raise BadRequest(f"{key} must be from {low} to {high}, got {shown(value)}")
     return value
 
 
@@ -44,7 +50,7 @@ def name(body: Mapping[str, Any], known: Mapping[str, Any], what: str = "model")
     """A model name that is one of ``known`` (never a path)."""
     value = body.get("model")
     if not isinstance(value, str) or value not in known:
-        raise BadRequest(f"{what} must be the name of one of the demo's models, got {value!r}")
+        raise BadRequest(f"{what} must be the name of one of the demo's models, got {shown(value)}")
     return value
 
 
@@ -52,7 +58,7 @@ def choice(body: Mapping[str, Any], key: str, options: tuple[str, ...]) -> str:
     """``body[key]``, one of ``options``."""
     value = body.get(key)
     if value not in options:
-        raise BadRequest(f"{key} must be one of {', '.join(options)}, got {value!r}")
+        raise BadRequest(f"{key} must be one of {', '.join(options)}, got {shown(value)}")
     return value
 
 
@@ -62,7 +68,7 @@ def token(body: Mapping[str, Any], key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not 0 < len(value) <= 64:
-        raise BadRequest(f"{key} must be the id the server gave, got {value!r}")
+        raise BadRequest(f"{key} must be the id the server gave, got {shown(value)}")
     return value
 
 
@@ -73,5 +79,5 @@ def pixels(body: Mapping[str, Any]) -> list[float]:
         raise BadRequest(f"pixels must be a list of {PAD_PIXELS} numbers in [0, 1] (28x28, row by row)")
     for pixel in value:
         if isinstance(pixel, bool) or not isinstance(pixel, (int, float)) or not math.isfinite(pixel) or not 0 <= pixel <= 1:
-            raise BadRequest(f"pixels must be numbers in [0, 1], got {pixel!r}")
+            raise BadRequest(f"pixels must be numbers in [0, 1], got {shown(pixel)}")
     return [float(pixel) for pixel in value]

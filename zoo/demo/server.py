@@ -96,7 +96,9 @@ class DemoHandler(BaseHTTPRequestHandler):
             raise BadRequest(f"the request body must be at most {MAX_BODY} bytes")
         try:
             body = json.loads(self.rfile.read(length) or b"{}", parse_constant=_not_a_number)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except BadRequest:
+            raise
+        except ValueError as exc:  # not JSON, not UTF-8, or an integer too long to read
             raise BadRequest(f"the body is not JSON: {exc}") from None
         if not isinstance(body, dict):
             raise BadRequest("the body must be a JSON object")
