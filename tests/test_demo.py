@@ -428,3 +428,14 @@ def test_the_quiz_round_trips_in_the_browser(demo, browser):
     page.click("#quiz-right")
     score = page.wait_for("(t => t.endsWith('/ 2') && t)(document.getElementById('quiz-score').textContent)")
     assert int(score.split(" / ")[0]) in (0, 1, 2)
+
+
+@needs_chromium
+def test_the_page_shows_every_model_a_walk_and_a_reconstruction(demo, browser):
+    page = browser(demo.url)
+    assert page.evaluate("document.querySelectorAll('#cards .card').length") == len(list_models())
+    page.stroke("#ae-pad", [(0.3, 0.2), (0.7, 0.2), (0.5, 0.6), (0.45, 0.85)])
+    assert page.wait_for("document.getElementById('ae-out').getAttribute('src')").startswith("data:image/png")
+    page.wait_for("document.getElementById('walk-out').getAttribute('src')")
+    page.evaluate("document.getElementById('cards').scrollIntoView()")  # cards sample once they are in view
+    page.wait_for("document.querySelector('#cards .card .grid').getAttribute('src')", timeout=60)

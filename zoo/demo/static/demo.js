@@ -285,7 +285,14 @@ function quizPanel(models) {
     if (!state.round) return;
     const round = state.round;
     state.round = null;
-    const answer = await api("/api/quiz/answer", { session: state.session, round, pick: side });
+    let answer;
+    try {
+      answer = await api("/api/quiz/answer", { session: state.session, round, pick: side });
+    } catch (error) {
+      message.textContent = error.message;
+      setTimeout(next, 1200);
+      return;
+    }
     $(`quiz-${side}`).classList.add("picked");
     $(`quiz-${answer.real}`).classList.add("real");
     message.textContent = answer.correct ? "Right: that one is real." : "No: that one was generated.";
