@@ -14,9 +14,9 @@ HELP = "a local web page to play with every installed model (offline, 127.0.0.1 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=_port, default=8765, help="port on 127.0.0.1 (default 8765; 0: any free port)")
+    parser.add_argument("--port", type=_port, default=8765, metavar="N", help="port on 127.0.0.1 (default 8765; 0: any free port)")
     parser.add_argument("--no-browser", action="store_true", help="do not open the page in a web browser")
-    parser.add_argument("--data", type=Path, default=None,
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
                         help="dataset root in torchvision layout, for the quiz's real images (default: $ZOO_DATA, "
                              "else ./data, then the user's cache)")
 
