@@ -209,7 +209,7 @@ def test_cli_interpolate_writes_a_strip_per_row(tmp_path, capsys):
 
 def test_cli_interpolate_of_a_model_without_codes_is_a_clear_error(tmp_path, capsys):
     assert main(["interpolate", "mnist-classifier", "-o", str(tmp_path / "x.png")]) == 2
-    assert "not an autoencoder" in capsys.readouterr().err
+    assert "without a latent space" in capsys.readouterr().err
 
 
 def test_cli_reconstruct_without_data_is_a_clear_error(tmp_path, monkeypatch, capsys):

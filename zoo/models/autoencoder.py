@@ -77,6 +77,7 @@ class Autoencoder(GenerativeModel):
     come from a :class:`GaussianCodePrior` (``code_prior``), else from N(0, I).
     """
 
+    gaussian_latents = False  # codes of a fitted or learned prior: straight lines between them
     metric_notes: dict[str, str] = {
         "recon_mse": "mean squared error per pixel (pixels in [0, 1]) between test images and their reconstructions",
     }
@@ -170,6 +171,14 @@ class Autoencoder(GenerativeModel):
         """``n`` codes from the distribution ``sample`` decodes (reproducible from ``seed``)."""
         return self.draw_codes(SampleNoise.seeded(seed, check_count(n)))
 
+    def latent_codes(self, n: int, *, seed: int | None = None) -> torch.Tensor:
+        """The codes ``sample(n, seed=seed)`` decodes (:mod:`zoo.models.latent`): ``prior_codes``."""
+        return self.prior_codes(n, seed)
+
+    def from_latent_codes(self, z: torch.Tensor, **conditioning: Any) -> torch.Tensor:
+        """Images of codes ``z`` (:mod:`zoo.models.latent`): ``decode``."""
+        return self.decode(z, **conditioning)
+
     def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
         return self.decode_batch(self.draw_codes(noise), **self.condition_inputs(len(noise), **conditioning))
 
@@ -206,22 +215,6 @@ def as_autoencoder(model: Any) -> Autoencoder:
         family = getattr(getattr(model, "spec", None), "family", "model")
         raise TypeError(f"{name!r} is a {family}, not an autoencoder: it has no codes to interpolate or reconstruct")
     return model
-
-
-@torch.inference_mode()
-def interpolation_strips(model: Autoencoder, rows: int = 8, steps: int = 10, seed: int | None = 0) -> torch.Tensor:
-    """``rows`` strips of ``steps`` images, each between two codes drawn like ``sample`` draws them.
-
-    Row ``i`` of a conditional model keeps class ``i % num_classes``.
-    Returns ``(rows * steps, C, H, W)``, row after row.
-    """
-    model = as_autoencoder(model)
-    codes = model.prior_codes(2 * check_count(rows, "rows"), seed)
-    strips = []
-    for row in range(rows):
-        conditioning = {"labels": [row % model.num_classes] * 2} if isinstance(model, ConditionalModel) else {}
-        strips.append(model.interpolate_codes(codes[2 * row], codes[2 * row + 1], steps, **conditioning))
-    return torch.cat(strips)
 
 
 @torch.inference_mode()

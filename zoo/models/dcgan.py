@@ -17,6 +17,7 @@ from torch import nn
 from zoo.models.base import ConditionalModel, GenerativeModel
 from zoo.models.noise import SampleNoise
 from zoo.models.clusters import SelfConditioned
+from zoo.models.latent import GaussianLatents
 from zoo.models.layers import one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
 
@@ -77,7 +78,7 @@ def downsampler(channels: int, width: int, slope: float, stages: int = MIN_STAGE
     return layers
 
 
-class DCGANGenerator(SelfConditioned, GenerativeModel):
+class DCGANGenerator(GaussianLatents, SelfConditioned, GenerativeModel):
     """z -> ``base x base`` feature map -> ... -> image, tanh output mapped to [0, 1].
 
     With ``clusters`` = K > 0 the generator is self-conditioned (Liu et al. 2020):

@@ -10,11 +10,12 @@ from torch import nn
 from zoo.models.base import GenerativeModel
 from zoo.models.noise import SampleNoise
 from zoo.models.clusters import SelfConditioned
+from zoo.models.latent import GaussianLatents
 from zoo.models.layers import leaky_mlp, one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 
-class MLPGenerator(SelfConditioned, GenerativeModel):
+class MLPGenerator(GaussianLatents, SelfConditioned, GenerativeModel):
     """z (and ``cond_dim`` conditioning inputs) -> hidden layers -> pixels, tanh mapped to [0, 1].
 
     With ``clusters`` = K > 0 it is self-conditioned, as the DCGAN generator is: the
