@@ -17,7 +17,7 @@ HELP = "sample a pretrained model to a PNG grid, or many samples to a .npy/.safe
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("name", help="model name or a model folder")
-    parser.add_argument("-n", type=positive_int, default=64, help="number of images (default 64)")
+    parser.add_argument("-n", type=positive_int, default=64, help="number of images (default 64, at most 10000000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--nrow", type=positive_int, default=None,
                         help="images per row (default: square grid; with --labels, one label list per row)")
@@ -35,11 +35,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from zoo.cli.outputs import writable_output
     from zoo.cli.samplefiles import check_grid, holds_tensors
+    from zoo.core import limits
     from zoo.hub.load import load
     from zoo.models.base import GenerativeModel
 
     if args.labels is not None and args.sweep is not None:
         raise ZooError("give --labels or --sweep, not both")
+    limits.check_count("-n", args.n, limits.MAX_SAMPLES)
     tensors = holds_tensors(args.output)
     if not tensors:
         check_grid(args.output, args.n)
@@ -47,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
     model = load(args.name, device=args.device)
     if not isinstance(model, GenerativeModel):
         raise ZooError(f"{args.name!r} is a {model.spec.family}, it does not sample images")
+    if tensors:
+        limits.check_room(output, limits.tensor_bytes(args.n, model.spec.image_shape))
     if args.sweep is not None:
         count, nrow = _write_sweep(model, args, output, tensors)
     else:

@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--images", type=Path, default=None, metavar="DIR",
                         help="train on a folder of image files: one subfolder per class, or none (unlabelled)")
     parser.add_argument("--image-size", type=positive_int, default=None, metavar="S",
-                        help="with --images: the side of the square images the model makes (default: the flavour's own)")
+                        help="with --images: the side of the square images the model makes (default: the flavour's own; at most 1024)")
     parser.add_argument("--channels", type=int, choices=[1, 3], default=None,
                         help="with --images: 1 (grey) or 3 (RGB); default: RGB when any image has colour")
     parser.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default=None,
@@ -43,6 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="layout of the networks and batches (default channels-last on CPU, contiguous elsewhere)")
     parser.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="STEPS",
                         help="also checkpoint every STEPS steps (always at each epoch end)")
+    parser.add_argument("--max-steps", type=positive_int, default=None, metavar="N",
+                        help="stop after N train steps in all, with a loadable model and a checkpoint to --resume from")
     parser.add_argument("--keep-epochs", action="store_true",
                         help="keep each epoch's sampling weights in RUN/epochs/NNN (zoo bench RUN@3 RUN@5 compares them)")
 
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         spec, out, hparams=hparams, seed=args.seed, device=args.device, command=args.invocation,
         precision=args.precision, compile_modules=args.compile or None,
         checkpoint_every=args.checkpoint_every, keep_epochs=args.keep_epochs or None,
-        memory_format=args.memory_format, **data,
+        memory_format=args.memory_format, max_steps=args.max_steps, **data,
     )
     try:
         trainer.run(resume=args.resume)
@@ -114,8 +116,10 @@ def _training_data(args: argparse.Namespace, spec: ModelSpec, recorded: Recorded
 
 def _check_size(spec: ModelSpec, size: int, channels: int | None) -> None:
     """The flavour's own check that it can make ``size`` images (``--image-size``), as a one-line error."""
+    from zoo.core.limits import MAX_IMAGE_SIZE, check_count
     from zoo.train.image_folder import check_buildable
 
+    check_count("--image-size", size, MAX_IMAGE_SIZE)
     try:
         check_buildable(spec, {**spec.config, "image_size": size, "channels": channels or 1})
     except ValueError as exc:  # the architecture refusing the size asked for

@@ -5,8 +5,10 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import stat
 import sys
+import threading
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator, TypeVar
 
@@ -38,6 +40,25 @@ def refusing_full_disk(path: Path) -> Iterator[None]:
         raise DiskFull(f"the disk is full: {path} could not be written ({exc.strerror})") from exc
 
 
+@contextlib.contextmanager
+def terminated_as_exit() -> Iterator[None]:
+    """Inside the block, SIGTERM raises ``SystemExit(143)`` where it would kill the process outright,
+    so that ``finally`` blocks (removing a temporary file) run; a handler someone set is left alone."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def temporary_path(path: Path) -> Path:
     """A name beside ``path`` that no other writer, in this process or another, uses."""
     return path.with_name(f"{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMPORARY_SUFFIX}")
@@ -66,9 +87,12 @@ def open_regular(path: Path, *, follow_links: bool = False) -> BinaryIO:
             raise NotARegularFile(f"{path} is a symbolic link; a run or model folder's files must be its own, "
                                   "so copy the file there instead of linking it") from None
         raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
         os.close(fd)
-        raise NotARegularFile(f"{path} is not a regular file (a FIFO, device or folder); it was not read")
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        raise NotARegularFile(f"{path} is not a regular file (a FIFO or device); it was not read")
     return os.fdopen(fd, "rb")
 
 
@@ -107,7 +131,7 @@ def replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
     file, and a full disk raises ``DiskFull``.
     """
     tmp = temporary_path(path)
-    with refusing_full_disk(path):
+    with refusing_full_disk(path), terminated_as_exit():
         try:
             write(tmp)
             os.replace(tmp, path)

@@ -8,10 +8,12 @@ from typing import Any
 import torch
 from safetensors.torch import load_file
 
+from zoo.core import limits
+from zoo.core.files import open_regular
 from zoo.hub import resolve as hub
 from zoo.errors import CatalogError, HubError, UnknownModelError
 from zoo.hub.folders import check_finite, check_folder
-from zoo.core.naming import names_a_folder
+from zoo.core.naming import model_name_problem, names_a_folder
 from zoo.core.registry import get_spec
 from zoo.core.spec import ModelSpec
 
@@ -74,16 +76,30 @@ def instantiate(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.
 
 
 def read_folder_config(folder: Path) -> dict[str, Any]:
+    """A model folder's config.json: a regular file of at most ``MAX_CONFIG_BYTES``, UTF-8 JSON nested
+    at most ``MAX_CONFIG_DEPTH`` deep, a table with ``zoo_model`` and ``config``."""
     path = folder / CONFIG_FILE
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         raise HubError(f"{folder} is not a zoo model folder: it has no {CONFIG_FILE}")
+    with open_regular(path, follow_links=True) as handle:
+        raw = handle.read(limits.MAX_CONFIG_BYTES + 1)
+    if len(raw) > limits.MAX_CONFIG_BYTES:
+        raise CatalogError(f"{path} is larger than {limits.MAX_CONFIG_BYTES} bytes; it is not a zoo config")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CatalogError(f"{path} is not valid JSON: {exc}") from None
+        data = json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"{path} is not valid UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise CatalogError(f"{path} is nested too deeply; it is not a zoo config") from None
+    limits.check_nesting(data, path)
+    if not isinstance(data, dict):
+        raise CatalogError(f"{path} must hold a JSON object, got {type(data).__name__}")
     for key in ("zoo_model", "config"):
         if key not in data:
             raise CatalogError(f"{path}: field {key!r} is missing")
+    problem = model_name_problem(data["zoo_model"])
+    if problem:
+        raise CatalogError(f"{path}: field 'zoo_model' {problem}")
     return data
 
 
@@ -104,9 +120,9 @@ def _from_folder(folder: Path) -> tuple[ModelSpec, dict[str, Any], Path]:
 
 def _check_readable(path: Path) -> None:
     """Open ``path`` here, so that a file that cannot be read is refused with the real reason
-    (safetensors reports every file it cannot open as missing)."""
+    (safetensors reports every file it cannot open as missing, and blocks on a FIFO)."""
     try:
-        with open(path, "rb"):
+        with open_regular(path, follow_links=True):
             pass
     except OSError as exc:
         raise HubError(f"cannot read {path}: {exc.strerror or exc}") from None
