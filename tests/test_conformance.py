@@ -54,6 +54,7 @@ from torch import nn
 
 from zoo.models.autoencoder import Autoencoder
 from zoo.models.base import ConditionalModel, GenerativeModel, check_images
+from zoo.train.settings import RATE
 from zoo.train.trainer import Recipe
 
 
@@ -162,6 +163,7 @@ class FlatLogits(GoodClassifier):
 
 class GoodRecipe(Recipe):
     defaults = {"epochs": 1, "batch_size": 8, "lr": 0.1}
+    bounds = {**Recipe.bounds, "lr": RATE}
 
     def setup(self):
         self.model = Good(**self.model_config)
@@ -179,6 +181,10 @@ class GoodRecipe(Recipe):
 
     def export_model(self):
         return self.model
+
+
+class UndeclaredRecipe(GoodRecipe):
+    defaults = {**GoodRecipe.defaults, "momentum": 0.9}
 
 
 class DoubleScheduleRecipe(GoodRecipe):
@@ -276,6 +282,7 @@ BROKEN = {
     "kit-own-prior-autoencoder": ("OwnPriorAutoencoder", {"family": "autoencoder"}, "autoencoder", r"must equal decode\(prior_codes\(n, seed=s\)\)"),
     "kit-flat-logits": ("FlatLogits", {"family": "classifier"}, "classifier", r"must give a \(n, classes\) tensor"),
     "kit-no-step": ("Good", {"recipe": "kit_models:NoStepRecipe"}, "train-step", "left the parameters of recipe.model unchanged"),
+    "kit-undeclared-range": ("Good", {"recipe": "kit_models:UndeclaredRecipe"}, "spec", "declares no range for momentum"),
     "kit-double-schedule": ("Good", {"recipe": "kit_models:DoubleScheduleRecipe"}, "trainer", "advanced 4 times in 2 train steps"),
     "kit-nan-loss": ("Good", {"recipe": "kit_models:NaNRecipe"}, "train-step", "loss 'loss' is nan at step 1"),
     "kit-tensor-loss": ("Good", {"recipe": "kit_models:TensorLossRecipe"}, "train-step", "loss 'loss' is Tensor, not a float"),

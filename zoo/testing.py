@@ -37,6 +37,7 @@ from zoo.models.base import ConditionalModel
 from zoo.core.registry import get_registry, get_spec
 from zoo.core.spec import ModelSpec
 from zoo.core.threads import one_thread
+from zoo.train.settings import SettingError, check_hparams, undeclared
 from zoo.train.state import load_checkpoint
 from zoo.train.trainer import CHECKPOINT, Recipe, Trainer
 
@@ -296,6 +297,13 @@ def check_spec(spec: ModelSpec) -> None:
         for key in ("epochs", "batch_size"):
             value = recipe.defaults.get(key)
             expect(isinstance(value, int) and value > 0, f"recipe defaults[{key!r}] must be a positive int, got {value!r}")
+        missing = undeclared(recipe)
+        expect(not missing, f"the recipe declares no range for {', '.join(missing)}: add them to its `bounds` "
+               "(zoo.train.settings: COUNT, RATE, FRACTION, NON_NEGATIVE, Bound(choices=...))")
+        try:
+            check_hparams(recipe, dict(recipe.defaults))
+        except SettingError as exc:
+            raise ConformanceError(f"the recipe's own defaults are out of its declared ranges: {exc}") from None
 
 
 @_check("sample", _samples)
@@ -418,16 +426,22 @@ def check_autoencoder(spec: ModelSpec) -> None:
 
 @_check("translation", lambda spec: spec.family == "translation")
 def check_translation(spec: ModelSpec) -> None:
-    """translate(x) gives one image in [0, 1] per input and refuses bad input."""
+    """inputs_from(images) gives inputs in [0, 1], reproducibly from a seed; translate(inputs) gives one image
+    of the dataset's shape in [0, 1] per input; both refuse bad input."""
     model = _fresh(spec)
     expect(callable(getattr(model, "translate", None)), "a translation model must have translate()")
-    n, shape = 3, spec.image_shape
-    out = model.translate(example_images(shape, n))
-    images = isinstance(out, torch.Tensor) and out.dim() == 4 and out.shape[0] == n
-    expect(images, f"translate(x) of {n} images must give a tensor (n, C, H, W)")
-    expect_images(out, tuple(out.shape), "translate(x)")
+    expect(callable(getattr(model, "inputs_from", None)), "a translation model must have inputs_from()")
+    n, shape = 3, model.dataset_shape
+    inputs = model.inputs_from(example_images(shape, n), seed=0)
+    expect_images(inputs, (n, *model.input_shape), "inputs_from(images)")
+    expect(torch.equal(inputs, model.inputs_from(example_images(shape, n), seed=0)),
+           "inputs_from(images, seed=s) must give the same inputs for the same seed")
+    out = model.translate(inputs)
+    expect_images(out, (n, *shape), "translate(inputs_from(images))")
     expect_raises(TypeError, lambda: model.translate("not images"), "translate('not images')")
-    wrong = torch.zeros(n, shape[0], shape[1] + 2, shape[2])
+    expect_raises(TypeError, lambda: model.inputs_from("not images"), "inputs_from('not images')")
+    channels, height, width = model.input_shape
+    wrong = torch.zeros(n, channels, height + 2, width)
     expect_raises(ValueError, lambda: model.translate(wrong), f"translate(images of shape {tuple(wrong.shape)})")
 
 

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from zoo.train.trainer import Recipe
+from zoo.train.settings import FRACTION, NON_NEGATIVE, RATE
 
 from .model import AdversarialAutoencoder, CodeDiscriminator
 
@@ -20,6 +21,8 @@ def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 class AAERecipe(Recipe):
     defaults = {"epochs": 15, "batch_size": 128, "lr": 1e-3, "lr_d": 2e-4, "betas": [0.5, 0.999], "adv_weight": 5.0}
+    bounds = {**Recipe.bounds, "lr": RATE, "lr_d": RATE, "betas": FRACTION, "adv_weight": NON_NEGATIVE}
+    min_useful_steps = 1000
 
     def setup(self) -> None:
         hp = self.hparams

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from zoo.train.trainer import Recipe
+from zoo.train.settings import RATE
 
 from .model import DigitClassifier
 
@@ -30,6 +31,8 @@ def random_flip(x: torch.Tensor) -> torch.Tensor:
 
 class ClassifierRecipe(Recipe):
     defaults = {"epochs": 4, "batch_size": 128, "lr": 1e-3, "flip": False}
+    bounds = {**Recipe.bounds, "lr": RATE}
+    min_useful_steps = 200
 
     def setup(self) -> None:
         self.model = DigitClassifier(**self.model_config).to(self.device)

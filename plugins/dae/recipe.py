@@ -9,17 +9,14 @@ import torch
 
 from zoo.models.autoencoder import gaussian_noise, masking_noise
 from zoo.train.autoencoder import AutoencoderRecipe
+from zoo.train.settings import FRACTION, Bound
 
 NOISES = {"gaussian": gaussian_noise, "masking": masking_noise}
 
 
 class DenoisingRecipe(AutoencoderRecipe):
     defaults = {**AutoencoderRecipe.defaults, "noise": "gaussian", "noise_level": 0.5}
-
-    def setup(self) -> None:
-        if self.hparams["noise"] not in NOISES:
-            raise ValueError(f"noise must be one of {', '.join(NOISES)}, got {self.hparams['noise']!r}")
-        super().setup()
+    bounds = {**AutoencoderRecipe.bounds, "noise": Bound(choices=NOISES), "noise_level": FRACTION}
 
     def corrupt(self, images: torch.Tensor) -> torch.Tensor:
         return NOISES[self.hparams["noise"]](images, self.hparams["noise_level"])

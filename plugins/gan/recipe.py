@@ -11,10 +11,12 @@ from __future__ import annotations
 from zoo.models.mlp_gan import MLPDiscriminator
 from zoo.models.shapes import image_settings
 from zoo.train.gan import GANRecipe
+from zoo.train.settings import COUNT
 
 
 class GANMLPRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 25, "batch_size": 64, "d_hidden": [512, 256], "decay_from": 1.0}
+    bounds = {**GANRecipe.bounds, "d_hidden": COUNT}
 
     def setup(self) -> None:
         super().setup()

@@ -15,12 +15,15 @@ import torch
 import torch.nn.functional as F
 
 from zoo.train.trainer import Recipe, ema_decay, ema_update
+from zoo.train.settings import FRACTION, RATE
 
 from .model import PixelCNN
 
 
 class PixelCNNRecipe(Recipe):
     defaults = {"epochs": 10, "batch_size": 64, "lr": 2e-3, "clip": 100.0, "ema_decay": 0.999}
+    bounds = {**Recipe.bounds, "lr": RATE, "clip": RATE, "ema_decay": FRACTION}
+    min_useful_steps = 1000
 
     def setup(self) -> None:
         self.model = PixelCNN(**self.model_config).to(self.device)

@@ -10,12 +10,15 @@ import torch
 import torch.nn.functional as F
 
 from zoo.train.trainer import Recipe
+from zoo.train.settings import RATE
 
 from .model import PixelRNN
 
 
 class PixelRNNRecipe(Recipe):
     defaults = {"epochs": 2, "batch_size": 128, "lr": 3e-3, "clip": 1.0}
+    bounds = {**Recipe.bounds, "lr": RATE, "clip": RATE}
+    min_useful_steps = 1000
 
     def setup(self) -> None:
         self.model = PixelRNN(**self.model_config).to(self.device)

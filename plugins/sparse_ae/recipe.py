@@ -9,12 +9,14 @@ from __future__ import annotations
 import torch
 
 from zoo.train.autoencoder import AutoencoderRecipe
+from zoo.train.settings import NON_NEGATIVE
 
 from .model import SparseAutoencoder
 
 
 class SparseRecipe(AutoencoderRecipe):
     defaults = {**AutoencoderRecipe.defaults, "sparsity": 0.1, "warmup_epochs": 1}
+    bounds = {**AutoencoderRecipe.bounds, "sparsity": NON_NEGATIVE, "warmup_epochs": NON_NEGATIVE}
     model_class = SparseAutoencoder
 
     def penalty(self, codes: torch.Tensor) -> torch.Tensor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from zoo.train.settings import RATE
 from zoo.train.trainer import Recipe
 
 
@@ -19,6 +20,7 @@ class ToyAutoencoder(nn.Module):
 
 class ToyRecipe(Recipe):
     defaults = {"epochs": 2, "batch_size": 32, "lr": 0.5}
+    bounds = {**Recipe.bounds, "lr": RATE}
 
     def setup(self) -> None:
         self.model = ToyAutoencoder(**self.model_config).to(self.device)

@@ -14,6 +14,7 @@ from torch import nn
 from zoo.models.mlp_autoencoder import MLPAutoencoder
 from zoo.train.distributed import unwrap
 from zoo.train.trainer import Recipe
+from zoo.train.settings import COUNT, RATE
 
 
 class RecentRows(nn.Module):
@@ -38,6 +39,8 @@ class RecentRows(nn.Module):
 
 class AutoencoderRecipe(Recipe):
     defaults = {"epochs": 8, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
+    bounds = {**Recipe.bounds, "lr": RATE, "prior_images": COUNT}
+    min_useful_steps = 500
     model_class = MLPAutoencoder
 
     def setup(self) -> None:

@@ -49,6 +49,7 @@ from zoo.train.lossplot import plot_losses
 from zoo.train.progressplot import plot_progress
 from zoo.train.runlock import run_lock
 from zoo.train.runlog import LossMeter, RunLog
+from zoo.train.settings import COUNT, Bound, SettingError, check_hparams
 from zoo.train.snapshots import snapshot_folder
 from zoo.core.spec import ModelSpec
 
@@ -89,6 +90,8 @@ class Recipe:
     """
 
     defaults: dict[str, Any] = {"epochs": 1, "batch_size": 64}
+    min_useful_steps = 0  # a run with fewer train steps is not worth loading (the trainer warns)
+    bounds: dict[str, Bound] = {"epochs": COUNT, "batch_size": COUNT}
     find_unused_parameters = False
     grad_scaler: torch.amp.GradScaler | None = None
     _scaled_steps = 0
@@ -103,7 +106,7 @@ class Recipe:
     ) -> None:
         self.spec = spec
         self.model_config = model_config
-        self.hparams = hparams
+        self.hparams = check_hparams(type(self), hparams)
         self.device = device
         self.steps_per_epoch = steps_per_epoch
         self.setup()
@@ -180,13 +183,14 @@ class Recipe:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         stateful = self._stateful()
         older = {name for name, value in stateful.items() if isinstance(value, UpdateCounter) and name not in state}
-        missing = (set(stateful) ^ set(state)) - older
+        stateless = {name for name, value in stateful.items() if name not in state and not value.state_dict()}
+        missing = (set(stateful) ^ set(state)) - older - stateless
         if missing:
             raise ZooError(f"checkpoint does not match the recipe: differing entries {sorted(missing)}")
         for name, value in stateful.items():
             if name in older:
                 value.count.fill_(WARMED_UP)  # a run from before the counter existed is past any warm-up
-            else:
+            elif name not in stateless:
                 value.load_state_dict(state[name])
 
 
@@ -322,6 +326,7 @@ class Trainer:
         checkpoint_every: int | None = None,
         keep_epochs: bool | None = None,
         memory_format: str | None = None,
+        max_steps: int | None = None,
     ) -> None:
         if precision is not None and precision not in PRECISIONS:
             raise ZooError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
@@ -329,14 +334,18 @@ class Trainer:
             raise ZooError(f"memory_format must be one of {', '.join(MEMORY_FORMATS)}, got {memory_format!r}")
         if checkpoint_every is not None and checkpoint_every <= 0:
             raise ZooError(f"checkpoint_every must be a positive number of steps, got {checkpoint_every}")
+        if max_steps is not None and max_steps <= 0:
+            raise ZooError(f"max_steps must be a positive number of steps, got {max_steps}")
+        self.max_steps = max_steps
         self.spec = spec
         self.command = command
         self.out_dir = Path(out_dir)
         self.world = distributed.world_from_env()
+        self.recipe_cls = spec.recipe_class()
+        self.hparams = check_hparams(self.recipe_cls, dict(hparams or {}))
         self.dataset = dataset if dataset is not None or data is not None else spec.dataset
         self.data_root = None if data_root is None else str(Path(data_root).expanduser().resolve())
         self.data = data if data is not None else load_dataset(self.dataset, data_root, train=True)
-        self.recipe_cls = spec.recipe_class()
         self.requested = {
             "hparams": dict(hparams or {}),
             "model_config": dict(model_config or {}),
@@ -346,7 +355,6 @@ class Trainer:
             "keep_epochs": keep_epochs,
             "memory_format": memory_format,
         }
-        self.hparams = {**self.recipe_cls.defaults, **self.requested["hparams"]}
         self.model_config = {**spec.config, **self.requested["model_config"]}
         self.seed = 0 if seed is None else seed
         self.precision = precision or "fp32"
@@ -384,7 +392,8 @@ class Trainer:
     # -- running ---------------------------------------------------------------------------
 
     def run(self, resume: bool = False) -> Path:
-        """Train to ``hparams['epochs']``; returns the run folder (a loadable hub folder).
+        """Train to ``hparams['epochs']`` (or stop after ``max_steps`` train steps in all, with a
+        loadable model folder and a checkpoint to resume from); returns the run folder.
 
         With ``resume`` an existing checkpoint is continued (a folder without one
         starts a new run), keeping the run's seed, hyperparameters and model
@@ -433,6 +442,7 @@ class Trainer:
             wall = state["wall_time_s"] if state is not None else 0.0
             if self.world.main:
                 self.log.rewind(epoch, step)
+                self._warn_if_short(recipe)
             try:
                 self._loop(recipe, meter, epoch, batch, step, wall)
             except DiskFull as exc:
@@ -444,7 +454,10 @@ class Trainer:
 
         A hyperparameter the recipe gained after the run started takes its default."""
         recorded = self._recorded_settings(state)
-        hparams = {**self.recipe_cls.defaults, **state["hparams"]}
+        try:
+            hparams = check_hparams(self.recipe_cls, state["hparams"])
+        except SettingError as exc:
+            raise SettingError(f"the checkpoint {self.checkpoint_path} holds settings this recipe refuses: {exc}") from None
         conflicts = [
             f"{key}={value!r} (the run has {hparams.get(key)!r})"
             for key, value in self.requested["hparams"].items()
@@ -521,8 +534,11 @@ class Trainer:
     def _loop(self, recipe: Recipe, meter: LossMeter, epoch: int, batch: int, step: int, wall: float) -> None:
         epochs, per_epoch = self.hparams["epochs"], self.steps_per_epoch
         trace_every = max(1, per_epoch // TRACE_POINTS_PER_EPOCH)
+        if self.max_steps is not None and step >= self.max_steps:
+            self._note(f"the run is already at step {step}, not before --max-steps {self.max_steps}; nothing to do")
+            return
         bar = tqdm(  # counts images: the rate is images per second and the ETA is the whole run's
-            total=epochs * per_epoch,
+            total=epochs * per_epoch if self.max_steps is None else min(epochs * per_epoch, self.max_steps),
             initial=step,
             unit="img",
             unit_scale=self.hparams["batch_size"],
@@ -553,11 +569,16 @@ class Trainer:
                             f"continue with --resume from {self.checkpoint_path}",
                             self._stop.requested or signal.SIGTERM,
                         )
+                    if step == self.max_steps and batch + 1 < per_epoch:
+                        self._finish_early(recipe, meter, epoch, batch + 1, step, now)
+                        return
                     if self.checkpoint_every and step % self.checkpoint_every == 0 and batch + 1 < per_epoch:
                         self._checkpoint(recipe, meter, epoch, batch + 1, step, now)
                 wall += time.perf_counter() - began
                 batch = 0
                 self._finish_epoch(recipe, meter, epoch + 1, step, wall)
+                if step == self.max_steps:
+                    return
         finally:
             bar.close()
 
@@ -668,7 +689,29 @@ class Trainer:
         if self.progress:
             tqdm.write(f"epoch {epoch}: " + ", ".join(f"{k} {v:.4g}" for k, v in record.items() if k != "epoch"))
 
-    def _training_record(self, epoch: int, wall: float) -> dict[str, Any]:
+    def _finish_early(self, recipe: Recipe, meter: LossMeter, epoch: int, batch: int, step: int, wall: float) -> None:
+        """Stop inside an epoch at ``max_steps``: the model folder holds the weights so far and the
+        checkpoint the place to resume from."""
+        self._refuse_divergence(recipe, step)
+        if self.world.main:
+            model = distributed.unwrap(recipe.export_model())
+            training = self._training_record(round(step / self.steps_per_epoch, 4), wall)
+            write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
+        self._checkpoint(recipe, meter, epoch, batch, step, wall)
+        self._note(f"stopped after {step} steps (--max-steps), in epoch {epoch + 1}; continue with --resume")
+
+    def _warn_if_short(self, recipe: Recipe) -> None:
+        """Say so when the planned run has fewer train steps than the recipe needs to be worth loading."""
+        planned = self.hparams["epochs"] * self.steps_per_epoch
+        if self.max_steps is not None:
+            planned = min(planned, self.max_steps)
+        if planned < recipe.min_useful_steps:
+            self._note(
+                f"warning: {planned} train steps planned; {type(recipe).__name__} needs about "
+                f"{recipe.min_useful_steps} for a model worth loading (more epochs, more images or a smaller batch)"
+            )
+
+    def _training_record(self, epoch: float, wall: float) -> dict[str, Any]:
         record = {
             "command": self.command or f"zoo train {self.spec.name}",
             "seed": self.seed,

@@ -28,12 +28,15 @@ from zoo.models.vae import VAE
 from zoo.train.autoencoder import RecentRows
 from zoo.train.distributed import unwrap
 from zoo.train.trainer import Recipe
+from zoo.train.settings import COUNT, NON_NEGATIVE, RATE
 
 
 class VAERecipe(Recipe):
     defaults = {
         "epochs": 100, "batch_size": 128, "lr": 1e-3, "binarize": True, "iw_samples": 5, "kl_weight": 1.0,
     }
+    bounds = {**Recipe.bounds, "lr": RATE, "iw_samples": COUNT, "kl_weight": NON_NEGATIVE}
+    min_useful_steps = 1000
     model_class = VAE
 
     def setup(self) -> None:
