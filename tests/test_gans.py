@@ -8,7 +8,9 @@ import torch
 from torch import nn
 
 from zoo import testing
-from zoo.train import gan
+from zoo.models import layers
+from zoo.train.gan_objectives import LOSSES, PENALTIES, GANLoss
+from zoo.train.settings import SettingError
 from zoo.core.catalog import read_catalog
 from zoo.models.clusters import ClusterCodebook
 from zoo.data.datasets import ImageData
@@ -62,31 +64,49 @@ def make_recipe(name: str, batch_size: int, **hparams):
 def test_bce_losses_match_their_formulas():
     real, fake = torch.tensor([2.0, -1.0]), torch.tensor([0.5, -3.0])
     d = -(torch.sigmoid(real).log().mean() + (1 - torch.sigmoid(fake)).log().mean())
-    assert torch.allclose(gan.bce_discriminator_loss(real, fake), d)
-    assert torch.allclose(gan.non_saturating_generator_loss(fake), -torch.sigmoid(fake).log().mean())
-    assert torch.allclose(gan.min_max_generator_loss(fake), (1 - torch.sigmoid(fake)).log().mean())
+    assert torch.allclose(LOSSES.build("non-saturating", {}).discriminator(real, fake), d)
+    assert torch.allclose(LOSSES.build("non-saturating", {}).generator(fake), -torch.sigmoid(fake).log().mean())
+    assert torch.allclose(LOSSES.build("min-max", {}).generator(fake), (1 - torch.sigmoid(fake)).log().mean())
+    boundary = 0.5 * (torch.sigmoid(fake).log() - (1 - torch.sigmoid(fake)).log()).square().mean()
+    assert torch.allclose(LOSSES.build("boundary-seeking", {}).generator(fake), boundary)
 
 
 def test_label_smoothing_moves_the_real_target():
     real, fake = torch.tensor([10.0]), torch.tensor([-10.0])
-    assert gan.bce_discriminator_loss(real, fake) < 1e-3
-    smoothed = gan.adversarial_loss("non-saturating", real_label=0.9).discriminator(real, fake)
+    assert LOSSES.build("non-saturating", {}).discriminator(real, fake) < 1e-3
+    smoothed = LOSSES.build("non-saturating", {"real_label": 0.9}).discriminator(real, fake)
     assert smoothed > 0.9  # a confident logit is now penalised
-    with pytest.raises(ValueError, match="no real label"):
-        gan.adversarial_loss("hinge", real_label=0.9)
-    with pytest.raises(ValueError, match="known: non-saturating"):
-        gan.adversarial_loss("no-such-loss")
+    assert LOSSES.build("hinge", {"real_label": 0.9}).discriminator(real, fake) == 0  # hinge has no label to smooth
+    with pytest.raises(SettingError, match="unknown GAN loss 'no-such-loss'; known: non-saturating"):
+        LOSSES.build("no-such-loss", {})
 
 
 def test_least_squares_wasserstein_and_hinge_values():
     real, fake = torch.tensor([1.0, 3.0]), torch.tensor([0.0, -2.0])
-    assert gan.least_squares_discriminator_loss(real, fake).item() == pytest.approx(0.5 * (2.0 + 2.0))
-    assert gan.least_squares_generator_loss(fake).item() == pytest.approx(0.5 * (1 + 9) / 2)
-    assert gan.wasserstein_critic_loss(real, fake).item() == pytest.approx(-1.0 - 2.0)
-    assert gan.critic_generator_loss(fake).item() == pytest.approx(1.0)
+    least_squares, wasserstein, hinge = (LOSSES.build(name, {}) for name in ("least-squares", "wasserstein", "hinge"))
+    assert least_squares.discriminator(real, fake).item() == pytest.approx(0.5 * (2.0 + 2.0))
+    assert least_squares.generator(fake).item() == pytest.approx(0.5 * (1 + 9) / 2)
+    assert wasserstein.discriminator(real, fake).item() == pytest.approx(-1.0 - 2.0)
+    assert wasserstein.generator(fake).item() == pytest.approx(1.0)
     # real scores 1 and 3 are past the margin; fake score 0 costs 1, -2 costs nothing
-    assert gan.hinge_discriminator_loss(real, fake).item() == pytest.approx(0.5)
-    assert gan.hinge_discriminator_loss(torch.tensor([0.0]), torch.tensor([0.0])).item() == pytest.approx(2.0)
+    assert hinge.discriminator(real, fake).item() == pytest.approx(0.5)
+    assert hinge.discriminator(torch.tensor([0.0]), torch.tensor([0.0])).item() == pytest.approx(2.0)
+
+
+def test_relativistic_and_softmax_losses_compare_with_the_real_scores():
+    real, fake = torch.tensor([2.0, 1.0]), torch.tensor([-1.0, 0.0])
+    ra = LOSSES.build("relativistic-average", {})
+    assert ra.generator_sees_real
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+    want = 0.5 * (bce(real - fake.mean(), torch.ones(2)) + bce(fake - real.mean(), torch.zeros(2)))
+    assert torch.allclose(ra.discriminator(real, fake), want)
+    assert torch.allclose(ra.generator(fake, real), 0.5 * (bce(fake - real.mean(), torch.ones(2)) + bce(real - fake.mean(), torch.zeros(2))))
+    with pytest.raises(ValueError, match="needs the real images' scores"):
+        ra.generator(fake)
+    softmax = LOSSES.build("softmax", {})
+    log_z = torch.cat([real, fake]).logsumexp(0)
+    assert torch.allclose(softmax.discriminator(real, fake), -real.mean() + log_z)
+    assert torch.allclose(softmax.generator(fake, real), -torch.cat([real, fake]).mean() + log_z)
 
 
 def test_gradient_penalty_vanishes_for_a_unit_lipschitz_critic():
@@ -95,23 +115,39 @@ def test_gradient_penalty_vanishes_for_a_unit_lipschitz_critic():
     w /= w.norm()
     critic = lambda x: x.flatten(1) @ w  # noqa: E731 - gradient norm 1 everywhere
     real, fake = torch.rand(8, 1, 28, 28), torch.rand(8, 1, 28, 28)
-    assert gan.gradient_penalty(critic, real, fake).item() == pytest.approx(0.0, abs=1e-10)
-    steep = lambda x: 3 * critic(x)  # noqa: E731 - gradient norm 3: penalty (3 - 1)^2
-    assert gan.gradient_penalty(steep, real, fake).item() == pytest.approx(4.0, rel=1e-5)
+    for name in ("gradient", "dragan"):
+        penalty = PENALTIES.build(name, {})
+        assert penalty(critic, real, fake).item() == pytest.approx(0.0, abs=1e-10)
+        steep = lambda x: 3 * critic(x)  # noqa: E731 - gradient norm 3: penalty (3 - 1)^2
+        assert penalty(steep, real, fake).item() == pytest.approx(4.0, rel=1e-5)
+    divergence = PENALTIES.build("wgan-div", {"div_power": 6.0})
+    assert divergence(steep, real, fake).item() == pytest.approx(3.0**6, rel=1e-5)  # ||grad||^p at real and fake
+    assert PENALTIES.build("none", {}) is None
 
 
 def test_gradient_penalty_trains_the_critic():
     critic = nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 1))
-    penalty = gan.gradient_penalty(lambda x: critic(x).squeeze(1), torch.rand(4, 1, 28, 28), torch.rand(4, 1, 28, 28))
+    penalty = PENALTIES.build("gradient", {})(lambda x: critic(x).squeeze(1), torch.rand(4, 1, 28, 28), torch.rand(4, 1, 28, 28))
     penalty.backward()
     assert critic[1].weight.grad is not None and critic[1].weight.grad.abs().sum() > 0
 
 
+def test_objectives_are_registered_once_and_by_subclasses_only():
+    with pytest.raises(ValueError, match="'hinge' is registered twice"):
+        LOSSES.register("hinge")(type("OtherHinge", (GANLoss,), {}))
+    with pytest.raises(TypeError, match="must subclass GANLoss"):
+        LOSSES.register("not-a-loss")(object)
+    with pytest.raises(SettingError, match="cannot be imported"):
+        LOSSES.build("no_such_module:Loss", {})
+    with pytest.raises(SettingError, match="is not a GANLoss subclass"):
+        LOSSES.build("torch.nn:Linear", {})
+
+
 def test_critic_transforms():
     net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4)))
-    gan.without_batch_norm(net)
+    layers.without_batch_norm(net)
     assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules())
-    layer = gan.spectrally_normalised(nn.Sequential(nn.Linear(16, 16)))[0]
+    layer = layers.spectrally_normalised(nn.Sequential(nn.Linear(16, 16)))[0]
     with torch.no_grad():
         for _ in range(50):  # power iterations run in training mode
             layer(torch.zeros(1, 16))
@@ -135,9 +171,16 @@ def test_one_train_step_is_finite_and_trains_both_players(name):
     assert recipe.export_model() is recipe.ema
 
 
-def test_gan_recipe_offers_both_generator_losses():
-    for name, loss in (("min-max", gan.min_max_generator_loss), ("non-saturating", gan.non_saturating_generator_loss)):
-        assert make_recipe("gan-mnist", 4, loss=name).loss.generator is loss
+def test_gan_recipe_builds_the_named_loss_and_penalty():
+    recipe = make_recipe("gan-mnist", 4, loss="min-max", penalty="dragan")
+    assert type(recipe.loss).__name__ == "MinMaxLoss" and type(recipe.penalty).__name__ == "DRAGANPenalty"
+    assert make_recipe("gan-mnist", 4).penalty is None
+
+
+def trainer_step(recipe, images, labels):
+    """One train step as the trainer takes it: the recipe's step, then its schedules'."""
+    recipe.train_step(images, labels)
+    recipe.step_schedules()
 
 
 def prepared_recipe(name: str = "wgan-mnist", **hparams):
@@ -161,12 +204,12 @@ def test_critic_steps_split_the_batch():
 def test_wgan_linear_lr_decay_reaches_zero_and_survives_a_restore():
     recipe, images, labels = prepared_recipe(lr_decay="linear", epochs=4)
     start = recipe.hparams["lr_g"]
-    recipe.train_step(images, labels)
+    trainer_step(recipe, images, labels)
     assert [g["lr"] for g in recipe.opt_g.param_groups] == [pytest.approx(0.75 * start)]
     restored = make_recipe("wgan-mnist", 10, lr_decay="linear", epochs=4)
     restored.load_state_dict(recipe.state_dict())
     for _ in range(3):
-        restored.train_step(images, labels)
+        trainer_step(restored, images, labels)
     assert [g["lr"] for opt in (restored.opt_g, restored.opt_d) for g in opt.param_groups] == [0.0, 0.0]
 
 
@@ -175,7 +218,7 @@ def test_wgan_step_drop_lowers_both_rates_once_at_decay_from():
     start = recipe.hparams["lr_d"]
     rates = []
     for _ in range(4):
-        recipe.train_step(images, labels)
+        trainer_step(recipe, images, labels)
         rates.append([opt.param_groups[0]["lr"] for opt in (recipe.opt_g, recipe.opt_d)])
     assert rates == [[start, start], [pytest.approx(0.2 * start)] * 2, [pytest.approx(0.2 * start)] * 2, [pytest.approx(0.2 * start)] * 2]
 
@@ -184,7 +227,7 @@ def test_wgan_constant_lr_by_default_and_unknown_decay_named():
     recipe, images, labels = prepared_recipe()
     recipe.train_step(images, labels)
     assert recipe.opt_g.param_groups[0]["lr"] == recipe.hparams["lr_g"]
-    with pytest.raises(ValueError, match="lr_decay must be one of constant, linear, step, got 'cosine'"):
+    with pytest.raises(SettingError, match="lr_decay must be one of constant, linear, step, got 'cosine'"):
         make_recipe("wgan-mnist", 10, lr_decay="cosine")
 
 
@@ -198,7 +241,7 @@ def test_rates_constant_by_default_and_decay_linearly_from_decay_from(name):
     start = [recipe.hparams["lr_g"], recipe.hparams["lr_d"]]
     rates = []
     for _ in range(4):
-        recipe.train_step(images, labels)
+        trainer_step(recipe, images, labels)
         rates.append([opt.param_groups[0]["lr"] for opt in (recipe.opt_g, recipe.opt_d)])
     assert rates == [start, pytest.approx(start), pytest.approx([0.5 * lr for lr in start]), [0.0, 0.0]]
     restored = make_recipe(name, 10, epochs=4, decay_from=0.5)

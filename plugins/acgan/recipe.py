@@ -7,12 +7,14 @@ import torch.nn.functional as F
 
 from zoo.models.shapes import image_settings
 from zoo.train.gan import Conditioning, GANRecipe
+from zoo.train.settings import NON_NEGATIVE
 
 from .model import AuxiliaryDiscriminator
 
 
 class ACGANRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 5, "real_label": 0.9, "class_weight": 1.0}
+    bounds = {**GANRecipe.bounds, "class_weight": NON_NEGATIVE}
 
     def build_discriminator(self) -> AuxiliaryDiscriminator:
         cfg = self.model_config
@@ -28,7 +30,9 @@ class ACGANRecipe(GANRecipe):
         accuracy = (real_classes.argmax(1) == labels).float().mean()
         return loss, {"class_d": classification.item(), "real_class_accuracy": accuracy.item()}
 
-    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+    def generator_loss(
+        self, fake: torch.Tensor, conditioning: Conditioning, real: torch.Tensor, labels: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         logit, classes = self.discriminator(fake)
         classification = F.cross_entropy(classes, conditioning["labels"])
         return self.loss.generator(logit) + self.hparams["class_weight"] * classification, {"class_g": classification.item()}

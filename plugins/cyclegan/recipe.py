@@ -24,9 +24,10 @@ import torch
 from torch import nn
 
 from zoo.train.distributed import unwrap
-from zoo.train.gan import adversarial_loss
+from zoo.train.gan_objectives import LOSSES
 from zoo.train.trainer import Recipe
 from zoo.models.translation import PatchDiscriminator
+from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE, Bound
 
 from .style import grey, stylise
 
@@ -44,6 +45,11 @@ class CycleGANRecipe(Recipe):
         "d_width": 32,
         "d_norm": "instance",
     }
+    bounds = {
+        **Recipe.bounds, "lambda_cycle": NON_NEGATIVE, "lambda_cycle_b": NON_NEGATIVE, "lambda_identity": NON_NEGATIVE,
+        "lambda_polarity": NON_NEGATIVE, "lr": RATE, "betas": FRACTION, "d_width": COUNT, "d_norm": Bound(choices=("batch", "instance", "none")),
+    }
+    min_useful_steps = 500
 
     def setup(self) -> None:
         hp = self.hparams
@@ -56,7 +62,7 @@ class CycleGANRecipe(Recipe):
         self.opt_g = torch.optim.Adam(self.generators.parameters(), lr=hp["lr"], betas=betas)
         critics = itertools.chain(self.critic_a.parameters(), self.critic_b.parameters())
         self.opt_d = torch.optim.Adam(critics, lr=hp["lr"], betas=betas)
-        self.loss = adversarial_loss("least-squares")
+        self.loss = LOSSES.build("least-squares", {}, self.device)
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         half = images.shape[0] // 2

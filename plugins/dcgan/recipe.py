@@ -4,9 +4,6 @@ linearly to zero over the second half of training. With ``clusters`` in the mode
 config the run is self-conditioned on k-means clusters of the training images."""
 from __future__ import annotations
 
-import torch
-
-from zoo.models.dcgan import discriminator_for
 from zoo.train.gan import GANRecipe
 
 
@@ -16,6 +13,3 @@ class DCGANRecipe(GANRecipe):
     def setup(self) -> None:
         super().setup()
         self.decay_learning_rates()
-
-    def build_discriminator(self) -> torch.nn.Module:
-        return discriminator_for(self.model_config)

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from zoo.models.shapes import image_settings
 from zoo.train.gan import Conditioning, GANRecipe
+from zoo.train.settings import NON_NEGATIVE
 
 from .model import InfoGANDiscriminator
 
@@ -26,6 +27,7 @@ class InfoGANRecipe(GANRecipe):
         "info_weight": 1.0,
         "continuous_weight": 0.1,
     }
+    bounds = {**GANRecipe.bounds, "info_weight": NON_NEGATIVE, "continuous_weight": NON_NEGATIVE}
 
     def build_discriminator(self) -> InfoGANDiscriminator:
         cfg = self.model_config
@@ -52,7 +54,9 @@ class InfoGANRecipe(GANRecipe):
         info = self.information_loss(estimate, conditioning)
         return self.loss.discriminator(real_logit, fake_logit) + info, {"info_d": info.item()}
 
-    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
+    def generator_loss(
+        self, fake: torch.Tensor, conditioning: Conditioning, real: torch.Tensor, labels: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, float]]:
         logit, estimate = self.discriminator(fake)
         info = self.information_loss(estimate, conditioning)
         return self.loss.generator(logit) + info, {"info_g": info.item()}

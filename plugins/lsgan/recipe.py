@@ -2,12 +2,8 @@
 sigmoid cross-entropy, which keep penalising fakes that are far from the data."""
 from __future__ import annotations
 
-from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
 from zoo.train.gan import GANRecipe
 
 
 class LSGANRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 10, "loss": "least-squares"}
-
-    def build_discriminator(self) -> DCGANDiscriminator:
-        return discriminator_for(self.model_config)

@@ -10,9 +10,10 @@ import torch
 from torch import nn
 
 from zoo.train.distributed import unwrap
-from zoo.train.gan import adversarial_loss
+from zoo.train.gan_objectives import LOSSES
 from zoo.train.trainer import Recipe
 from zoo.models.translation import PatchDiscriminator
+from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE, Bound
 
 from .model import edge_map
 
@@ -27,6 +28,11 @@ class Pix2PixRecipe(Recipe):
         "betas": [0.5, 0.999],
         "d_width": 64,
     }
+    bounds = {
+        **Recipe.bounds, "loss": Bound(choices=LOSSES), "lambda_l1": NON_NEGATIVE, "lr": RATE, "betas": FRACTION,
+        "d_width": COUNT,
+    }
+    min_useful_steps = 500
 
     def setup(self) -> None:
         hp = self.hparams
@@ -34,7 +40,7 @@ class Pix2PixRecipe(Recipe):
         self.discriminator = PatchDiscriminator(2, hp["d_width"], norm="batch").to(self.device)
         self.opt_g = torch.optim.Adam(self.generator.parameters(), lr=hp["lr"], betas=tuple(hp["betas"]))
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), lr=hp["lr"], betas=tuple(hp["betas"]))
-        self.loss = adversarial_loss(hp["loss"])
+        self.loss = LOSSES.build(hp["loss"], hp, self.device)
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         edges = edge_map(images)

@@ -12,8 +12,8 @@ from typing import Any
 
 import torch
 
-from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
 from zoo.train.gan import GANRecipe
+from zoo.train.settings import FRACTION, RATE, Bound
 
 LR_DECAYS = ("constant", "linear", "step")
 
@@ -32,17 +32,14 @@ class WGANRecipe(GANRecipe):
         "drop_factor": 0.2,
         "clip": 0.01,
     }
+    bounds = {**GANRecipe.bounds, "lr_decay": Bound(choices=LR_DECAYS), "drop_factor": FRACTION, "clip": RATE}
 
     def setup(self) -> None:
         super().setup()
         decay = self.hparams["lr_decay"]
-        if decay not in LR_DECAYS:
-            raise ValueError(f"lr_decay must be one of {', '.join(LR_DECAYS)}, got {decay!r}")
         if decay != "constant":
             self.decay_learning_rates(self.hparams["drop_factor"] if decay == "step" else None)
 
-    def build_discriminator(self) -> DCGANDiscriminator:
-        return discriminator_for(self.model_config)
 
     def optimizer(self, params: Any, lr: float) -> torch.optim.Optimizer:
         return torch.optim.RMSprop(params, lr=lr)

@@ -1,5 +1,6 @@
-"""WGAN-GP: the critic is kept near 1-Lipschitz by penalising ``gp_weight`` *
-(||grad critic|| - 1)^2 at points between real and fake images; no batch norm in it.
+"""WGAN-GP: the critic is kept near 1-Lipschitz by penalising ``penalty_weight`` *
+(||grad critic|| - 1)^2 at points between real and fake images (the registered
+``gradient`` penalty); no batch norm in it.
 
 The paper's five critic steps per generator step (``d_steps=5``, both learning
 rates 1e-4) give a CPU epoch only 187 generator updates; its MNIST run took
@@ -10,11 +11,9 @@ linearly to zero from that fraction of the run on (the authors' CIFAR-10 code
 decays from the start, their MNIST code not at all); at 1 they stay constant."""
 from __future__ import annotations
 
-import torch
-
 from zoo.models.dcgan import DCGANDiscriminator, discriminator_for
 from zoo.models.layers import without_batch_norm
-from zoo.train.gan import Conditioning, GANRecipe, gradient_penalty
+from zoo.train.gan import GANRecipe
 
 
 class WGANGPRecipe(GANRecipe):
@@ -27,7 +26,8 @@ class WGANGPRecipe(GANRecipe):
         "lr_g": 1e-4,
         "lr_d": 4e-4,
         "betas": [0.0, 0.9],
-        "gp_weight": 10.0,
+        "penalty": "gradient",
+        "penalty_weight": 10.0,
         "decay_from": 1.0,
     }
 
@@ -38,10 +38,3 @@ class WGANGPRecipe(GANRecipe):
 
     def build_discriminator(self) -> DCGANDiscriminator:
         return without_batch_norm(discriminator_for(self.model_config))
-
-    def discriminator_loss(
-        self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
-    ) -> tuple[torch.Tensor, dict[str, float]]:
-        loss, logs = super().discriminator_loss(real, labels, fake, conditioning)
-        penalty = gradient_penalty(lambda images: self.discriminate(images, labels), real, fake)
-        return loss + self.hparams["gp_weight"] * penalty, {**logs, "gradient_penalty": penalty.item()}

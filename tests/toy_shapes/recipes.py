@@ -4,8 +4,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from zoo.models.dcgan import discriminator_for
 from zoo.train.gan import GANRecipe
+from zoo.train.settings import RATE
 from zoo.train.trainer import Recipe
 
 from .model import ShapesClassifier
@@ -15,6 +15,7 @@ class ClassifierRecipe(Recipe):
     """Adam and cross-entropy."""
 
     defaults = {"epochs": 8, "batch_size": 32, "lr": 5e-3}
+    bounds = {**Recipe.bounds, "lr": RATE}
 
     def setup(self) -> None:
         self.model = ShapesClassifier(**self.model_config).to(self.device)
@@ -37,6 +38,3 @@ class DCGANRecipe(GANRecipe):
     generator than discriminator and a short average, so that a few seconds cover every shape."""
 
     defaults = {**GANRecipe.defaults, "epochs": 8, "batch_size": 32, "lr_g": 1e-3, "lr_d": 2e-4, "ema_decay": 0.9}
-
-    def build_discriminator(self) -> torch.nn.Module:
-        return discriminator_for(self.model_config)

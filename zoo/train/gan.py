@@ -1,116 +1,32 @@
-"""The GAN family: adversarial losses, critic transforms and a recipe base.
+"""The GAN family's recipe base: generator, discriminator, EMA, optimisers and one step.
 
-A flavour's recipe subclasses :class:`GANRecipe`, builds its discriminator and,
-where the paper needs it, overrides the losses of one step; the generator, its
+A flavour's recipe subclasses :class:`GANRecipe` and builds its discriminator;
+its objective is a registered loss and penalty (:mod:`zoo.train.gan_objectives`)
+named by the ``loss`` and ``penalty`` hyperparameters, so a new objective needs
+no recipe. Where the paper needs more (an auxiliary classifier, an information
+term) it overrides ``discriminator_loss``/``generator_loss``. The generator, its
 exponential moving average (the published weights), the optimisers and the
-order of updates live here once. Scores are raw discriminator outputs (logits
-for the probabilistic losses); images are in the training range ``[-1, 1]``.
+order of updates live here once. Images are in the training range ``[-1, 1]``.
 """
 from __future__ import annotations
 
 import copy
 import math
-from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.clusters import ClusterCodebook, SelfConditioned
+from zoo.models.dcgan import discriminator_for
 from zoo.data.datasets import ImageData
 from zoo.train.distributed import unwrap
-from zoo.models.layers import leaky_mlp, one_hot, spectrally_normalised, without_batch_norm  # noqa: F401 - their old home
 from zoo.models.base import ConditionalModel
+from zoo.train.gan_objectives import LOSSES, PENALTIES
 from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
+from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE, Bound
 
-Scores = torch.Tensor
 Conditioning = dict[str, torch.Tensor]
-
-
-# --- losses -----------------------------------------------------------------
-
-
-def bce_discriminator_loss(real: Scores, fake: Scores, real_label: float = 1.0) -> torch.Tensor:
-    """-log D(x) - log(1 - D(G(z))); ``real_label`` < 1 is one-sided label smoothing."""
-    return F.binary_cross_entropy_with_logits(real, torch.full_like(real, real_label)) + F.softplus(fake).mean()
-
-
-def non_saturating_generator_loss(fake: Scores) -> torch.Tensor:
-    """-log D(G(z)): strong gradients while the discriminator still wins."""
-    return F.softplus(-fake).mean()
-
-
-def min_max_generator_loss(fake: Scores) -> torch.Tensor:
-    """log(1 - D(G(z))), the generator's side of the original min-max game."""
-    return -F.softplus(fake).mean()
-
-
-def least_squares_discriminator_loss(real: Scores, fake: Scores, real_label: float = 1.0) -> torch.Tensor:
-    """LSGAN with targets a=0 (fake), b=``real_label`` (real)."""
-    return 0.5 * ((real - real_label).square().mean() + fake.square().mean())
-
-
-def least_squares_generator_loss(fake: Scores) -> torch.Tensor:
-    """LSGAN generator target c=1."""
-    return 0.5 * (fake - 1).square().mean()
-
-
-def wasserstein_critic_loss(real: Scores, fake: Scores) -> torch.Tensor:
-    """E[f(G(z))] - E[f(x)]: minus the critic's estimate of the Wasserstein-1 distance."""
-    return fake.mean() - real.mean()
-
-
-def critic_generator_loss(fake: Scores) -> torch.Tensor:
-    """-E[f(G(z))]: the generator loss of the Wasserstein and hinge GANs."""
-    return -fake.mean()
-
-
-def hinge_discriminator_loss(real: Scores, fake: Scores) -> torch.Tensor:
-    """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]."""
-    return F.relu(1 - real).mean() + F.relu(1 + fake).mean()
-
-
-@dataclass(frozen=True)
-class AdversarialLoss:
-    """A named pair: discriminator loss ``(real, fake) -> loss`` and generator loss ``fake -> loss``."""
-
-    discriminator: Callable[..., torch.Tensor]
-    generator: Callable[[Scores], torch.Tensor]
-    smoothable: bool = False  # the discriminator loss takes ``real_label``
-
-
-LOSSES = {
-    "non-saturating": AdversarialLoss(bce_discriminator_loss, non_saturating_generator_loss, smoothable=True),
-    "min-max": AdversarialLoss(bce_discriminator_loss, min_max_generator_loss, smoothable=True),
-    "least-squares": AdversarialLoss(least_squares_discriminator_loss, least_squares_generator_loss, smoothable=True),
-    "wasserstein": AdversarialLoss(wasserstein_critic_loss, critic_generator_loss),
-    "hinge": AdversarialLoss(hinge_discriminator_loss, critic_generator_loss),
-}
-
-
-def adversarial_loss(name: str, real_label: float = 1.0) -> AdversarialLoss:
-    """The loss pair called ``name``, with one-sided label smoothing where it applies."""
-    if name not in LOSSES:
-        raise ValueError(f"unknown GAN loss {name!r}; known: {', '.join(LOSSES)}")
-    loss = LOSSES[name]
-    if real_label == 1.0:
-        return loss
-    if not loss.smoothable:
-        raise ValueError(f"the {name!r} loss has no real label to smooth; drop real_label={real_label}")
-
-    def smoothed(real: Scores, fake: Scores) -> torch.Tensor:
-        return loss.discriminator(real, fake, real_label=real_label)
-
-    return AdversarialLoss(smoothed, loss.generator, smoothable=False)
-
-
-def gradient_penalty(critic: Callable[[torch.Tensor], Scores], real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """WGAN-GP: E[(||grad f(x_hat)|| - 1)^2] at random points x_hat between real and fake images."""
-    alpha = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), device=real.device, dtype=real.dtype)
-    mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
-    (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
-    return (grad.flatten(1).norm(dim=1) - 1).square().mean()
 
 
 # --- learning-rate schedule ----------------------------------------------------
@@ -146,7 +62,9 @@ class GANRecipe(Recipe):
     generator once on the last minibatch's fakes and the EMA copy after it (with
     a warm-up, :func:`zoo.train.trainer.ema_decay`, so that a short run's average
     forgets the random start).
-    ``loss`` names an entry of :data:`LOSSES`; subclasses build the
+    ``loss`` names a :data:`~zoo.train.gan_objectives.LOSSES` entry and
+    ``penalty`` a :data:`~zoo.train.gan_objectives.PENALTIES` entry (or
+    ``none``), weighted by ``penalty_weight``; subclasses build the
     discriminator and override ``discriminator_loss``/``generator_loss`` for
     extra terms. Conditional generators get uniform random fake labels and a
     discriminator called as ``D(images, labels)``.
@@ -169,7 +87,15 @@ class GANRecipe(Recipe):
         "lr_d": 2e-4,
         "betas": [0.5, 0.999],
         "ema_decay": 0.999,
+        "penalty": "none",
+        "penalty_weight": 10.0,
     }
+    bounds = {
+        **Recipe.bounds, "loss": Bound(choices=LOSSES), "real_label": FRACTION, "d_steps": COUNT,
+        "lr_g": RATE, "lr_d": RATE, "betas": FRACTION, "ema_decay": FRACTION, "decay_from": NON_NEGATIVE,
+        "penalty": Bound(choices=PENALTIES), "penalty_weight": NON_NEGATIVE,
+    }
+    min_useful_steps = 1000
 
     def setup(self) -> None:
         hp = self.hparams
@@ -181,10 +107,12 @@ class GANRecipe(Recipe):
             self.codebook = ClusterCodebook(self.clusters, math.prod(self.generator.image_shape)).to(self.device)
         self.opt_g = self.optimizer(self.generator.parameters(), hp["lr_g"])
         self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
-        self.loss = adversarial_loss(hp["loss"], hp["real_label"])
+        self.loss = LOSSES.build(hp["loss"], hp, self.device)
+        self.penalty = PENALTIES.build(hp["penalty"], hp, self.device)
 
     def build_discriminator(self) -> nn.Module:
-        raise NotImplementedError
+        """The DCGAN discriminator that matches the generator's config (override for others)."""
+        return discriminator_for(self.model_config)
 
     def decay_learning_rates(self, drop_factor: float | None = None) -> None:
         """Set up ``schedule_g`` and ``schedule_d`` (the trainer steps them after each train step): both learning
@@ -245,10 +173,25 @@ class GANRecipe(Recipe):
         self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
         loss = self.loss.discriminator(self.discriminate(real, labels), self.discriminate(fake, conditioning.get("labels")))
-        return loss, {}
+        return self.with_penalty(loss, real, labels, fake)
 
-    def generator_loss(self, fake: torch.Tensor, conditioning: Conditioning) -> tuple[torch.Tensor, dict[str, float]]:
-        return self.loss.generator(self.discriminate(fake, conditioning.get("labels"))), {}
+    def with_penalty(
+        self, loss: torch.Tensor, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        """``loss`` plus the weighted penalty, if any, on the critic as it sees the real labels."""
+        if self.penalty is None:
+            return loss, {}
+        penalty = self.penalty(lambda images: self.discriminate(images, labels), real, fake)
+        return loss + self.hparams["penalty_weight"] * penalty, {f"{self.hparams['penalty']}_penalty": penalty.item()}
+
+    def generator_loss(
+        self, fake: torch.Tensor, conditioning: Conditioning, real: torch.Tensor, labels: torch.Tensor
+    ) -> tuple[torch.Tensor, dict[str, float]]:
+        real_scores = None
+        if self.loss.generator_sees_real:
+            with torch.no_grad():
+                real_scores = self.discriminate(real, labels)
+        return self.loss.generator(self.discriminate(fake, conditioning.get("labels")), real_scores), {}
 
     def after_discriminator_step(self) -> None:
         """Hook after each discriminator update (weight clipping)."""
@@ -270,12 +213,12 @@ class GANRecipe(Recipe):
             for key, value in {"loss_d": loss_d.item(), **logs}.items():
                 totals[key] = totals.get(key, 0.0) + value / len(parts)
 
-        loss_g, logs = self.generator_loss(fake, conditioning)
+        loss_g, logs = self.generator_loss(fake, conditioning, real, real_labels)
         self.opt_g.zero_grad(set_to_none=True)
         self.backward(loss_g)
         self.optimizer_step(self.opt_g)
         ema_update(self.ema, self.generator, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
-        return {**totals, "loss_g": loss_g.item(), **logs}
+        return {**totals, "loss_g": loss_g.item(), **logs, **self.loss.logs()}
 
     def export_model(self) -> nn.Module:
         return self.ema
