@@ -5,7 +5,9 @@ samples, judged by the evaluation network of the run's dataset.
 The probe runs after the first and the last epoch of a process and, in
 between, once the training time since it last ran is at least ``1 / BUDGET``
 times what it cost then: every epoch when epochs take minutes, every few when
-they take seconds, so that it never costs more than about 2% of a run."""
+they take seconds, so that it never costs more than about 2% of a run. It draws
+nothing from the run's random generators, so whether it runs changes nothing
+that follows (a resumed run continues bit for bit)."""
 from __future__ import annotations
 
 import time
@@ -46,19 +48,21 @@ class CollapseProbe:
         """``class_coverage``, ``kl_to_uniform`` and ``confident_fraction`` of the model's samples, or nothing."""
         if not hasattr(model, "sample"):
             return {}
-        judge = self._load()
-        if judge is None:
-            return {}
-        from zoo.evaluate.quality import CLASSES, sample_quality
+        devices = [self.device] if self.device.type == "cuda" else []
+        with torch.random.fork_rng(devices=devices):  # building the judge draws: keep the run's generators
+            judge = self._load()
+            if judge is None:
+                return {}
+            from zoo.evaluate.quality import CLASSES, sample_quality
 
-        started = time.perf_counter()
-        was_training = model.training
-        model.eval()
-        try:
-            return sample_quality(model, judge, SAMPLES, SEED, measures={CLASSES}).metrics
-        finally:
-            model.train(was_training)
-            self._cost, self._measured_at = time.perf_counter() - started, trained_s
+            started = time.perf_counter()
+            was_training = model.training
+            model.eval()
+            try:
+                return sample_quality(model, judge, SAMPLES, SEED, measures={CLASSES}).metrics
+            finally:
+                model.train(was_training)
+                self._cost, self._measured_at = time.perf_counter() - started, trained_s
 
     def _load(self) -> Judge | None:
         if self._judge is not None or self._unavailable:
