@@ -56,11 +56,6 @@ def info(name: str) -> dict[str, Any]:
 
 
 def __getattr__(attr: str) -> Any:
-    if attr == "Checkpoint":
-        import warnings
-
-        warnings.warn("zoo.Checkpoint is now zoo.PinnedFiles; the old name goes in the next release", DeprecationWarning, stacklevel=2)
-        return PinnedFiles
     if attr == "load":
         from zoo.hub.load import load
 
