@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from zoo.core.streams import emit
     from zoo.evaluate import report
     from zoo.evaluate.bench import run_bench, select
     from zoo.train.snapshots import expand
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                 "wide": report.wide_table}
     chosen = next((name for name in FORMATS if getattr(args, name)), None)
     width = shutil.get_terminal_size((120, 24)).columns
-    print(printers[chosen](result) if chosen else report.text_table(result, width), end="")
+    emit(printers[chosen](result) if chosen else report.text_table(result, width))
     print(f"wrote {', '.join(str(path) for path in paths)}", file=sys.stderr)
     return 1 if unrecorded else 0
 

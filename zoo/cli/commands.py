@@ -20,6 +20,7 @@ from zoo.cli import (
 )
 from zoo.cli.arguments import check_device, data_epilog
 from zoo.core.plugins import warnings_as_lines
+from zoo.core.streams import clean_stdout
 from zoo.errors import ZooError
 
 COMMANDS: dict[str, ModuleType] = {
@@ -53,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with warnings_as_lines():
             if getattr(args, "device", None) is not None:
                 check_device(args.device)
-            code = COMMANDS[args.command].run(args)
+            with clean_stdout(getattr(args, "json", False)):  # plugins' output cannot corrupt the JSON
+                code = COMMANDS[args.command].run(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
     except ZooError as exc:

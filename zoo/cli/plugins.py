@@ -23,12 +23,13 @@ def run(args: argparse.Namespace) -> int:
 
     from zoo.core.plugins import PluginWarning
     from zoo.core.registry import get_registry
+    from zoo.core.streams import emit
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PluginWarning)  # the errors are listed below instead
         plugins = list(get_registry().plugins.plugins.values())
     if args.json:
-        print(json.dumps([asdict(info) for info in plugins], indent=2))
+        emit(json.dumps([asdict(info) for info in plugins], indent=2) + "\n")
     elif plugins:
         rows = [("plugin", "distribution", "version", "models")]
         rows += [(p.name, p.distribution, p.version, _registered(p)) for p in plugins]
