@@ -26,6 +26,7 @@ from conftest import MNIST_ROOT, needs_mnist, needs_weights
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 FLAVOURS = ["pix2pix-mnist", "cyclegan-mnist"]
+GREY_INPUT = {"pix2pix-mnist": "edges2digit", "cyclegan-mnist": "a2b"}  # the direction from 1-channel images
 TINY = {"pix2pix-mnist": {"width": 8, "examples": 16}, "cyclegan-mnist": {"width": 4, "blocks": 1, "examples": 16}}
 
 
@@ -53,20 +54,20 @@ def tiny(name: str) -> TranslationModel:
 )
 def test_translate_refuses_bad_images_and_says_what_it_expects(name, bad, error, message):
     with pytest.raises(error, match=message):
-        tiny(name).translate(bad)
+        tiny(name).translate(bad, direction=GREY_INPUT[name])
 
 
 def test_cyclegan_checks_the_direction_and_its_channels():
     model = tiny("cyclegan-mnist")
     a, b = torch.rand(2, 1, 28, 28), torch.rand(2, 3, 28, 28)
-    assert model.translate(a).shape == (2, 3, 28, 28)
+    assert model.translate(b).shape == (2, 1, 28, 28)  # the default: into the dataset's domain
     assert model.translate(a, direction="a2b").shape == (2, 3, 28, 28)
     assert model.translate(b, direction="b2a").shape == (2, 1, 28, 28)
     with pytest.raises(ValueError, match=r"direction 'b2a'.*shape \(N, 3, 28, 28\), got \(2, 1, 28, 28\)"):
-        model.translate(a, direction="b2a")
+        model.translate(a)
     with pytest.raises(ValueError, match=r"direction 'a2b'.*shape \(N, 1, 28, 28\), got \(2, 3, 28, 28\)"):
-        model.translate(b)
-    with pytest.raises(ValueError, match="unknown direction 'a2c'.*'a2b', 'b2a'"):
+        model.translate(b, direction="a2b")
+    with pytest.raises(ValueError, match="unknown direction 'a2c'.*'b2a', 'a2b'"):
         model.translate(a, direction="a2c")
     with pytest.raises(TypeError, match="direction must be a string"):
         model.translate(a, direction=1)
@@ -79,6 +80,41 @@ def test_translate_gives_images_in_unit_range_and_takes_a_batch_without_channel_
     assert out.shape == (3, 1, 28, 28) and out.dtype == torch.float32
     assert out.min() >= 0 and out.max() <= 1
     assert torch.equal(out, model.translate(x.unsqueeze(1), direction="edges2digit"))
+
+
+# --- inputs_from(): clean images into each model's input domain ------------------
+
+
+def test_inputs_from_makes_each_models_inputs_and_translate_brings_them_back():
+    digits = crosses(4, seed=0)[0].images
+    pix2pix, cyclegan = tiny("pix2pix-mnist"), tiny("cyclegan-mnist")
+    assert torch.equal(pix2pix.inputs_from(digits), edge_map(digits))
+    coloured = cyclegan.inputs_from(digits, seed=7)
+    assert torch.equal(coloured, stylise(digits, torch.Generator().manual_seed(7)))
+    assert torch.equal(coloured, cyclegan.inputs_from(digits, seed=7))
+    assert not torch.equal(coloured, cyclegan.inputs_from(digits, seed=8))
+    for model in (pix2pix, cyclegan):
+        assert model.translate(model.inputs_from(digits, seed=0)).shape == digits.shape == (4, *model.dataset_shape)
+
+
+@pytest.mark.parametrize("name", FLAVOURS)
+def test_inputs_from_refuses_what_is_not_a_clean_image_of_the_dataset(name):
+    model = tiny(name)
+    with pytest.raises(ValueError, match=r"images \(clean images of the dataset\) must have shape \(N, 1, 28, 28\)"):
+        model.inputs_from(torch.rand(2, 3, 28, 28))
+    with pytest.raises(TypeError, match="seed must be an int or None"):
+        model.inputs_from(torch.rand(2, 1, 28, 28), seed="0")
+    with pytest.raises(TypeError, match="seed must be an int or None"):
+        model.translate(model.inputs_from(torch.rand(2, 1, 28, 28)), seed=1.5)
+
+
+@pytest.mark.parametrize("name", FLAVOURS)
+def test_sample_inputs_are_the_examples_sample_translates(name):
+    model = tiny(name)
+    inputs = model.sample_inputs(6, seed=2)
+    assert inputs.shape == (6, *model.directions[model.sample_direction][0])
+    assert torch.allclose(model.translate(inputs, direction=model.sample_direction), model.sample(6, seed=2),
+                          atol=1e-6)
 
 
 # --- sample(): the stored example inputs ------------------------------------------
@@ -268,7 +304,7 @@ def test_pix2pix_turns_test_edge_maps_into_the_right_digits(mnist_test):
     model = zoo.load("pix2pix-mnist")
     images, labels = mnist_test
     network = load_evaluator("mnist")
-    assert translated_label_accuracy(network, model, images, labels, lambda x: model.translate(edge_map(x))) >= 0.9
+    assert translated_label_accuracy(network, model, model.inputs_from(images), labels, model.translate) >= 0.9
 
 
 @needs_mnist
@@ -279,11 +315,10 @@ def test_cyclegan_keeps_the_digit_through_both_domains(mnist_test):
     model = zoo.load("cyclegan-mnist")
     images, labels = mnist_test
     network = load_evaluator("mnist")
-    round_trip = lambda x: model.translate(model.translate(x), direction="b2a")  # noqa: E731
+    round_trip = lambda x: model.translate(model.translate(x, direction="a2b"))  # noqa: E731
     assert translated_label_accuracy(network, model, images, labels, round_trip) >= 0.95
-    styled = stylise(images, torch.Generator().manual_seed(1))
-    back = lambda x: model.translate(x, direction="b2a")  # noqa: E731
-    assert translated_label_accuracy(network, model, styled, labels, back) >= 0.7
+    styled = model.inputs_from(images, seed=1)
+    assert translated_label_accuracy(network, model, styled, labels, model.translate) >= 0.7
 
 
 @pytest.mark.parametrize("name", [pytest.param(name, marks=needs_weights(name)) for name in FLAVOURS])

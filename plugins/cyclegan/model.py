@@ -46,14 +46,16 @@ class ResNetGenerator(nn.Sequential):
 
 
 class CycleGANGenerators(TranslationModel):
-    """Both generators: ``a2b`` (MNIST -> coloured, 1 -> 3 channels) and ``b2a`` (coloured -> MNIST).
+    """Both generators: ``b2a`` (coloured -> MNIST, 3 -> 1 channels) and ``a2b`` (MNIST -> coloured).
 
-    ``translate(x, direction="a2b" | "b2a")`` takes ``(N, 1, 28, 28)`` MNIST-like
-    images for ``a2b`` (the default) and ``(N, 3, 28, 28)`` coloured ones for
-    ``b2a``, in ``[0, 1]``. ``sample(n)`` turns ``n`` of the ``examples``
-    coloured digits stored with the weights (styled training digits, see
-    :func:`zoo_plugins.cyclegan.style.stylise`) back into MNIST digits, so its
-    images are ``(n, 1, 28, 28)``.
+    ``translate(x, direction="b2a" | "a2b")`` takes ``(N, 3, 28, 28)`` coloured
+    images for ``b2a`` (the default: into the dataset's domain) and
+    ``(N, 1, 28, 28)`` MNIST-like ones for ``a2b``, in ``[0, 1]``.
+    ``inputs_from(digits, seed=s)`` colours MNIST digits in the training style
+    (:func:`zoo_plugins.cyclegan.style.stylise`, styles drawn from ``s``).
+    ``sample(n)`` turns ``n`` of the ``examples`` coloured digits stored with
+    the weights (styled training digits) back into MNIST digits, so its images
+    are ``(n, 1, 28, 28)``.
     """
 
     metric_notes = {
@@ -64,7 +66,7 @@ class CycleGANGenerators(TranslationModel):
     }
 
     def __init__(self, width: int = 16, blocks: int = 2, examples: int = 1024) -> None:
-        super().__init__({"a2b": (A, B), "b2a": (B, A)}, "b2a", examples)
+        super().__init__({"b2a": (B, A), "a2b": (A, B)}, "b2a", examples)
         self.a2b = ResNetGenerator(A[0], B[0], width, blocks)
         self.b2a = ResNetGenerator(B[0], A[0], width, blocks)
 
@@ -74,6 +76,9 @@ class CycleGANGenerators(TranslationModel):
 
     def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
         return self(x * 2 - 1, direction).add(1).mul(0.5)
+
+    def inputs_batch(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        return stylise(images, generator)
 
     def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
         """Test digits should keep their label through the round trip b2a(a2b(x)), and when coloured by

@@ -58,10 +58,10 @@ class UNet(nn.Module):
 class Pix2PixGenerator(TranslationModel):
     """Edge maps (see :func:`edge_map`) -> digits.
 
-    ``translate(x)`` takes edge maps ``(N, 1, 28, 28)`` in ``[0, 1]``;
-    ``sample(n)`` translates ``n`` of the ``examples`` edge maps of training
-    digits stored with the weights. The generator has no dropout, so a
-    translation is deterministic.
+    ``translate(x)`` takes edge maps ``(N, 1, 28, 28)`` in ``[0, 1]``, which
+    ``inputs_from(digits)`` makes; ``sample(n)`` translates ``n`` of the
+    ``examples`` edge maps of training digits stored with the weights. The
+    generator has no dropout, so a translation is deterministic.
     """
 
     metric_notes = {
@@ -81,6 +81,9 @@ class Pix2PixGenerator(TranslationModel):
 
     def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
         return self(x * 2 - 1).add(1).mul(0.5)
+
+    def inputs_batch(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        return edge_map(images)
 
     def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
         """Test digits turned into edge maps and translated back should stay the same digit."""

@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from zoo.core import limits
     from zoo.hub.load import load
     from zoo.models.base import GenerativeModel
+    from zoo.models.translation import TranslationModel
 
     if args.labels is not None and args.sweep is not None:
         raise ZooError("give --labels or --sweep, not both")
@@ -53,6 +54,9 @@ def run(args: argparse.Namespace) -> int:
         limits.check_room(output, limits.tensor_bytes(args.n, model.spec.image_shape))
     if args.sweep is not None:
         count, nrow = _write_sweep(model, args, output, tensors)
+    elif isinstance(model, TranslationModel):
+        _reject_labels(model, args)
+        return _write_translations(model, args, output, tensors)
     else:
         count, nrow = args.n, _grid_width(args)
         conditioning = {} if args.labels is None else {"labels": _labels(model, args)}
@@ -65,6 +69,48 @@ def _labels(model: Any, args: argparse.Namespace) -> list[int]:
     from zoo.cli.labels import labels_for
 
     return labels_for(model, args.name, args.labels, args.n)
+
+
+def _reject_labels(model: Any, args: argparse.Namespace) -> None:
+    if args.labels is not None:
+        _labels(model, args)  # a translation model is not conditional: refused with the reason
+
+
+def _write_translations(model: Any, args: argparse.Namespace, output: Path, tensors: bool) -> int:
+    """A translation model's samples beside the stored inputs they were translated from: in a grid,
+    each input left of its output; with a file of tensors, the inputs in a second file beside it."""
+    from zoo.cli.outputs import writable_output
+
+    batches = model.sample_batches(args.n, seed=args.seed)
+    if tensors:
+        inputs_path = writable_output(output.with_name(f"{output.stem}.inputs{output.suffix}"))
+        _write(batches, args, output, True, args.n, 0)
+        _write(_input_batches(model, args), args, inputs_path, True, args.n, 0)
+        print(f"wrote {args.n} samples of {args.name} to {output} and the inputs they translate to {inputs_path}")
+        return 0
+    from torchvision.utils import save_image
+
+    pairs = _pairs(model.sample_inputs(args.n, seed=args.seed), batches, args)
+    save_image(pairs, output, nrow=2 * (args.nrow or max(1, round(args.n**0.5))), padding=2)
+    print(f"wrote {args.n} inputs of {args.name}, each left of its translation, to {output}")
+    return 0
+
+
+def _input_batches(model: Any, args: argparse.Namespace, size: int = 1000) -> Any:
+    for start in range(0, args.n, size):
+        yield model.sample_inputs(min(start + size, args.n), seed=args.seed, start=start)
+
+
+def _pairs(inputs: Any, batches: Any, args: argparse.Namespace) -> Any:
+    """Inputs and outputs interleaved, with as many channels as the one that has more."""
+    import torch
+
+    from zoo.cli.progress import counted_batches
+
+    outputs = torch.cat(list(counted_batches(batches, args.n, f"sampling {args.name}"))).to(inputs.device)
+    channels = max(inputs.shape[1], outputs.shape[1])
+    inputs, outputs = (x.expand(-1, channels, -1, -1) for x in (inputs, outputs))
+    return torch.stack([inputs, outputs], 1).flatten(0, 1)
 
 
 def _grid_width(args: argparse.Namespace) -> int:

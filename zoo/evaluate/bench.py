@@ -44,6 +44,7 @@ from zoo.evaluate.quality import (
     load_evaluator,
     sample_quality,
 )
+from zoo.evaluate.kept import kept_metrics
 from zoo.evaluate.reference import Reference, floor_images, real_data_floor
 from zoo.core.naming import names_a_folder
 from zoo.core.registry import get_registry, get_spec
@@ -270,7 +271,7 @@ class Bench:
         measured = sample_quality(model, self.judge, self.n, self.seed, measures=EVERYTHING,
                                   batch_size=self.batch_size, stage=stage)
         self.cite(model)
-        metrics = measured.metrics
+        metrics = {**measured.metrics, **kept_metrics(model, self.judge, self.n)}
         metrics.update(
             images_per_s=round(self.n / measured.seconds, 1),
             load_cold_s=round(cold, 3),

@@ -1,15 +1,19 @@
-"""The translation family: image-to-image models with ``translate(x)`` and example inputs.
+"""The translation family: image-to-image models with one interface.
 
 A flavour subclasses :class:`TranslationModel`, names its directions (each an
-input and an output image shape) and implements ``translate_batch`` on
-validated images in ``[0, 1]``. ``translate`` checks its input; ``sample``
-translates example inputs that ship with the weights (a ``uint8`` buffer
-that the training recipe fills with :meth:`TranslationModel.keep_examples`),
-so a seed picks which examples are shown. :class:`PatchDiscriminator` is the
-family's conditional-or-not PatchGAN critic. A flavour names the translations
-that should keep the class of their source in
-:meth:`TranslationModel.label_keeping_translations`; the evaluation code
-measures how often the dataset's evaluation network agrees.
+input and an output image shape; the first, the default, maps into the
+dataset's domain) and implements ``translate_batch`` on validated images in
+``[0, 1]`` and ``inputs_batch``, which turns clean images of its dataset into
+its input domain (edge maps, low-resolution, masked or recoloured copies).
+So anyone can measure a translation without knowing its input format:
+``translate(inputs_from(images))`` should show what ``images`` show.
+``sample`` translates example inputs that ship with the weights (a ``uint8``
+buffer that the training recipe fills with :meth:`TranslationModel.keep_examples`),
+so a seed picks which examples are shown; ``sample_inputs`` gives them.
+:class:`PatchDiscriminator` is the family's conditional-or-not PatchGAN
+critic. A flavour names further translations that should keep the class of
+their source in :meth:`TranslationModel.label_keeping_translations`; the
+evaluation code measures how often the dataset's evaluation network agrees.
 """
 from __future__ import annotations
 
@@ -18,8 +22,8 @@ from typing import Any, Callable, Mapping, Sequence
 import torch
 from torch import nn
 
-from zoo.models.base import GenerativeModel, check_images
-from zoo.models.noise import SampleNoise
+from zoo.models.base import GenerativeModel, check_count, check_images
+from zoo.models.noise import CONDITIONING, SampleNoise, SeedStreams, check_seed
 
 Shape = tuple[int, int, int]
 Translation = Callable[[torch.Tensor], torch.Tensor]
@@ -70,11 +74,44 @@ class TranslationModel(GenerativeModel):
 
     @property
     def default_direction(self) -> str:
+        """The direction into the dataset's domain, which ``translate`` takes unless told otherwise."""
         return next(iter(self.directions))
+
+    @property
+    def input_shape(self) -> Shape:
+        """The shape of one input of the default direction."""
+        return self.directions[self.default_direction][0]
+
+    @property
+    def dataset_shape(self) -> Shape:
+        """The shape of one image of the dataset: the default direction's output."""
+        return self.directions[self.default_direction][1]
 
     def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
         """Validated inputs in ``[0, 1]`` on the model's device and dtype -> outputs in ``[0, 1]``."""
         raise NotImplementedError
+
+    def inputs_batch(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """Validated clean images on the model's device and dtype -> inputs of the default direction in
+        ``[0, 1]``, drawing any randomness from ``generator`` (on the CPU)."""
+        raise NotImplementedError
+
+    @torch.inference_mode()
+    def inputs_from(self, images: torch.Tensor, *, seed: int | None = None) -> torch.Tensor:
+        """Clean images of the dataset ``(N, *dataset_shape)`` in ``[0, 1]`` -> the model's inputs
+        ``(N, *input_shape)`` in ``[0, 1]``; what is random in the change comes from ``seed``."""
+        images = check_images(images, self.dataset_shape, "images (clean images of the dataset)")
+        generator = torch.Generator().manual_seed(SeedStreams(seed).seed)
+        return self.inputs_batch(images.to(self.device, self.dtype), generator)
+
+    def sample_inputs(self, n: int, *, seed: int | None = None, start: int = 0) -> torch.Tensor:
+        """The stored example inputs that images ``start`` to ``n - 1`` of ``sample(n, seed=seed)``
+        translate, ``(n - start, *input shape)`` in ``[0, 1]`` (in slices, for more than fit in memory)."""
+        if not 0 <= start < check_count(n):
+            raise ValueError(f"start must be in [0, n), got {start} with n={n}")
+        noise = SeedStreams(seed).images(start, n, CONDITIONING)
+        example = self.split_conditioning(n - start, noise)["example"]
+        return self.examples[example.to(self.examples.device)].float() / 255.0
 
     def check_direction(self, direction: Any) -> str:
         """``direction`` if it names one of the model's directions (``None``: the default), else raise."""
@@ -87,16 +124,21 @@ class TranslationModel(GenerativeModel):
             raise ValueError(f"unknown direction {direction!r}; {type(self).__name__} translates {known}")
         return direction
 
-    def translate(self, x: torch.Tensor, direction: str | None = None) -> torch.Tensor:
+    def translate(
+        self, inputs: torch.Tensor, *, direction: str | None = None, seed: int | None = None
+    ) -> torch.Tensor:
         """Translate images ``(N, C, H, W)`` in ``[0, 1]``; returns the outputs, also in ``[0, 1]``.
 
-        ``direction`` names one of ``self.directions`` (default: the first);
-        the input must have that direction's input shape.
+        ``direction`` names one of ``self.directions`` (default: the first, into
+        the dataset's domain); the inputs must have that direction's input
+        shape. ``seed`` fixes what a model that draws randomness draws (a
+        deterministic translation ignores it).
         """
+        check_seed(seed)
         direction = self.check_direction(direction)
         source, _ = self.directions[direction]
-        x = check_images(x, source, f"x (the input of direction {direction!r})")
-        return self.translate_batch(x.to(self.device, self.dtype), direction)
+        inputs = check_images(inputs, source, f"inputs (of direction {direction!r})")
+        return self.translate_batch(inputs.to(self.device, self.dtype), direction)
 
     @torch.no_grad()
     def keep_examples(self, inputs: torch.Tensor) -> None:
