@@ -14,6 +14,9 @@ def writable_output(path: Path) -> Path:
     """``path`` once its folder exists (created if needed) and takes new files; else a one-line ``ZooError``."""
     path = Path(path)
     try:
+        if path.is_symlink():
+            raise ZooError(f"cannot write {path}: it is a symbolic link, and writing would follow it; remove it "
+                           "or give another name")
         if path.is_dir():
             raise ZooError(f"cannot write {path}: it is a folder; give a file name, such as {path / 'out.png'}")
         blocker = next((parent for parent in reversed(path.parents) if parent.exists() and not parent.is_dir()), None)

@@ -74,12 +74,17 @@ def strict_mode() -> bool:
 
 @contextlib.contextmanager
 def _contained() -> Iterator[None]:
-    """Run plugin code with its prints sent to stderr and its ``sys.exit()`` turned into ``PluginExit``."""
+    """Run plugin code with its prints sent to stderr and its ``sys.exit()`` (or another ``BaseException``
+    of its own) turned into ``PluginExit``."""
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
     except SystemExit as exc:
         raise PluginExit(f"called sys.exit({exc.code!r})") from None
+    except (Exception, KeyboardInterrupt, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a BaseException of a plugin's own is contained too
+        raise PluginExit(f"raised {type(exc).__name__} (a BaseException): {exc}") from None
 
 
 def _run_contained(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterator, Sequence
 import torch
 
 from zoo.errors import ZooError
+from zoo.models.capabilities import Capability, can
 from zoo.models.likelihood import QuotedNLL
 from zoo.hub.load import WEIGHTS_FILE, load, read_folder_config
 from zoo.evaluate.quality import (
@@ -49,6 +50,8 @@ from zoo.evaluate.reference import Reference, floor_images, real_data_floor
 from zoo.core.naming import names_a_folder
 from zoo.core.registry import get_registry, get_spec
 from zoo.core.spec import ModelSpec
+
+MIN_SAMPLES = 10  # fewer cannot fit the statistics FID, KID and precision/recall need
 
 DEFAULT_BATCH_SIZE = 1000
 PREVIEW = 64  # images kept per row for the pictures
@@ -263,7 +266,7 @@ class Bench:
             start = time.perf_counter()
             model = load(target, device=self.device)
             warm.append(time.perf_counter() - start)
-        if not hasattr(model, "sample"):
+        if not can(model, Capability.SAMPLE):
             raise ZooError(f"{target!r} is a {model.spec.family}; zoo bench measures models that sample images")
         warm_up = min(self.batch_size, self.n)
         labels = asked_labels(model, warm_up)
@@ -324,6 +327,8 @@ def run_bench(
 
     if not targets:
         raise ValueError("run_bench needs at least one target: the calibration rows are those of the targets' datasets")
+    if n < MIN_SAMPLES:
+        raise ZooError(f"-n {n} is too few: the bench needs at least {MIN_SAMPLES} samples per model to fit its statistics")
     started = datetime.now(timezone.utc)
     groups = by_dataset(targets)
     total = len(targets) + (CALIBRATION_ROWS * len(groups) if calibration else 0)

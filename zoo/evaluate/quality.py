@@ -277,6 +277,8 @@ def gaussian_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def frechet_distance(a: torch.Tensor, b: torch.Tensor) -> float:
     """Fréchet distance between Gaussians fitted to two feature sets (float64)."""
+    if min(len(a), len(b)) < 2:
+        raise ValueError(f"the Fréchet distance needs at least 2 samples per set, got {len(a)} and {len(b)}")
     mu_a, cov_a = gaussian_stats(a.double())
     mu_b, cov_b = gaussian_stats(b.double())
     # trace of sqrtm(cov_a @ cov_b) from the eigenvalues of sqrt(cov_a) cov_b sqrt(cov_a)

@@ -25,6 +25,8 @@ SAFETENSORS_DTYPES = {
 }
 DTYPE_NAMES = {code: str(dtype).removeprefix("torch.") for dtype, code in SAFETENSORS_DTYPES.items()}
 
+MAX_SETTING = 2**31 - 1  # the largest whole number a setting may hold
+
 Layout = dict[str, tuple[tuple[int, ...], str]]  # tensor name -> shape, safetensors dtype code
 
 
@@ -55,6 +57,8 @@ def _check_setting(what: str, value: Any, default: Any) -> None:
         ok = isinstance(value, int) and not isinstance(value, bool)
         if ok and value < 0:
             raise CatalogError(f"{what} is {value}; sizes and counts cannot be negative")
+        if ok and value > MAX_SETTING:
+            raise CatalogError(f"{what} is {value}; sizes and counts are at most {MAX_SETTING}")
     elif isinstance(default, float):
         ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     elif isinstance(default, str):
@@ -77,7 +81,8 @@ def _meta_tensors(spec: ModelSpec, config: dict[str, Any], where: Path) -> Layou
         with torch.device("meta"):
             model = build(**config)
     except (TypeError, ValueError, RuntimeError) as exc:
-        raise CatalogError(f"{where}: these settings do not build a {spec.name}: {exc}") from None
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise CatalogError(f"{where}: these settings do not build a {spec.name}: {reason}") from None
     return {key: (tuple(t.shape), SAFETENSORS_DTYPES.get(t.dtype, str(t.dtype))) for key, t in model.state_dict().items()}
 
 
