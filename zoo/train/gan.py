@@ -99,7 +99,7 @@ class GANRecipe(Recipe):
 
     def setup(self) -> None:
         hp = self.hparams
-        self.generator = self.spec.builder()(**self.model_config).to(self.device)
+        self.generator = self.build_generator().to(self.device)
         self.discriminator = self.build_discriminator().to(self.device)
         self.ema = copy.deepcopy(self.generator).eval().requires_grad_(False)
         self.ema_updates = UpdateCounter()
@@ -109,6 +109,11 @@ class GANRecipe(Recipe):
         self.opt_d = self.optimizer(self.discriminator.parameters(), hp["lr_d"])
         self.loss = LOSSES.build(hp["loss"], hp, self.device)
         self.penalty = PENALTIES.build(hp["penalty"], hp, self.device)
+
+    def build_generator(self) -> nn.Module:
+        """The network the recipe trains as its generator: by default the model the spec builds
+        (override when the published module holds more than the generator, and ``export_model`` too)."""
+        return self.spec.builder()(**self.model_config)
 
     def build_discriminator(self) -> nn.Module:
         """The DCGAN discriminator that matches the generator's config (override for others)."""
