@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -15,8 +16,8 @@ from zoo.errors import ZooError
 
 Body = Mapping[str, Any]
 GALLERY_SAMPLES = 16
-SWITCH_NOTE = ("Half way, the class (or cluster) this model draws beside its noise switches from seed A's to seed B's: "
-               "it is discrete, so it cannot be walked.")
+CLUSTER_NOTE = ("This GAN is self-conditioned: beside its noise it takes a cluster of the training images, which "
+                "cannot be walked. Cluster {cluster}, the one seed A's sample draws, is held along the walk.")
 
 
 class DemoAPI:
@@ -27,11 +28,15 @@ class DemoAPI:
 
     def __init__(self, data_root: Path | None = None) -> None:
         self.specs: dict[str, ModelSpec] = {name: get_spec(name) for name in list_models()}
-        self.abilities: dict[str, Abilities] = {name: adapter.abilities(spec) for name, spec in self.specs.items()}
         self.models: dict[str, Any] = {}
         self.locks = {name: threading.Lock() for name in self.specs}
         self.real = quiz.RealImages(data_root)
         self.scores = quiz.Scores()
+
+    @cached_property
+    def abilities(self) -> dict[str, Abilities]:
+        """What the demo does with each model, found on first use (it builds every architecture once)."""
+        return {name: adapter.abilities(spec) for name, spec in self.specs.items()}
 
     def routes(self) -> dict[tuple[str, str], Callable[[Body], dict[str, Any]]]:
         """``(method, path)`` -> handler."""
@@ -62,8 +67,8 @@ class DemoAPI:
         steps = params.integer(body, "steps", 2, params.MAX_STEPS, default=8)
         classes = self.abilities[name].classes
         label = params.label(body, classes)
-        images, switches = self._run(name, lambda model: adapter.interpolate(model, self.specs[name], seeds, steps, classes, label))
-        note = SWITCH_NOTE if switches else ""
+        images, cluster = self._run(name, lambda model: adapter.interpolate(model, seeds, steps, classes, label))
+        note = "" if cluster is None else CLUSTER_NOTE.format(cluster=cluster)
         return {"model": name, "seeds": list(seeds), "steps": steps, "label": label, "image": grid_url(images, steps), "note": note}
 
     def translate(self, body: Body) -> dict[str, Any]:

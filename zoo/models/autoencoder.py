@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.base import ConditionalModel, GenerativeModel, check_count, check_images
-from zoo.models.noise import SampleNoise
+from zoo.models.noise import CONDITIONING, SampleNoise
 
 EVAL_BATCH = 1000
 
@@ -174,6 +174,10 @@ class Autoencoder(GenerativeModel):
     def latent_codes(self, n: int, *, seed: int | None = None) -> torch.Tensor:
         """The codes ``sample(n, seed=seed)`` decodes (:mod:`zoo.models.latent`): ``prior_codes``."""
         return self.prior_codes(n, seed)
+
+    def latent_conditioning(self, n: int, *, seed: int | None = None) -> dict[str, Any]:
+        """The labels ``sample(n, seed=seed)`` of a conditional autoencoder draws (:mod:`zoo.models.latent`)."""
+        return self.split_conditioning(check_count(n), SampleNoise.seeded(seed, n, CONDITIONING))
 
     def from_latent_codes(self, z: torch.Tensor, **conditioning: Any) -> torch.Tensor:
         """Images of codes ``z`` (:mod:`zoo.models.latent`): ``decode``."""

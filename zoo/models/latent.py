@@ -1,10 +1,13 @@
 """Models with a latent space: the codes ``sample`` draws, and the images of given codes.
 
-Two methods, the same on GAN generators and autoencoders, so that walks
-between codes (interpolation, arithmetic) need not know the family:
+The same methods on GAN generators and autoencoders, so that walks between
+codes (interpolation, arithmetic) need not know the family:
 ``latent_codes(n, seed=s)`` gives the ``(n, latent_dim)`` codes that
-``sample(n, seed=s)`` turns into images, and ``from_latent_codes(z,
-**conditioning)`` turns codes into images in ``[0, 1]``. ``gaussian_latents``
+``sample(n, seed=s)`` turns into images, ``latent_conditioning(n, seed=s)``
+what else it draws (labels, cluster ids, codes), and ``from_latent_codes(z,
+**conditioning)`` turns codes into images in ``[0, 1]``:
+``from_latent_codes(latent_codes(n, seed=s), **latent_conditioning(n, seed=s))``
+equals ``sample(n, seed=s)``. ``gaussian_latents``
 says whether the codes are N(0, I) draws, for which the natural path between
 two codes is the great circle (spherical interpolation), not the straight line.
 """
@@ -15,7 +18,8 @@ from typing import Any, Protocol, runtime_checkable
 import torch
 
 from zoo.models.base import ConditionalModel, check_count, check_indices
-from zoo.models.noise import SampleNoise
+from zoo.models.clusters import SelfConditioned
+from zoo.models.noise import CONDITIONING, SampleNoise
 
 
 @runtime_checkable
@@ -26,6 +30,8 @@ class LatentSpace(Protocol):
     gaussian_latents: bool
 
     def latent_codes(self, n: int, *, seed: int | None = None) -> torch.Tensor: ...
+
+    def latent_conditioning(self, n: int, *, seed: int | None = None) -> dict[str, Any]: ...
 
     def from_latent_codes(self, z: torch.Tensor, **conditioning: Any) -> torch.Tensor: ...
 
@@ -56,7 +62,8 @@ def check_latents(z: Any, latent_dim: int) -> torch.Tensor:
 
 class GaussianLatents:
     """For GAN generators whose code is the N(0, I) noise each image draws first, of
-    ``latent_dim`` values, and whose ``forward(z, labels)`` gives images in ``[-1, 1]``.
+    ``latent_dim`` values, and whose ``forward(z, labels)`` gives images in ``[-1, 1]``
+    (a generator whose ``forward`` takes other conditioning overrides ``from_latent_codes``).
 
     ``labels`` of ``from_latent_codes`` are classes for a conditional generator
     (required) and cluster ids for a self-conditioned one (default: its
@@ -70,12 +77,15 @@ class GaussianLatents:
         """The codes ``sample(n, seed=seed)`` draws, ``(n, latent_dim)`` float32 on the CPU."""
         return SampleNoise.seeded(seed, check_count(n)).normal(self.latent_dim)
 
-    def latent_labels(self, n: int, *, seed: int | None = None) -> torch.Tensor | None:
-        """The cluster ids ``sample(n, seed=seed)`` of a self-conditioned generator draws beside its
-        codes (None for other generators)."""
-        noise = SampleNoise.seeded(seed, check_count(n))
-        noise.normal(self.latent_dim)  # each image's stream draws its code first
-        return self.draw_cluster_ids(noise)
+    def latent_conditioning(self, n: int, *, seed: int | None = None) -> dict[str, Any]:
+        """What ``sample(n, seed=seed)`` draws beside its codes (labels, cluster ids), as the keyword
+        arguments of ``from_latent_codes``: with them it gives the same images."""
+        drawn = self.split_conditioning(check_count(n), SampleNoise.seeded(seed, n, CONDITIONING))
+        if self._clusters():
+            noise = SampleNoise.seeded(seed, n)
+            noise.normal(self.latent_dim)  # each image's stream draws its code first, then its cluster
+            drawn["labels"] = self.draw_cluster_ids(noise)
+        return drawn
 
     @torch.inference_mode()
     def from_latent_codes(self, z: torch.Tensor, labels: Any = None) -> torch.Tensor:
@@ -89,7 +99,7 @@ class GaussianLatents:
             if labels is None:
                 raise ValueError(f"{type(self).__name__} is conditional: pass labels= (one class per code)")
             return check_indices(labels, n, self.num_classes).to(self.device)
-        clusters = self.cluster_count()
+        clusters = self._clusters()
         if not clusters:
             if labels is not None:
                 raise TypeError(f"{type(self).__name__} is not conditional: it takes no labels")
@@ -97,3 +107,6 @@ class GaussianLatents:
         if labels is None:
             return self.cluster_weights.argmax().expand(n).to(self.device)
         return check_indices(labels, n, clusters, "labels (cluster ids)").to(self.device)
+
+    def _clusters(self) -> int:
+        return self.cluster_count() if isinstance(self, SelfConditioned) else 0
