@@ -17,17 +17,15 @@ def _one_thread(one_torch_thread):
     pass
 
 
-@pytest.mark.parametrize("name", ["dcgan-mnist", "gan-mnist", "cdcgan-mnist", "cgan-mnist", "vae-mnist", "cvae-mnist"])
-def test_latent_codes_are_the_codes_sample_draws(name):
+@pytest.mark.parametrize("name", ["dcgan-mnist", "gan-mnist", "cdcgan-mnist", "cgan-mnist", "infogan-mnist",
+                                  "vae-mnist", "cvae-mnist"])
+def test_the_codes_and_conditioning_sample_draws_give_its_images(name):
     model = zoo.load(name)
     assert isinstance(model, LatentSpace)
-    asked = {"labels": [3, 1, 4, 1]} if model.spec.conditional else {}
-    held = dict(asked)
-    if model.spec.family == "gan" and not asked:  # self-conditioned: the clusters sample draws
-        held = {"labels": model.latent_labels(4, seed=5)}
-    codes = model.latent_codes(4, seed=5)
+    codes, drawn = model.latent_codes(4, seed=5), model.latent_conditioning(4, seed=5)
     assert codes.shape == (4, model.latent_dim)
-    assert torch.allclose(model.from_latent_codes(codes, **held), model.sample(4, seed=5, **asked), atol=1e-5)
+    assert torch.allclose(model.from_latent_codes(codes, **drawn), model.sample(4, seed=5), atol=1e-5)
+    assert torch.equal(model.latent_codes(2, seed=5), codes[:2])
 
 
 def test_from_latent_codes_refuses_what_it_cannot_use():
@@ -50,7 +48,7 @@ def test_a_spherical_path_keeps_the_norm_of_gaussian_codes_and_a_linear_one_is_s
     assert spherical[2].norm() > linear[2].norm() + 1  # the straight line cuts through the low-density middle
 
 
-@pytest.mark.parametrize("name", ["dcgan-mnist", "cdcgan-mnist", "ae-mnist"])
+@pytest.mark.parametrize("name", ["dcgan-mnist", "cdcgan-mnist", "infogan-mnist", "ae-mnist"])
 def test_a_strip_starts_at_the_image_sample_draws(tmp_path, name):
     model = zoo.load(name)
     out = tmp_path / "strip.png"

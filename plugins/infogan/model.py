@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from zoo.models.base import GenerativeModel, check_indices
-from zoo.models.noise import SampleNoise
+from zoo.models.latent import GaussianLatents, check_latents
+from zoo.models.noise import CONDITIONING, SampleNoise
 from zoo.models.dcgan import dcgan_init, dcgan_layout, downsampler, upsampler
 from zoo.models.layers import one_hot
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
@@ -18,7 +19,7 @@ from zoo.models.shapes import DEFAULT_IMAGE_SIZE, positive_setting
 CODE_KEYS = ("categorical", "continuous")
 
 
-class InfoGANGenerator(GenerativeModel):
+class InfoGANGenerator(GaussianLatents, GenerativeModel):
     """Noise ``z`` plus a categorical code (``categories`` values, uniform prior) and
     ``continuous`` codes (uniform prior on [-1, 1]), whose meaning training discovers.
 
@@ -112,6 +113,18 @@ class InfoGANGenerator(GenerativeModel):
 
     def generate(self, noise: SampleNoise, categorical: torch.Tensor, continuous: torch.Tensor) -> torch.Tensor:
         return self(self.latent_noise(noise, self.latent_dim), categorical, continuous).add_(1).mul_(0.5)
+
+    def latent_conditioning(self, n: int, *, seed: int | None = None) -> dict[str, Any]:
+        """The codes ``sample(n, seed=seed)`` draws beside its noise, as ``codes=`` of ``from_latent_codes``."""
+        return {"codes": super().latent_conditioning(n, seed=seed)}
+
+    @torch.inference_mode()
+    def from_latent_codes(self, z: torch.Tensor, codes: Any = None) -> torch.Tensor:
+        """Images of noise ``z`` ``(N, latent_dim)`` with ``codes`` as ``sample`` takes them (a code left
+        out is drawn at random), in ``[0, 1]``."""
+        z = check_latents(z, self.latent_dim).to(self.device, self.dtype)
+        drawn = self.check_codes(len(z), codes, SampleNoise.seeded(None, len(z), CONDITIONING))
+        return self(z, drawn["categorical"], drawn["continuous"]).add_(1).mul_(0.5).float().clamp_(0.0, 1.0)
 
 
 class InfoGANDiscriminator(nn.Module):

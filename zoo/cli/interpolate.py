@@ -56,13 +56,17 @@ def _strip(model: Any, args: argparse.Namespace, row: int, spherical: bool) -> A
 
 
 def _held(model: Any, row: int, steps: int, seed: int) -> dict[str, Any]:
-    """The conditioning kept along strip ``row``: class ``row`` (cycled) of a conditional model; the
-    cluster that ``sample`` draws for the strip's first image, of a self-conditioned one."""
+    """The conditioning kept along strip ``row``: class ``row`` (cycled) of a conditional model; else what
+    ``sample`` draws beside the code of the strip's first image (a cluster, InfoGAN's codes)."""
     from zoo.models.base import ConditionalModel
-    from zoo.models.latent import GaussianLatents
 
     if isinstance(model, ConditionalModel):
         return {"labels": [row % model.num_classes] * steps}
-    if isinstance(model, GaussianLatents) and model.cluster_count():
-        return {"labels": [int(model.latent_labels(2 * row + 1, seed=seed)[2 * row])] * steps}
-    return {}
+    return _repeated(model.latent_conditioning(2 * row + 1, seed=seed), 2 * row, steps)
+
+
+def _repeated(drawn: Any, index: int, steps: int) -> Any:
+    """Entry ``index`` of every tensor in ``drawn`` (nested in dicts), repeated ``steps`` times."""
+    if isinstance(drawn, dict):
+        return {key: _repeated(value, index, steps) for key, value in drawn.items()}
+    return drawn[index : index + 1].expand(steps, *drawn.shape[1:])
