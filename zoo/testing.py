@@ -10,6 +10,10 @@ Use it from a plugin's own test suite, one test per model and check::
         testing.run_check(model, check)
 
 or run every check that applies to one model with ``testing.check_model(name)``.
+A plugin's tests of ``zoo push``, ``zoo search`` and ``hf-hub:`` downloads use
+the ``hub_server`` fixture (``from zoo.testing import hub_server``): a local hub
+on 127.0.0.1 that ``huggingface_hub`` talks to as to the real one; point
+``HF_ENDPOINT`` at its ``url``.
 A broken contract raises ``ConformanceError`` naming the model, the check and
 the fault. The checks use tiny toy data, run on CPU (and on CUDA or MPS
 where present) and take seconds per model.
@@ -52,6 +56,7 @@ __all__ = [
     "expect",
     "expect_images",
     "expect_raises",
+    "hub_server",
     "run_check",
     "tiny_data",
     "tiny_hparams",
@@ -571,3 +576,22 @@ def check_trainer(spec: ModelSpec) -> None:
         expect(not model.training, "zoo.load(run folder) gave a model in training mode")
         _check_outputs(spec, model, "zoo.load(run folder)")
 
+
+try:
+    import pytest
+except ImportError:  # the conformance checks work without pytest; the fixture needs it
+    pytest = None  # type: ignore[assignment]
+
+if pytest is not None:
+
+    @pytest.fixture
+    def hub_server(tmp_path: Path) -> Iterator[Any]:
+        """A running local hub (``zoo.hub.local_server.HubServer``) over ``tmp_path/hub-server``; its
+        ``url`` is the ``HF_ENDPOINT`` to push to, search and download from. Shut down after the test."""
+        from zoo.hub.local_server import HubServer
+
+        server = HubServer(tmp_path / "hub-server")
+        try:
+            yield server
+        finally:
+            server.close()

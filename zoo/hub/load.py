@@ -10,7 +10,7 @@ from safetensors.torch import load_file
 
 from zoo.core import limits
 from zoo.core.files import open_regular
-from zoo.hub import resolve as hub
+from zoo.hub import remote, resolve as hub
 from zoo.errors import CatalogError, HubError, UnknownModelError
 from zoo.hub.folders import check_finite, check_folder
 from zoo.core.naming import model_name_problem, names_a_folder
@@ -26,17 +26,24 @@ def load(
     device: str | torch.device | None = None,
     dtype: torch.dtype | None = None,
 ) -> torch.nn.Module:
-    """Load a pretrained model by registered name, or from a hub-layout folder given as a path.
+    """Load a pretrained model by registered name, from a hub repo, or from a hub-layout folder given as a path.
 
     A name is looked up in the registry only, and its weights are verified
     against the sha256 pinned in its distribution's catalog before they are
-    read. A folder is loaded only when given as a ``Path`` or a string with a
-    path separator (``./x``, ``runs/x``, an absolute path); it must hold
-    ``config.json`` (written by ``zoo train``/``zoo export``) and ``model.safetensors``.
+    read. ``hf-hub:OWNER/NAME@COMMIT`` fetches a repo made by ``zoo export``
+    (config and safetensors only) and builds it with an installed plugin
+    (:mod:`zoo.hub.remote`). A folder is loaded only when given as a ``Path`` or
+    a string with a path separator (``./x``, ``runs/x``, an absolute path); it
+    must hold ``config.json`` (written by ``zoo train``/``zoo export``) and
+    ``model.safetensors``. Folders and hub repos are untrusted: their settings
+    and tensors are checked before use.
     """
     if not isinstance(name, (str, Path)):
         raise TypeError(f"zoo.load() takes a model name or a folder path, got {type(name).__name__}")
-    if names_a_folder(name):
+    if remote.is_reference(name):
+        fetched = remote.fetch_repo(remote.parse_reference(str(name)))
+        spec, config, weights = _from_folder(fetched.folder)
+    elif names_a_folder(name):
         spec, config, weights = _from_folder(Path(name).expanduser())
     else:
         spec = registered_spec(name)

@@ -1,4 +1,4 @@
-"""A local stand-in for the Hugging Face hub's file resolve protocol.
+"""A local stand-in for the Hugging Face hub: file downloads, the model list and uploads.
 
 ``HubServer`` serves ``ROOT/owner/name/file`` at
 ``http://127.0.0.1:PORT/{owner}/{name}/resolve/{revision}/{file}`` the way the hub
@@ -9,21 +9,22 @@ the repos whose card carries the ``filter`` tags, as the hub's model list does. 
 file (an error status, corrupted bytes on the wire, a body cut short, a GET held back, and the
 answers of a hostile hub: a crafted commit or ETag header, a false length, a body longer than its
 length, an endless body, a slow trickle), and every request is recorded so that tests can assert
-that no request was made.
+that no request was made. ``HfApi.create_repo`` and ``upload_folder`` work against it (``zoo push``):
+each upload is a new commit, which the resolve URLs then serve.
 
-Use the ``hub_server`` fixture (import it into the test module).
+Plugin authors use it through the ``zoo.testing.hub_server`` fixture.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
-
-import pytest
 
 HOST = "127.0.0.1"
 _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
@@ -58,12 +59,13 @@ class _State:
     requests: list[Request] = field(default_factory=list)
     faults: dict[str, Fault] = field(default_factory=dict)
     heads: dict[str, int] = field(default_factory=dict)
+    commits: dict[str, str] = field(default_factory=dict)  # repo -> its latest commit, once pushed to
     changed: threading.Condition = field(default_factory=threading.Condition)
     closing: bool = False
 
 
 def commit_of(repo: str) -> str:
-    """The fixed commit hash the server reports for ``repo``."""
+    """The commit hash the server reports for ``repo`` until something is pushed to it."""
     return hashlib.sha1(repo.encode()).hexdigest()
 
 
@@ -89,6 +91,54 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._serve(body=True)
+
+    def do_POST(self) -> None:
+        """``create_repo``, and the preupload and commit calls of ``upload_folder`` (files sent inline)."""
+        self._record()
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        parts = urlsplit(self.path).path.split("/")
+        if parts[1:4] == ["api", "repos", "create"]:
+            payload = json.loads(body)
+            repo = f"{payload.get('organization')}/{payload['name']}"
+            (self.state.root / repo).mkdir(parents=True, exist_ok=True)
+            self._json({"url": f"{self._base()}/{repo}", "name": repo, "id": repo})
+        elif parts[1:3] == ["api", "validate-yaml"]:  # a card's metadata, checked before a commit
+            self._json({"errors": [], "warnings": []})
+        elif len(parts) >= 7 and parts[1:3] == ["api", "models"] and parts[5] == "preupload":
+            files = json.loads(body).get("files", [])
+            self._json({"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]})
+        elif len(parts) >= 7 and parts[1:3] == ["api", "models"] and parts[5] == "commit":
+            self._commit(f"{unquote(parts[3])}/{unquote(parts[4])}", body)
+        else:
+            self._error(404, None, "not an api url", True)
+
+    def _commit(self, repo: str, body: bytes) -> None:
+        """Write the files of an NDJSON commit into the repo and make it the repo's new latest commit."""
+        repo_dir = (self.state.root / repo).resolve()
+        if not repo_dir.is_dir() or not repo_dir.is_relative_to(self.state.root.resolve()):
+            self._error(404, "RepoNotFound", "Repository not found", True)
+            return
+        for line in body.splitlines():
+            item = json.loads(line)
+            if item.get("key") == "file":
+                target = (repo_dir / item["value"]["path"]).resolve()
+                if not target.is_relative_to(repo_dir):
+                    self._error(400, None, "bad path", True)
+                    return
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(base64.b64decode(item["value"]["content"]))
+        with self.state.changed:
+            previous = self.state.commits.get(repo) or commit_of(repo)
+            commit = hashlib.sha1(f"{previous}:{hashlib.sha1(body).hexdigest()}".encode()).hexdigest()
+            self.state.commits[repo] = commit
+        self._json({"commitUrl": f"{self._base()}/{repo}/commit/{commit}", "commitOid": commit, "success": True})
+
+    def _base(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _json(self, data: object) -> None:
+        self._reply(200, {"Content-Type": "application/json"}, json.dumps(data).encode())
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -116,8 +166,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _list_models(self, body: bool) -> None:
         """``GET /api/models?filter=TAG&search=TEXT``: the repos whose card has every tag and whose id has TEXT."""
-        import json
-
         from huggingface_hub import ModelCard
 
         query = parse_qs(urlsplit(self.path).query)
@@ -150,7 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         key = f"{repo}/{filename}"
         fault = self.state.faults.get(key, Fault())
-        commit = commit_of(repo)
+        commit = self.state.commits.get(repo) or commit_of(repo)
         if revision not in ("main", commit):
             self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}", body)
             return
@@ -283,7 +331,9 @@ class HubServer:
         return hashlib.sha256(data).hexdigest()
 
     def commit(self, repo: str) -> str:
-        return commit_of(repo)
+        """The repo's latest commit: the one ``main`` resolves to."""
+        with self._state.changed:
+            return self._state.commits.get(repo) or commit_of(repo)
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -317,13 +367,3 @@ class HubServer:
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join(timeout=5)
-
-
-@pytest.fixture
-def hub_server(tmp_path: Path):
-    """A running ``HubServer`` over ``tmp_path/hub-server``; shut down after the test."""
-    server = HubServer(tmp_path / "hub-server")
-    try:
-        yield server
-    finally:
-        server.close()

@@ -93,7 +93,7 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
     for entry in zoo_hub_entries():
         if _is_url(entry):
             try:
-                return _download(pins, filename, expected, endpoint=entry.rstrip("/"))
+                return _download(pins.repo, pins.revision, filename, expected, endpoint=entry.rstrip("/"))
             except (ChecksumError, guard.HubAnswerRefused):  # a bad answer is an error, never skipped over
                 raise
             except HubError as exc:
@@ -108,7 +108,7 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
         if found:
             return found
     try:
-        return _download(pins, filename, expected, endpoint=None)
+        return _download(pins.repo, pins.revision, filename, expected, endpoint=None)
     except ChecksumError:
         raise
     except HubError as exc:
@@ -134,8 +134,17 @@ def _verify(path: Path, expected: str, source: str) -> None:
         )
 
 
-def _download(pins: PinnedFiles, filename: str, expected: str, endpoint: str | None) -> ResolvedFile:
-    """Fetch through huggingface_hub; a cached, verified copy means no network at all."""
+def fetch_unpinned(repo: str, revision: str, filename: str) -> ResolvedFile:
+    """A file of a hub repo at ``revision`` with no pinned sha256 (``hf-hub:`` references), through
+    huggingface_hub with ``HF_ENDPOINT``, ``HF_HUB_OFFLINE`` and its cache, and the hub's answers bounded."""
+    problem = revision_problem(revision)
+    if problem:
+        raise HubError(f"{repo}: the revision {problem}")
+    return _download(repo, revision, filename, None, endpoint=None)
+
+
+def _download(repo: str, revision: str, filename: str, expected: str | None, endpoint: str | None) -> ResolvedFile:
+    """Fetch through huggingface_hub, verified against ``expected`` when given; a cached copy means no network."""
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
@@ -151,30 +160,31 @@ def _download(pins: PinnedFiles, filename: str, expected: str, endpoint: str | N
     endpoint_given = endpoint is not None
     endpoint = endpoint or os.environ.get("HF_ENDPOINT", "").rstrip("/") or None  # read now, not at import
     where = endpoint or "the Hugging Face hub"
-    source = f"{where} ({pins.repo}@{pins.revision})"
-    kwargs = dict(repo_id=pins.repo, filename=filename, revision=pins.revision, endpoint=endpoint)
+    source = f"{where} ({repo}@{revision})"
+    kwargs = dict(repo_id=repo, filename=filename, revision=revision, endpoint=endpoint)
     try:
         path = Path(hf_hub_download(**kwargs, local_files_only=True))
     except LocalEntryNotFoundError:
         try:
-            with guard.guarded(guard.bounds(f"{filename} of {pins.repo}@{pins.revision}")):
+            with guard.guarded(guard.bounds(f"{filename} of {repo}@{revision}")):
                 path = Path(hf_hub_download(**kwargs))
         except LocalEntryNotFoundError as exc:  # before EntryNotFoundError, its base class
             raise HubError(_not_fetched(exc, filename, source, "ZOO_HUB" if endpoint_given else "HF_ENDPOINT")) from None
         except EntryNotFoundError:
             raise HubError(f"{filename} does not exist in {source}") from None
         except RepositoryNotFoundError:
-            raise HubError(f"repository {pins.repo} not found at {where}") from None
+            raise HubError(f"repository {repo} not found at {where}") from None
         except transfer_errors as exc:
             raise HubError(f"download of {filename} from {source} failed: {exc}") from None
     commit = path.parent.name  # huggingface_hub's cache: snapshots/COMMIT/FILE
     if not is_commit(commit):
         raise HubError(f"{source} gave {filename} at {commit[:80]!r}, which is not a 40-hex commit; it was not used")
-    try:
-        _verify(path, expected, source)
-    except ChecksumError:
-        _evict(path)
-        raise
+    if expected is not None:
+        try:
+            _verify(path, expected, source)
+        except ChecksumError:
+            _evict(path)
+            raise
     return ResolvedFile(path, source, commit)
 
 
