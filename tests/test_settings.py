@@ -72,7 +72,7 @@ def test_resume_refuses_a_checkpoint_whose_settings_are_out_of_range(tmp_path):
     hparams = {"epochs": 1, "batch_size": 1024}
     Trainer(spec, tmp_path, data=data, hparams=hparams, model_config=small, progress=False).run()
     state = load_checkpoint(tmp_path / CHECKPOINT)
-    state["hparams"]["lr_d"] = -1.0
+    state["settings"]["hparams"]["lr_d"] = -1.0
     save_atomic(state, tmp_path / CHECKPOINT)
     trainer = Trainer(spec, tmp_path, data=data, hparams={"epochs": 2}, progress=False)
     with pytest.raises(SettingError, match=r"holds settings this recipe refuses: hyperparameter lr_d must be > 0"):

@@ -214,7 +214,8 @@ def test_checkpoint_of_the_previous_format_still_resumes(tmp_path, data, straigh
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, memory_format="contiguous").run()
     path = tmp_path / "checkpoints/last.pt"
     state = load_checkpoint(path)
-    torch.save({key: state[key] for key in ("recipe", "rng", "epoch", "hparams", "wall_time_s")}, path)
+    kept = {key: state[key] for key in ("recipe", "rng", "epoch", "wall_time_s")}
+    torch.save({**kept, "hparams": state["settings"]["hparams"]}, path)
     Trainer(get_spec("dcgan-mnist"), tmp_path, data=data, hparams={"epochs": 2}, progress=False).run(resume=True)
     for key, value in weights(straight_contiguous).items():
         assert torch.equal(weights(tmp_path)[key], value), key
@@ -224,7 +225,7 @@ def test_run_started_before_a_recipe_gained_a_hyperparameter_resumes_with_its_de
     gan_trainer(tmp_path, data, hparams={"epochs": 1}).run()
     path = tmp_path / "checkpoints/last.pt"
     state = load_checkpoint(path)
-    assert state["hparams"].pop("ema_decay") == DCGANRecipe.defaults["ema_decay"]
+    assert state["settings"]["hparams"].pop("ema_decay") == DCGANRecipe.defaults["ema_decay"]
     torch.save(state, path)
     gan_trainer(tmp_path, data, hparams={"ema_decay": DCGANRecipe.defaults["ema_decay"]}).run(resume=True)
     for key, value in weights(straight).items():
@@ -241,7 +242,7 @@ def test_resume_keeps_the_runs_settings_and_refuses_conflicting_ones(tmp_path, d
         gan_trainer(tmp_path, data, seed=0).run(resume=True)
     trainer = Trainer(get_spec("dcgan-mnist"), tmp_path, data=data, hparams={"epochs": 2}, progress=False)
     trainer.run(resume=True)
-    assert (trainer.seed, trainer.model_config["width"], trainer.hparams["batch_size"]) == (5, 8, 32)
+    assert (trainer.settings.seed, trainer.settings.model_config["width"], trainer.settings.hparams["batch_size"]) == (5, 8, 32)
     assert load_checkpoint(tmp_path / "checkpoints/last.pt")["epoch"] == 2
 
 
@@ -261,8 +262,8 @@ def test_channels_last_is_the_cpu_default_and_trains_as_contiguous_does(tmp_path
     layouts.clear()
     gan_trainer(tmp_path / "contiguous", data, hparams={"epochs": 1}, memory_format="contiguous").run()
     assert layouts and not any(layouts)
-    assert load_checkpoint(straight / "checkpoints/last.pt")["memory_format"] == "channels-last"
-    assert load_checkpoint(straight_contiguous / "checkpoints/last.pt")["memory_format"] == "contiguous"
+    assert load_checkpoint(straight / "checkpoints/last.pt")["settings"]["memory_format"] == "channels-last"
+    assert load_checkpoint(straight_contiguous / "checkpoints/last.pt")["settings"]["memory_format"] == "contiguous"
     assert json.loads((straight / "config.json").read_text())["training"]["memory_format"] == "channels-last"
     # The same arithmetic summed in another order: Adam's sign-like early steps grow the rounding
     # differences over 16 steps to about 1% of a tensor's range; a layout bug would scramble it.
@@ -276,11 +277,11 @@ def test_channels_last_is_the_cpu_default_and_trains_as_contiguous_does(tmp_path
 def test_a_run_from_before_the_memory_format_setting_resumes_contiguous(tmp_path, data):
     gan_trainer(tmp_path, data, hparams={"epochs": 1}, memory_format="contiguous").run()
     saved = load_checkpoint(tmp_path / "checkpoints/last.pt")
-    del saved["memory_format"]
-    torch.save(saved, tmp_path / "checkpoints/last.pt")
+    legacy = {**{key: value for key, value in saved.pop("settings").items() if key != "memory_format"}, **saved}
+    torch.save({**legacy, "format": 2}, tmp_path / "checkpoints/last.pt")  # settings as top-level entries
     trainer = gan_trainer(tmp_path, data, hparams={"epochs": 2})
     trainer.run(resume=True)
-    assert trainer.memory_format == "contiguous"
+    assert trainer.settings.memory_format == "contiguous"
 
 
 def test_nan_loss_stops_naming_the_step_and_keeps_the_last_checkpoint(tmp_path, data, monkeypatch):
@@ -434,7 +435,7 @@ def test_bf16_autocast_on_cpu(tmp_path, monkeypatch):
     _, seen = watch_toy(monkeypatch)
     Trainer(TOY, tmp_path, hparams={"epochs": 1, "batch_size": 512}, progress=False, precision="bf16").run()
     assert seen and set(seen) == {torch.bfloat16}
-    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["precision"] == "bf16"
+    assert load_checkpoint(tmp_path / "checkpoints/last.pt")["settings"]["precision"] == "bf16"
 
 
 def test_fp16_refuses_a_recipe_that_does_not_scale_its_loss(tmp_path, data, monkeypatch):

@@ -29,7 +29,7 @@ import torch
 from zoo.errors import ZooError
 from zoo.core.files import replace_atomically
 
-FORMAT = 2
+FORMAT = 3
 
 
 def save_atomic(obj: Any, path: Path) -> None:

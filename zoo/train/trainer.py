@@ -19,7 +19,6 @@ or a full disk, end the run with the last good checkpoint kept.
 from __future__ import annotations
 
 import contextlib
-import json
 import math
 import platform
 import signal
@@ -44,12 +43,13 @@ from zoo.data.datasets import ImageData, batches, load_dataset
 from zoo.errors import ZooError
 from zoo.train.run_folder import write_model_folder
 from zoo.core.files import DiskFull, refusing_full_disk, remove_temporaries, replace_atomically
-from zoo.hub.load import CONFIG_FILE
+from zoo.models.capabilities import Capability, can
 from zoo.train.lossplot import plot_losses
 from zoo.train.progressplot import plot_progress
 from zoo.train.runlock import run_lock
 from zoo.train.runlog import LossMeter, RunLog
-from zoo.train.settings import COUNT, Bound, SettingError, check_hparams
+from zoo.train.run_settings import RunSettings, SettingsRequest
+from zoo.train.settings import COUNT, Bound, check_hparams
 from zoo.train.snapshots import snapshot_folder
 from zoo.core.spec import ModelSpec
 
@@ -286,7 +286,8 @@ def recorded_data(out_dir: str | Path) -> RecordedData | None:
         return None
     state = load_checkpoint(path)
     root = state.get("data_root")
-    return RecordedData(state.get("dataset"), Path(root) if root else None, dict(state.get("model_config") or {}))
+    settings = state.get("settings") or state
+    return RecordedData(settings.get("dataset"), Path(root) if root else None, dict(settings.get("model_config") or {}))
 
 
 class Trainer:
@@ -342,31 +343,20 @@ class Trainer:
         self.out_dir = Path(out_dir)
         self.world = distributed.world_from_env()
         self.recipe_cls = spec.recipe_class()
-        self.hparams = check_hparams(self.recipe_cls, dict(hparams or {}))
-        self.dataset = dataset if dataset is not None or data is not None else spec.dataset
-        self.data_root = None if data_root is None else str(Path(data_root).expanduser().resolve())
-        self.data = data if data is not None else load_dataset(self.dataset, data_root, train=True)
-        self.requested = {
-            "hparams": dict(hparams or {}),
-            "model_config": dict(model_config or {}),
-            "seed": seed,
-            "precision": precision,
-            "compile": compile_modules,
-            "keep_epochs": keep_epochs,
-            "memory_format": memory_format,
-        }
-        self.model_config = {**spec.config, **self.requested["model_config"]}
-        self.seed = 0 if seed is None else seed
-        self.precision = precision or "fp32"
-        self.compile_modules = bool(compile_modules)
-        self.checkpoint_every = checkpoint_every
-        self.keep_epochs = bool(keep_epochs)
         self.device = distributed.device_for(device, self.world)
-        self.memory_format = memory_format or ("channels-last" if self.device.type == "cpu" else "contiguous")
+        self.requested = SettingsRequest(
+            dict(hparams or {}), dict(model_config or {}), seed, precision, compile_modules, keep_epochs, memory_format
+        )
+        dataset = dataset if dataset is not None or data is not None else spec.dataset
+        layout = "channels-last" if self.device.type == "cpu" else "contiguous"
+        self.settings = self.requested.new_run(self.recipe_cls, spec.config, dataset, layout)  # checked here
+        self.data_root = None if data_root is None else str(Path(data_root).expanduser().resolve())
+        self.data = data if data is not None else load_dataset(dataset, data_root, train=True)
+        self.checkpoint_every = checkpoint_every
         self.progress = progress and self.world.main
         self.log = RunLog(self.out_dir)
         self._stop = _StopSignal()
-        self._probe = CollapseProbe(self.dataset, self.device, self._note)
+        self._probe = CollapseProbe(dataset, self.device, self._note)
         if not self.checkpoint_path.exists():  # a run to resume is checked with its own batch size
             self._check_batch_size()
 
@@ -376,10 +366,10 @@ class Trainer:
 
     @property
     def steps_per_epoch(self) -> int:
-        return len(self.data) // self.hparams["batch_size"]
+        return len(self.data) // self.settings.hparams["batch_size"]
 
     def _check_batch_size(self) -> None:
-        size = self.hparams["batch_size"]
+        size = self.settings.hparams["batch_size"]
         if self.steps_per_epoch == 0:
             raise ZooError(
                 f"batch size {size} is larger than the dataset ({len(self.data)} images); choose a smaller --batch-size"
@@ -420,12 +410,13 @@ class Trainer:
             raise ZooError(f"{self.out_dir} already holds a run; pass --resume to continue it or choose another --out")
         if state is not None:
             self._adopt(state)
+        settings = self.settings
         self._stop.requested = None
         with distributed.process_group(self.world, self.device), self._stop.installed():
-            torch.manual_seed(self.seed)
-            recipe = self.recipe_cls(self.spec, self.model_config, self.hparams, self.device, self.steps_per_epoch)
+            torch.manual_seed(settings.seed)
+            recipe = self.recipe_cls(self.spec, settings.model_config, settings.hparams, self.device, self.steps_per_epoch)
             meter = LossMeter()
-            if self.precision == "fp16":
+            if settings.precision == "fp16":
                 recipe.grad_scaler = torch.amp.GradScaler(self.device.type)
             if state is not None:
                 recipe.load_state_dict(state["recipe"])
@@ -453,60 +444,16 @@ class Trainer:
         """Take the run's own settings from its checkpoint; refuse conflicting requests.
 
         A hyperparameter the recipe gained after the run started takes its default."""
-        recorded = self._recorded_settings(state)
-        try:
-            hparams = check_hparams(self.recipe_cls, state["hparams"])
-        except SettingError as exc:
-            raise SettingError(f"the checkpoint {self.checkpoint_path} holds settings this recipe refuses: {exc}") from None
-        conflicts = [
-            f"{key}={value!r} (the run has {hparams.get(key)!r})"
-            for key, value in self.requested["hparams"].items()
-            if key != "epochs" and hparams.get(key) != value
-        ]
-        if recorded["model_config"] is not None:
-            conflicts += [
-                f"{key}={value!r} (the run has {recorded['model_config'].get(key)!r})"
-                for key, value in self.requested["model_config"].items()
-                if recorded["model_config"].get(key) != value
-            ]
-        if self.requested["seed"] is not None and recorded["seed"] not in (None, self.requested["seed"]):
-            conflicts.append(f"seed={self.requested['seed']} (the run has seed={recorded['seed']})")
-        if "dataset" in state and state["dataset"] != self.dataset:
-            conflicts.append(f"dataset={self.dataset!r} (the run has {state['dataset']!r})")
-        if conflicts:
-            raise ZooError(
-                f"cannot resume {self.out_dir} with different settings: {'; '.join(conflicts)}. "
-                "A resumed run keeps its settings (only --epochs may change); start a new run to change them."
-            )
-        epochs = self.requested["hparams"].get("epochs", hparams.get("epochs"))
-        self.hparams = {**hparams, "epochs": epochs}
-        if recorded["model_config"] is not None:
-            self.model_config = dict(recorded["model_config"])
-        if recorded["seed"] is not None:
-            self.seed = recorded["seed"]
-        for key, attr in (("precision", "precision"), ("compile", "compile_modules"), ("keep_epochs", "keep_epochs")):
-            if self.requested[key] is None and key in state:
-                setattr(self, attr, state[key])
-        if self.requested["memory_format"] is None:  # runs from before the setting were contiguous
-            self.memory_format = state.get("memory_format", "contiguous")
+        run = RunSettings.from_checkpoint(state, self.out_dir, self.recipe_cls, self.settings)
+        self.settings = self.requested.resume(run, self.settings.dataset, self.out_dir)
         self._check_batch_size()
-
-    def _recorded_settings(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Seed and model config of the run; checkpoints of format 1 have them in config.json only."""
-        if state.get("format", 1) >= FORMAT:
-            return {"seed": state["seed"], "model_config": state["model_config"]}
-        try:
-            written = json.loads((self.out_dir / CONFIG_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {"seed": None, "model_config": None}
-        return {"seed": written.get("training", {}).get("seed"), "model_config": written.get("config")}
 
     def _prepare(self, recipe: Recipe) -> None:
         """Lay out, compile and wrap for data parallelism the modules the recipe trains."""
-        layout = MEMORY_FORMATS[self.memory_format]
+        layout = MEMORY_FORMATS[self.settings.memory_format]
         for name, module in recipe.trainable_modules().items():
             module.to(memory_format=layout)
-            if self.compile_modules:
+            if self.settings.compile:
                 module.compile()
             if self.world.size > 1:
                 setattr(recipe, name, distributed.replicate(module, self.device, recipe.find_unused_parameters))
@@ -519,7 +466,7 @@ class Trainer:
             return
         if self.world.size > 1:
             # every process drew the same initial weights; from here each draws its own noise
-            torch.manual_seed(self.seed * 1_000_003 + 7919 * (self.world.rank + 1))
+            torch.manual_seed(self.settings.seed * 1_000_003 + 7919 * (self.world.rank + 1))
         if saved is not None:
             self._note(
                 f"note: the run was checkpointed with {len(saved)} process(es) and continues with "
@@ -532,7 +479,7 @@ class Trainer:
             tqdm.write(message, file=sys.stderr)
 
     def _loop(self, recipe: Recipe, meter: LossMeter, epoch: int, batch: int, step: int, wall: float) -> None:
-        epochs, per_epoch = self.hparams["epochs"], self.steps_per_epoch
+        epochs, per_epoch = self.settings.hparams["epochs"], self.steps_per_epoch
         trace_every = max(1, per_epoch // TRACE_POINTS_PER_EPOCH)
         if self.max_steps is not None and step >= self.max_steps:
             self._note(f"the run is already at step {step}, not before --max-steps {self.max_steps}; nothing to do")
@@ -541,7 +488,7 @@ class Trainer:
             total=epochs * per_epoch if self.max_steps is None else min(epochs * per_epoch, self.max_steps),
             initial=step,
             unit="img",
-            unit_scale=self.hparams["batch_size"],
+            unit_scale=self.settings.hparams["batch_size"],
             disable=not self.progress,
             dynamic_ncols=True,
             mininterval=0.1 if sys.stderr.isatty() else 10.0,
@@ -584,8 +531,8 @@ class Trainer:
 
     def _batches(self, epoch: int, start: int) -> Iterator[tuple[int, tuple[torch.Tensor, torch.Tensor]]]:
         """This process's share of the epoch's batches, from batch ``start`` on."""
-        order = batches(self.data, self.hparams["batch_size"], seed=self.seed * 100003 + epoch)
-        layout = MEMORY_FORMATS[self.memory_format]
+        order = batches(self.data, self.settings.hparams["batch_size"], seed=self.settings.seed * 100003 + epoch)
+        layout = MEMORY_FORMATS[self.settings.memory_format]
         for index, (images, labels) in enumerate(islice(order, start, None), start):
             yield index, (
                 distributed.shard(images, self.world).to(self.device, memory_format=layout),
@@ -595,7 +542,7 @@ class Trainer:
     def _step(
         self, recipe: Recipe, images: torch.Tensor, labels: torch.Tensor, epoch: int, batch: int, step: int
     ) -> dict[str, float]:
-        dtype = PRECISIONS[self.precision]
+        dtype = PRECISIONS[self.settings.precision]
         autocast = torch.autocast(self.device.type, dtype=dtype) if dtype is not None else contextlib.nullcontext()
         with autocast:
             losses = recipe.train_step(images, labels)
@@ -645,15 +592,8 @@ class Trainer:
                 "epoch": epoch,
                 "batch": batch,
                 "step": step,
-                "seed": self.seed,
-                "hparams": self.hparams,
-                "model_config": self.model_config,
-                "dataset": self.dataset,
+                "settings": self.settings.state(),
                 "data_root": self.data_root,
-                "precision": self.precision,
-                "compile": self.compile_modules,
-                "keep_epochs": self.keep_epochs,
-                "memory_format": self.memory_format,
                 "world_size": self.world.size,
                 "meter": meter.state_dict(),
                 "scaler": recipe.grad_scaler.state_dict() if recipe.grad_scaler is not None else None,
@@ -668,17 +608,17 @@ class Trainer:
         model = distributed.unwrap(recipe.export_model())
         if self.world.main:
             record = {"epoch": epoch, "step": step, "wall_time_s": round(wall, 1), **means}
-            if self._probe.due(wall, final=epoch == self.hparams["epochs"]):
+            if self._probe.due(wall, final=epoch == self.settings.hparams["epochs"]):
                 record.update(self._probe.measure(model, wall))
             training = self._training_record(epoch, wall)
-            write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
-            if self.keep_epochs:
-                write_model_folder(snapshot_folder(self.out_dir, epoch), self.spec, self.model_config, model, training)
+            write_model_folder(self.out_dir, self.spec, self.settings.model_config, model, training=training)
+            if self.settings.keep_epochs:
+                write_model_folder(snapshot_folder(self.out_dir, epoch), self.spec, self.settings.model_config, model, training)
             self.log.add_epoch(record)
         self._checkpoint(recipe, meter, epoch, 0, step, wall)
         if not self.world.main:
             return
-        if hasattr(model, "sample"):
+        if can(model, Capability.SAMPLE):
             self._save_grid(model, epoch)
         with refusing_full_disk(self.out_dir / "losses.png"):
             plot_losses(list(means), self.log.epochs(), self.log.steps(), self.out_dir / "losses.png",
@@ -696,13 +636,13 @@ class Trainer:
         if self.world.main:
             model = distributed.unwrap(recipe.export_model())
             training = self._training_record(round(step / self.steps_per_epoch, 4), wall)
-            write_model_folder(self.out_dir, self.spec, self.model_config, model, training=training)
+            write_model_folder(self.out_dir, self.spec, self.settings.model_config, model, training=training)
         self._checkpoint(recipe, meter, epoch, batch, step, wall)
         self._note(f"stopped after {step} steps (--max-steps), in epoch {epoch + 1}; continue with --resume")
 
     def _warn_if_short(self, recipe: Recipe) -> None:
         """Say so when the planned run has fewer train steps than the recipe needs to be worth loading."""
-        planned = self.hparams["epochs"] * self.steps_per_epoch
+        planned = self.settings.hparams["epochs"] * self.steps_per_epoch
         if self.max_steps is not None:
             planned = min(planned, self.max_steps)
         if planned < recipe.min_useful_steps:
@@ -714,13 +654,9 @@ class Trainer:
     def _training_record(self, epoch: float, wall: float) -> dict[str, Any]:
         record = {
             "command": self.command or f"zoo train {self.spec.name}",
-            "seed": self.seed,
             "epochs": epoch,
             "wall_time_s": round(wall, 1),
-            "hparams": self.hparams,
-            "dataset": self.dataset,
-            "precision": self.precision,
-            "memory_format": self.memory_format,
+            **self.settings.record(),
             "hardware": describe_hardware(self.device, self.world.size),
             "torch": torch.__version__,
         }
