@@ -54,6 +54,7 @@ from torch import nn
 
 from zoo.models.autoencoder import Autoencoder
 from zoo.models.base import ConditionalModel, GenerativeModel, check_images
+from zoo.models.capabilities import Capability
 from zoo.train.settings import RATE
 from zoo.train.trainer import Recipe
 
@@ -144,7 +145,9 @@ class OwnPriorAutoencoder(GoodAutoencoder):
         return self.decode_batch(2 + self.latent_noise(noise, self.latent_dim))
 
 
-class GoodClassifier(nn.Module):
+class UndeclaredClassifier(nn.Module):
+    """A working classifier that does not declare what it is."""
+
     image_shape = (1, 28, 28)
 
     def __init__(self):
@@ -154,6 +157,10 @@ class GoodClassifier(nn.Module):
     def forward(self, x):
         x = check_images(x, self.image_shape)
         return self.net(x.flatten(1).to(self.net.weight.dtype))
+
+
+class GoodClassifier(UndeclaredClassifier):
+    provides = (Capability.CLASSIFY,)
 
 
 class FlatLogits(GoodClassifier):
@@ -270,6 +277,7 @@ GOOD = {
 BROKEN = {
     "kit-wrong-shape": ("Good", {"image_shape": (1, 32, 32)}, "spec", r"image_shape is \(1, 28, 28\), the spec says \(1, 32, 32\)"),
     "kit-not-conditional": ("Good", {"conditional": True}, "spec", "is not a zoo.models.base.ConditionalModel"),
+    "kit-undeclared-classifier": ("UndeclaredClassifier", {"family": "classifier"}, "spec", "must declare 'classify'"),
     "kit-no-licence": ("Good", {"licence": ""}, "spec", "'licence' must be a non-empty string"),
     "kit-global-random": ("GlobalRandom", {}, "determinism", r"sample\(4, seed=7\) differs between two calls"),
     "kit-batch-noise": ("BatchNoise", {}, "determinism", r"sample\(2, seed=7\) differs from sample\(4, seed=7\)\[:2\]"),

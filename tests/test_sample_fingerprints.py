@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 import zoo
+from zoo.models.capabilities import Capability, can
 
 FINGERPRINTS = Path(__file__).parent / "data" / "sample_fingerprints.json"
 COUNT = 4
@@ -34,7 +35,7 @@ def sample_fingerprint(name: str) -> list[float]:
     try:
         model = zoo.load(name)
         with torch.no_grad():
-            if hasattr(model, "sample"):
+            if can(model, Capability.SAMPLE):
                 values = F.adaptive_avg_pool2d(model.sample(COUNT, seed=SEED).float(), POOLED)
             else:
                 noise = torch.rand(COUNT, 1, 28, 28, generator=torch.Generator().manual_seed(SEED))

@@ -38,6 +38,7 @@ from zoo.data.datasets import ImageData
 from zoo.errors import ChecksumError
 from zoo.hub.load import instantiate, load
 from zoo.models.base import ConditionalModel
+from zoo.models.capabilities import Capability, capabilities
 from zoo.core.registry import get_registry, get_spec
 from zoo.core.spec import ModelSpec
 from zoo.core.threads import one_thread
@@ -294,8 +295,17 @@ def check_spec(spec: ModelSpec) -> None:
         f"spec.conditional is {spec.conditional} but the model "
         f"{'is not' if spec.conditional else 'is'} a zoo.models.base.ConditionalModel",
     )
-    if _samples(spec):
-        expect(callable(getattr(model, "sample", None)), f"a {spec.family} model must have sample()")
+    declared = capabilities(model)
+    for capability, needed in (
+        (Capability.SAMPLE, _samples(spec)),
+        (Capability.LABELS, spec.conditional),
+        (Capability.CODES, spec.family == "autoencoder"),
+        (Capability.TRANSLATE, spec.family == "translation"),
+        (Capability.CLASSIFY, spec.family == "classifier"),
+    ):
+        if needed:
+            expect(capability in declared, f"a {spec.family} model must declare {capability.value!r} in its "
+                   f"class's `provides` (zoo.models.capabilities); it declares {sorted(c.value for c in declared)}")
     if spec.recipe is not None:
         recipe = spec.recipe_class()
         expect(isinstance(recipe, type) and issubclass(recipe, Recipe), f"{spec.recipe!r} is not a zoo.train.trainer.Recipe")

@@ -5,10 +5,13 @@ import torch
 from torch import nn
 
 from zoo.models.base import check_images
+from zoo.models.capabilities import Capability
 
 
 class DigitClassifier(nn.Module):
     """Images in [0, 1] -> class logits; ``features`` gives the penultimate layer."""
+
+    provides = (Capability.CLASSIFY,)
 
     def __init__(self, width: int = 32, features: int = 128, classes: int = 10) -> None:
         super().__init__()

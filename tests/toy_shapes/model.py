@@ -5,12 +5,15 @@ import torch
 from torch import nn
 
 from zoo.models.base import check_images
+from zoo.models.capabilities import Capability
 
 from .data import SIDE
 
 
 class ShapesClassifier(nn.Module):
     """Images in [0, 1] -> class logits; ``features`` gives the penultimate layer, ``head`` the logits."""
+
+    provides = (Capability.CLASSIFY,)
 
     def __init__(self, width: int = 8, features: int = 32, classes: int = 4) -> None:
         super().__init__()

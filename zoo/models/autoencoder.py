@@ -19,8 +19,10 @@ from torch import nn
 
 from zoo.models.base import ConditionalModel, GenerativeModel, check_count, check_images
 from zoo.models.noise import CONDITIONING, SampleNoise
+from zoo.models.capabilities import Capability
 
 EVAL_BATCH = 1000
+TRAVERSAL_DRAWS = 2000  # codes drawn (seed 0) to measure each dimension's centre and spread for traversals
 
 
 def mlp(sizes: Sequence[int], final_activation: bool = False) -> nn.Sequential:
@@ -77,7 +79,10 @@ class Autoencoder(GenerativeModel):
     come from a :class:`GaussianCodePrior` (``code_prior``), else from N(0, I).
     """
 
+    provides = (Capability.CODES, Capability.LATENT_WALK,)
+
     gaussian_latents = False  # codes of a fitted or learned prior: straight lines between them
+    continuous_codes = True  # codes are real vectors, so a traversal can vary one dimension at a time
     metric_notes: dict[str, str] = {
         "recon_mse": "mean squared error per pixel (pixels in [0, 1]) between test images and their reconstructions",
     }
@@ -182,6 +187,45 @@ class Autoencoder(GenerativeModel):
     def from_latent_codes(self, z: torch.Tensor, **conditioning: Any) -> torch.Tensor:
         """Images of codes ``z`` (:mod:`zoo.models.latent`): ``decode``."""
         return self.decode(z, **conditioning)
+
+    @torch.inference_mode()
+    def traversal_codes(
+        self, dims: Sequence[int] | None = None, steps: int = 9, span: float = 2.5, *, seed: int = 0,
+    ) -> torch.Tensor:
+        """Codes ``(len(dims) * steps, latent_dim)`` that vary one dimension at a time around a seeded code.
+
+        Row ``r`` of ``steps`` codes is the code ``sample(1, seed=seed)`` decodes with dimension
+        ``dims[r]`` (default: every dimension in order) set to ``steps`` evenly spaced values from
+        ``span`` standard deviations below that dimension's mean to ``span`` above, mean and
+        deviation measured on ``TRAVERSAL_DRAWS`` codes of the distribution ``sample`` decodes.
+        """
+        if not self.continuous_codes:
+            raise TypeError(f"{type(self).__name__} has discrete codes: there is no dimension to traverse")
+        dims = list(range(self.latent_dim)) if dims is None else list(dims)
+        if not dims or any(isinstance(d, bool) or not isinstance(d, int) or not 0 <= d < self.latent_dim for d in dims):
+            raise ValueError(f"dims must be code dimensions, whole numbers from 0 to {self.latent_dim - 1}, got {dims}")
+        steps = check_count(steps, "steps")
+        if steps < 2:
+            raise ValueError(f"steps must be at least 2 (the two ends of each row), got {steps}")
+        if isinstance(span, bool) or not isinstance(span, (int, float)) or not 0 < span < math.inf:
+            raise ValueError(f"span must be a positive number of standard deviations, got {span!r}")
+        spread = self.prior_codes(TRAVERSAL_DRAWS, seed=0).double()
+        centre, scale = spread.mean(0), spread.std(0)
+        offsets = torch.linspace(-span, span, steps, dtype=torch.float64)
+        codes = self.prior_codes(1, seed=seed).double().repeat(len(dims) * steps, 1)
+        for row, dim in enumerate(dims):
+            codes[row * steps : (row + 1) * steps, dim] = centre[dim] + offsets.to(centre.device) * scale[dim]
+        return codes.to(self.dtype)
+
+    @torch.inference_mode()
+    def traverse(
+        self, dims: Sequence[int] | None = None, steps: int = 9, span: float = 2.5, *, seed: int = 0,
+        **conditioning: Any,
+    ) -> torch.Tensor:
+        """Images ``(len(dims) * steps, C, H, W)`` of :meth:`traversal_codes`: row ``r`` shows what
+        dimension ``dims[r]`` does to the seeded code's image. Conditioning (if any) is given as
+        ``decode`` takes it, one entry per image of the grid."""
+        return self.decode(self.traversal_codes(dims, steps, span, seed=seed), **conditioning)
 
     def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
         return self.decode_batch(self.draw_codes(noise), **self.condition_inputs(len(noise), **conditioning))

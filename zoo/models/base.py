@@ -7,6 +7,7 @@ from typing import Any, Iterator
 import torch
 from torch import nn
 
+from zoo.models.capabilities import Capability
 from zoo.models.noise import CONDITIONING, SampleNoise, SeedStreams
 
 DEFAULT_BATCH_SIZE = 1000
@@ -51,7 +52,10 @@ class GenerativeModel(nn.Module):
     each image's randomness from its own generator only.
     """
 
+    provides = (Capability.SAMPLE,)
+
     image_shape: tuple[int, int, int] = (1, 28, 28)
+    options: tuple[str, ...] = ()  # keyword arguments of sample() that apply to the whole call (a sampler's steps=)
 
     @property
     def device(self) -> torch.device:
@@ -67,6 +71,11 @@ class GenerativeModel(nn.Module):
 
     def generate(self, noise: SampleNoise, **conditioning: Any) -> torch.Tensor:
         raise NotImplementedError
+
+    def check_options(self, **options: Any) -> dict[str, Any]:
+        """Validate the call-wide ``options`` (those named in ``options``); they reach every
+        ``generate`` call as keyword arguments (hook for subclasses)."""
+        return options
 
     def split_conditioning(self, n: int, noise: SampleNoise, **conditioning: Any) -> dict[str, Any]:
         """Validate per-sample conditioning for ``n`` images, drawing what is left out from
@@ -117,15 +126,18 @@ class GenerativeModel(nn.Module):
         if device is not None:
             self.to(check_device(device))
         streams = SeedStreams(seed)
+        options = self.check_options(**{key: conditioning.pop(key) for key in self.options if key in conditioning})
         per_sample = self.split_conditioning(n, streams.images(0, n, CONDITIONING), **conditioning)
-        return self._batches(n, batch_size, streams, per_sample)
+        return self._batches(n, batch_size, streams, per_sample, options)
 
     @torch.inference_mode()
-    def _batches(self, n: int, batch_size: int, streams: SeedStreams, per_sample: dict[str, Any]) -> Iterator[torch.Tensor]:
+    def _batches(
+        self, n: int, batch_size: int, streams: SeedStreams, per_sample: dict[str, Any], options: dict[str, Any]
+    ) -> Iterator[torch.Tensor]:
         for start in range(0, n, batch_size):
             stop = min(start + batch_size, n)
             batch_kwargs = {key: value[start:stop] for key, value in per_sample.items()}
-            yield self.generate(streams.images(start, stop), **batch_kwargs).float().clamp_(0.0, 1.0)
+            yield self.generate(streams.images(start, stop), **options, **batch_kwargs).float().clamp_(0.0, 1.0)
 
     def latent_noise(self, noise: SampleNoise, dim: int) -> torch.Tensor:
         """Standard normal latents ``(len(noise), dim)``, moved to the model's device and dtype."""
@@ -158,6 +170,8 @@ class ConditionalModel(GenerativeModel):
     ``[0, num_classes)``. With ``labels=None`` the labels are drawn uniformly
     at random from the seeded generator, so a seed still fixes the images.
     """
+
+    provides = (Capability.LABELS,)
 
     num_classes: int = 10
 

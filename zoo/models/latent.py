@@ -19,6 +19,7 @@ import torch
 
 from zoo.models.base import ConditionalModel, check_count, check_indices
 from zoo.models.clusters import SelfConditioned
+from zoo.models.capabilities import Capability
 from zoo.models.noise import CONDITIONING, SampleNoise
 
 
@@ -69,6 +70,8 @@ class GaussianLatents:
     (required) and cluster ids for a self-conditioned one (default: its
     largest cluster, for every code); other generators take none.
     """
+
+    provides = (Capability.LATENT_WALK,)
 
     gaussian_latents = True
     latent_dim: int

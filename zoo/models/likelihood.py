@@ -15,6 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from zoo.models.base import GenerativeModel, check_count, check_images
+from zoo.models.capabilities import Capability
 
 EVAL_BATCH = 500
 EVAL_SEED = 0
@@ -67,6 +68,8 @@ class AutoregressiveModel(GenerativeModel):
     each on its dataset; the bench shows those of the dataset it measures on
     beside the measured NLL.
     """
+
+    provides = (Capability.LIKELIHOOD,)
 
     quoted_nll: tuple[QuotedNLL, ...] = ()
     metric_notes = {

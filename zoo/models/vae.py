@@ -14,6 +14,7 @@ from zoo.models.base import check_count
 from zoo.models.noise import SampleNoise
 from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
+from zoo.models.capabilities import Capability
 
 IMPORTANCE_SAMPLES = 1000  # draws of q(z|x) per image for the NLL estimate, as in Burda et al. (2016)
 EVAL_ROWS = 20000  # decoder rows (images times draws) per batch when estimating likelihoods
@@ -43,6 +44,8 @@ class VAE(Autoencoder):
     codes from it. ``log_prior`` and the likelihoods stay those of the prior
     the model was trained with.
     """
+
+    provides = (Capability.LIKELIHOOD,)
 
     metric_notes = {
         **Autoencoder.metric_notes,

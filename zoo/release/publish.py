@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from zoo.hub.card import render_card
 from zoo.core.catalog import CatalogEntry, config_conflicts, upsert_entries
 from zoo.errors import ZooError
+from zoo.models.capabilities import Capability, can
 from zoo.core.files import open_regular, replace_folder_atomically, replace_atomically, write_bytes_atomically
 from zoo.hub.resolve import sha256_of
 from zoo.hub.load import CONFIG_FILE, WEIGHTS_FILE, load, read_folder_config
@@ -169,7 +170,7 @@ def _write_export(
         from zoo.evaluate.reference import evaluate_model
 
         metrics = evaluate_model(model, data_root, spec.dataset)
-    has_samples = hasattr(model, "sample")
+    has_samples = can(model, Capability.SAMPLE)
     if has_samples:
         from torchvision.utils import save_image
 

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from zoo.errors import ZooError
+from zoo.models.capabilities import Capability, can
 
 if TYPE_CHECKING:
     from zoo.evaluate.quality import Judge
@@ -46,7 +47,7 @@ class CollapseProbe:
 
     def measure(self, model: nn.Module, trained_s: float = 0.0) -> dict[str, float]:
         """``class_coverage``, ``kl_to_uniform`` and ``confident_fraction`` of the model's samples, or nothing."""
-        if not hasattr(model, "sample"):
+        if not can(model, Capability.SAMPLE):
             return {}
         devices = [self.device] if self.device.type == "cuda" else []
         with torch.random.fork_rng(devices=devices):  # building the judge draws: keep the run's generators
