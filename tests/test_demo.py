@@ -121,8 +121,8 @@ def test_an_interpolation_runs_from_the_sample_of_seed_a_to_that_of_seed_b(demo,
     assert (strip[2:30, 2:30] - first).abs().max() <= 1 / 255 + 1e-6
     assert (strip[2:30, 2 + 2 * 30 : 30 + 2 * 30] - first).abs().max() > 0.1  # the middle is not the start
     if name == "dcgan-mnist":  # self-conditioned: seed A's cluster is held, so the end is seed B's noise in it
-        cluster = int(zoo.load(name).latent_labels(1, seed=11)[0])
-        assert f"Cluster {cluster}, the one seed A's sample draws, is held" in answer["note"]
+        cluster = int(zoo.load(name).latent_conditioning(1, seed=11)["labels"][0])
+        assert answer["note"] == f"Held along the walk: cluster {cluster}, drawn beside seed A's code; only the code is walked."
     else:
         assert (strip[2:30, 2 + 4 * 30 : 30 + 4 * 30] - last).abs().max() <= 1 / 255 + 1e-6
         assert answer["note"] == ""

@@ -65,23 +65,38 @@ def sample(model: Any, n: int, seed: int, classes: int, label: int | None) -> to
     return model.sample(n, seed=seed, **conditioning(classes, label, n))
 
 
-def interpolate(model: Any, seeds: tuple[int, int], steps: int, classes: int, label: int | None) -> tuple[torch.Tensor, int | None]:
+def interpolate(model: Any, seeds: tuple[int, int], steps: int, classes: int, label: int | None) -> tuple[torch.Tensor, str]:
     """``steps`` images on the latent path from seed ``a``'s code to seed ``b``'s (``zoo.models.latent``),
-    and the cluster held along it for a self-conditioned GAN (the one seed ``a``'s sample draws)."""
-    from zoo.models.latent import GaussianLatents, latent_path
+    and what is held along it besides a label: what seed ``a``'s sample draws beside its code
+    (a self-conditioned GAN's cluster, InfoGAN's codes), in words, or ``""``."""
+    from zoo.models.latent import latent_path
 
     codes = torch.cat([model.latent_codes(1, seed=seed) for seed in seeds])
     path = latent_path(codes[0], codes[1], steps, spherical=model.gaussian_latents)
-    cluster = None
-    if classes:
-        held = {"labels": [0 if label is None else label] * steps}
-    elif isinstance(model, GaussianLatents) and model.cluster_count():
-        cluster = int(model.latent_labels(1, seed=seeds[0])[0])
-        held = {"labels": [cluster] * steps}
-    else:
-        held = {}
+    drawn = {} if classes else model.latent_conditioning(1, seed=seeds[0])
+    held = {"labels": [0 if label is None else label] * steps} if classes else _repeated(drawn, steps)
     with torch.inference_mode():
-        return model.from_latent_codes(path, **held).float(), cluster
+        return model.from_latent_codes(path, **held).float(), _words(drawn)
+
+
+def _repeated(drawn: Any, steps: int) -> Any:
+    """Every tensor in ``drawn`` (nested in dicts), of one image, repeated ``steps`` times."""
+    if isinstance(drawn, dict):
+        return {key: _repeated(value, steps) for key, value in drawn.items()}
+    return drawn.expand(steps, *drawn.shape[1:])
+
+
+def _words(drawn: dict[str, Any]) -> str:
+    """What one image drew, such as ``cluster 3`` (an unconditional model's labels are clusters) or
+    ``categorical 7, continuous -0.42 0.13``."""
+    parts = []
+    for key, value in drawn.items():
+        if isinstance(value, dict):
+            parts.append(_words(value))
+            continue
+        numbers = " ".join(f"{x:.2f}" if isinstance(x, float) else str(x) for x in value.reshape(-1).tolist())
+        parts.append(f"{'cluster' if key == 'labels' else key} {numbers}")
+    return ", ".join(parts)
 
 
 def translate(model: Any, image: torch.Tensor) -> torch.Tensor:

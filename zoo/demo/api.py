@@ -16,8 +16,7 @@ from zoo.errors import ZooError
 
 Body = Mapping[str, Any]
 GALLERY_SAMPLES = 16
-CLUSTER_NOTE = ("This GAN is self-conditioned: beside its noise it takes a cluster of the training images, which "
-                "cannot be walked. Cluster {cluster}, the one seed A's sample draws, is held along the walk.")
+HELD_NOTE = "Held along the walk: {held}, drawn beside seed A's code; only the code is walked."
 
 
 class DemoAPI:
@@ -67,8 +66,8 @@ class DemoAPI:
         steps = params.integer(body, "steps", 2, params.MAX_STEPS, default=8)
         classes = self.abilities[name].classes
         label = params.label(body, classes)
-        images, cluster = self._run(name, lambda model: adapter.interpolate(model, seeds, steps, classes, label))
-        note = "" if cluster is None else CLUSTER_NOTE.format(cluster=cluster)
+        images, held = self._run(name, lambda model: adapter.interpolate(model, seeds, steps, classes, label))
+        note = HELD_NOTE.format(held=held) if held else ""
         return {"model": name, "seeds": list(seeds), "steps": steps, "label": label, "image": grid_url(images, steps), "note": note}
 
     def translate(self, body: Body) -> dict[str, Any]:
