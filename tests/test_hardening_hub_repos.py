@@ -90,3 +90,21 @@ def test_a_hub_repo_gets_the_checks_of_an_untrusted_folder(pushed, hub_server):
     hub_server.add_file(REPO, "config.json", json.dumps(config).encode())
     with pytest.raises(zoo.errors.CatalogError, match="do not fit the architecture"):
         zoo.load(f"hf-hub:{REPO}@main")
+
+
+def test_push_of_a_plugins_hub_folder_pins_the_commit_it_made_in_the_catalog(
+    folder, tmp_path, hub_server, hf_cache, monkeypatch, capsys  # noqa: F811
+):
+    from zoo.core.catalog import parse_catalog, upsert_entries
+
+    monkeypatch.setenv("HF_ENDPOINT", hub_server.url)
+    home = tmp_path / "zoo_alice"
+    hub = home / "hub" / REPO
+    exported = export_run(folder, hub, repo=REPO, with_metrics=False)
+    catalog = home / "registry.toml"
+    upsert_entries(catalog, [exported.entry])
+    assert parse_catalog(catalog.read_text())[exported.entry.name].pins.revision == "main"
+    assert main(["push", str(hub), "--repo", REPO]) == 0
+    commit = hub_server.commit(REPO)
+    assert f"pinned commit {commit} in {catalog}" in capsys.readouterr().out
+    assert parse_catalog(catalog.read_text())[exported.entry.name].pins.revision == commit

@@ -20,5 +20,8 @@ def run(args: argparse.Namespace) -> int:
 
     pushed = push_folder(args.folder, args.repo, private=args.private, message=args.message)
     print(f"pushed {args.folder} to {pushed.url} at commit {pushed.revision}")
-    print(f'pin it in registry.toml: [models.NAME.hub] repo = "{args.repo}", revision = "{pushed.revision}"')
+    if pushed.catalog is not None:
+        print(f"pinned commit {pushed.revision} in {pushed.catalog}")
+    else:
+        print(f'pin it in registry.toml: [models.NAME.hub] repo = "{args.repo}", revision = "{pushed.revision}"')
     return 0

@@ -2,15 +2,21 @@
 
 Uses huggingface_hub (``create_repo`` then ``upload_folder``) with the endpoint
 from ``HF_ENDPOINT`` (default: the Hugging Face hub) and the token from
-``HF_TOKEN`` or a saved ``hf auth login``.
+``HF_TOKEN`` or a saved ``hf auth login``. When the folder is a plugin's hub
+folder (``PACKAGE/hub/OWNER/NAME`` beside ``PACKAGE/registry.toml``), the
+catalog entries that pin its files in that repo are pinned to the new commit.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Mapping
 
+from zoo.core.catalog import CatalogEntry, update_entries
+from zoo.core.homes import CATALOG_FILE, WEIGHTS_FOLDER
 from zoo.errors import HubError, ZooError
+from zoo.hub.resolve import sha256_of
 from zoo.hub.load import CONFIG_FILE, WEIGHTS_FILE, read_folder_config
 from zoo.core.naming import repo_id_problem
 
@@ -20,10 +26,11 @@ PICKLES = ("*.pt", "*.pth", "*.bin", "*.ckpt", "*.pkl")
 
 @dataclass(frozen=True)
 class Pushed:
-    """Where the folder went: the repo's URL and the commit that holds it."""
+    """Where the folder went: the repo's URL, the commit that holds it, and the catalog pinned to it (if any)."""
 
     url: str
     revision: str
+    catalog: Path | None = None
 
 
 def check_folder(folder: Path) -> None:
@@ -88,4 +95,26 @@ def push_folder(
         raise HubError(f"pushing to {repo} at {where} failed: {exc}.{hint}") from None
     except (HTTPError, OSError) as exc:  # the transport's errors: no connection, offline mode
         raise HubError(f"cannot reach {where} to push {repo}: {exc}") from None
-    return Pushed(url=str(url), revision=commit.oid)
+    return Pushed(url=str(url), revision=commit.oid, catalog=pin_commit(folder, repo, commit.oid))
+
+
+def pin_commit(folder: Path, repo: str, commit: str) -> Path | None:
+    """Pin ``commit`` in the catalog beside a plugin's hub folder (``HOME/hub/OWNER/NAME``), for the
+    entries of ``repo`` whose pinned files the folder holds; returns the catalog when one was changed."""
+    parents = folder.resolve().parents
+    if len(parents) < 3 or parents[1].name != WEIGHTS_FOLDER or not (parents[2] / CATALOG_FILE).is_file():
+        return None
+    chosen: list[CatalogEntry] = []
+
+    def pin(entries: Mapping[str, CatalogEntry]) -> list[CatalogEntry]:
+        chosen.extend(replace(entry, pins=replace(entry.pins, revision=commit)) for entry in entries.values()
+                      if entry.pins.repo == repo and _holds(folder, entry.pins.files))
+        return chosen
+
+    update_entries(parents[2] / CATALOG_FILE, pin)
+    return parents[2] / CATALOG_FILE if chosen else None
+
+
+def _holds(folder: Path, files: Mapping[str, str]) -> bool:
+    """Whether ``folder`` has every pinned file with its sha256."""
+    return all((folder / name).is_file() and sha256_of(folder / name) == digest for name, digest in files.items())
