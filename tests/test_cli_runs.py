@@ -70,3 +70,14 @@ def test_reconstruct_a_run_on_images_asks_for_them(run, tmp_path, capsys):
 def test_reconstruct_takes_images_or_data_not_both(run, images, tmp_path, capsys):
     assert main(["reconstruct", str(run), "--images", str(images), "--data", str(tmp_path)]) == 2
     assert "give --images DIR or --data DIR, not both" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layout", ["flat", "eleven classes"])
+def test_a_conditional_model_needs_one_subfolder_per_class_of_its_own(tmp_path, capsys, layout):
+    names = ["."] if layout == "flat" else [f"class{i:02d}" for i in range(11)]
+    for name in names:
+        (tmp_path / "images" / name).mkdir(parents=True, exist_ok=True)
+        Image.new("L", (28, 28), 128).save(tmp_path / "images" / name / "a.png")
+    code = main(["reconstruct", "cvae-mnist", "--images", str(tmp_path / "images"), "-o", str(tmp_path / "x.png")])
+    [line] = capsys.readouterr().err.splitlines()
+    assert code == 2 and "cvae-mnist is conditional on 10 classes" in line

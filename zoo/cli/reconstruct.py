@@ -60,8 +60,10 @@ def _images(model: Any, args: argparse.Namespace) -> Any:
     if args.images is not None:
         channels, size, _ = model.image_shape
         folder = read_image_folder(args.images, size, channels).data
-        if isinstance(model, ConditionalModel) and bool((folder.labels < 0).any()):
-            raise ZooError(f"{args.name} is conditional: put the images in {args.images} in one subfolder per class")
+        classes = model.num_classes if isinstance(model, ConditionalModel) else 0
+        if classes and not bool(((folder.labels >= 0) & (folder.labels < classes)).all()):
+            raise ZooError(f"{args.name} is conditional on {classes} classes: put the images in "
+                           f"{args.images} in at most {classes} subfolders, one per class")
         return folder
     if is_folder_dataset(model.spec.dataset):
         raise ZooError(f"{args.name} was trained on a folder of images ({model.spec.dataset}); "
