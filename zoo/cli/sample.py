@@ -52,14 +52,13 @@ def run(args: argparse.Namespace) -> int:
         raise ZooError(f"{args.name!r} is a {model.spec.family}, it does not sample images")
     if tensors:
         limits.check_room(output, limits.tensor_bytes(args.n, model.spec.image_shape))
+    conditioning = {} if args.labels is None else {"labels": _labels(model, args)}  # refused unless conditional
     if args.sweep is not None:
         count, nrow = _write_sweep(model, args, output, tensors)
     elif isinstance(model, TranslationModel):
-        _reject_labels(model, args)
         return _write_translations(model, args, output, tensors)
     else:
         count, nrow = args.n, _grid_width(args)
-        conditioning = {} if args.labels is None else {"labels": _labels(model, args)}
         _write(model.sample_batches(args.n, seed=args.seed, **conditioning), args, output, tensors, count, nrow)
     print(f"wrote {count} samples of {args.name} to {output}")
     return 0
@@ -69,11 +68,6 @@ def _labels(model: Any, args: argparse.Namespace) -> list[int]:
     from zoo.cli.labels import labels_for
 
     return labels_for(model, args.name, args.labels, args.n)
-
-
-def _reject_labels(model: Any, args: argparse.Namespace) -> None:
-    if args.labels is not None:
-        _labels(model, args)  # a translation model is not conditional: refused with the reason
 
 
 def _write_translations(model: Any, args: argparse.Namespace, output: Path, tensors: bool) -> int:
