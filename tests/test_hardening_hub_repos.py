@@ -108,3 +108,22 @@ def test_push_of_a_plugins_hub_folder_pins_the_commit_it_made_in_the_catalog(
     commit = hub_server.commit(REPO)
     assert f"pinned commit {commit} in {catalog}" in capsys.readouterr().out
     assert parse_catalog(catalog.read_text())[exported.entry.name].pins.revision == commit
+
+
+def test_export_of_the_same_weights_keeps_the_pushed_commit_and_record_never_writes_main(tmp_path):
+    from dataclasses import replace
+
+    from conftest import CATALOG
+    from zoo.core.catalog import parse_catalog, update_entries, upsert_entries
+
+    base = parse_catalog(CATALOG.read_text())["cgan-mnist"]
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    catalog = tmp_path / "registry.toml"
+    upsert_entries(catalog, [replace(base, pins=replace(base.pins, revision=commit))])
+    upsert_entries(catalog, [replace(base, pins=replace(base.pins, revision="main"))])  # exported again
+    assert parse_catalog(catalog.read_text())["cgan-mnist"].pins.revision == commit
+    update_entries(catalog, lambda entries: [replace(entries["cgan-mnist"], bench={"fid": 1.0})])  # --record
+    assert parse_catalog(catalog.read_text())["cgan-mnist"].pins.revision == commit
+    other = dict(base.pins.files, **{"model.safetensors": "f" * 64})
+    upsert_entries(catalog, [replace(base, pins=replace(base.pins, revision="main", files=other))])  # new weights
+    assert parse_catalog(catalog.read_text())["cgan-mnist"].pins.revision == "main"

@@ -10,13 +10,13 @@ import json
 import os
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from zoo.errors import CatalogError
 from zoo.core.files import folder_lock, write_bytes_atomically
-from zoo.core.naming import file_name_problem, model_name_problem, repo_id_problem, revision_problem
+from zoo.core.naming import file_name_problem, is_commit, model_name_problem, repo_id_problem, revision_problem
 from zoo.core.spec import FAMILIES, PinnedFiles
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -290,12 +290,31 @@ def upsert_entries(path: Path, entries: Sequence[CatalogEntry]) -> None:
     """Replace (or append) these models' blocks in registry.toml in one write, keeping the rest as written.
 
     The file is re-read under the catalog's lock and replaced atomically, so
-    concurrent writers each keep the others' entries.
+    concurrent writers each keep the others' entries. An entry whose files are
+    the ones already pinned keeps the commit they were pinned at (``zoo push``
+    pins it), rather than a branch.
     """
-    blocks = [_checked_block(entry) for entry in entries]
     with folder_lock(_folder_of(path)):
         text = read_text(path) if path.exists() else ""
-        _write_blocks(path, text, entries, blocks)
+        before = _pinned_before(text, path)
+        entries = [_keeping_commit(entry, before) for entry in entries]
+        _write_blocks(path, text, entries, [_checked_block(entry) for entry in entries])
+
+
+def _pinned_before(text: str, path: Path) -> dict[str, CatalogEntry]:
+    try:
+        return parse_catalog(text, str(path))
+    except CatalogError:  # a catalog being repaired by this very write
+        return {}
+
+
+def _keeping_commit(entry: CatalogEntry, before: Mapping[str, CatalogEntry]) -> CatalogEntry:
+    old = before.get(entry.name)
+    if old is None or is_commit(entry.pins.revision) or not is_commit(old.pins.revision):
+        return entry
+    if (old.pins.repo, dict(old.pins.files)) != (entry.pins.repo, dict(entry.pins.files)):
+        return entry
+    return replace(entry, pins=replace(entry.pins, revision=old.pins.revision))
 
 
 def update_entries(
