@@ -1,0 +1,24 @@
+"""Coupled GAN (Liu and Tuzel 2016, https://arxiv.org/abs/1606.07536): two GANs, one per domain,
+whose generators share their first layers and discriminators their last, learn a joint
+distribution of two domains from unpaired images: here MNIST digits and their negatives."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="cogan-mnist",
+            family="gan",
+            summary="Coupled GAN: two DCGAN generators sharing all but their last layer, for MNIST digits and "
+            "their negatives; sample(n) draws digits, sample_pairs(n) the digit and its negative from one code",
+            paper="https://arxiv.org/abs/1606.07536",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=100,
+            licence="MIT",
+            build="zoo_plugins.cogan.model:CoupledGenerator",
+            recipe="zoo_plugins.cogan.recipe:CoGANRecipe",
+            config={"latent_dim": 100, "width": 32, "channels": 1, "image_size": 28},
+        )
+    )
