@@ -119,3 +119,10 @@ def test_the_torch_floor_excludes_versions_with_a_weights_only_bypass():
     floors = {req.name: req.specifier for req in map(Requirement, project["dependencies"])}
     assert not floors["torch"].contains("2.5.1") and floors["torch"].contains("2.6.0")
     assert not floors["torchvision"].contains("0.20.1") and floors["torchvision"].contains("0.21.0")
+
+
+def test_an_interpolation_too_large_to_hold_is_refused_before_loading(tmp_path, capsys):
+    out = tmp_path / "i.png"
+    code = main(["interpolate", "ae-mnist", "--rows", "100000", "--steps", "100000", "-o", str(out)])
+    one_line_error(code, capsys, "--rows x --steps is 10000000000, more than the 4096 allowed")
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model(parser)
     parser.add_argument("--seed", type=int, default=0, help="which codes: the ends of strip r are the codes "
                                                             "sample(2 * rows, seed) draws for images 2r and 2r + 1")
-    parser.add_argument("--rows", type=positive_int, default=8, help="number of strips (default 8)")
+    parser.add_argument("--rows", type=positive_int, default=8,
+                        help="number of strips (default 8; rows x steps at most 4096 images)")
     parser.add_argument("--steps", type=at_least(2), default=10, help="images per strip, ends included (default 10)")
     parser.add_argument("--path", choices=PATHS, default=None,
                         help="slerp: the great circle between the codes (default for Gaussian codes, as GANs have); "
@@ -31,9 +32,11 @@ def run(args: argparse.Namespace) -> int:
 
     from zoo.cli.outputs import writable_output
     from zoo.cli.progress import counted
+    from zoo.core.limits import MAX_GRID_IMAGES, check_count
     from zoo.hub.load import load
     from zoo.models.latent import LatentSpace
 
+    check_count("--rows x --steps", args.rows * args.steps, MAX_GRID_IMAGES)
     output = writable_output(args.output)
     model = load(args.name, device=args.device)
     if not isinstance(model, LatentSpace):
