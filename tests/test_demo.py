@@ -147,6 +147,15 @@ def test_pix2pix_translates_what_is_drawn(demo):
     assert (picture(stroke[1]["image"])[:, :, 0].float() / 255 - expected).abs().max() <= 1 / 255 + 1e-6
 
 
+def test_an_example_input_is_one_stored_with_the_weights(demo):
+    status, answer = call(demo, "/api/example", {"model": "pix2pix-mnist", "seed": 4})
+    assert status == 200 and len(answer["pixels"]) == 784
+    stored = zoo.load("pix2pix-mnist").sample_inputs(1, seed=4)[0].reshape(-1)
+    assert (torch.tensor(answer["pixels"]) - stored).abs().max() < 1e-3
+    assert call(demo, "/api/example", {"model": "pix2pix-mnist", "seed": 5})[1]["pixels"] != answer["pixels"]
+    assert call(demo, "/api/example", {"model": "vae-mnist"})[0] == 400
+
+
 @pytest.mark.parametrize("name, label", [("vae-mnist", None), ("ae-mnist", None), ("cvae-mnist", 1)])
 def test_an_autoencoder_reconstructs_a_drawn_digit(demo, name, label):
     status, answer = call(demo, "/api/reconstruct", {"model": name, "pixels": stroke_pixels(), "label": label})
@@ -417,6 +426,8 @@ def test_drawing_on_the_pix2pix_pad_changes_the_digit_it_generates(demo, browser
     page.stroke("#pad", [(0.3, 0.3), (0.5, 0.2), (0.7, 0.3), (0.7, 0.5)])
     second = page.wait_for(f"(s => s !== {first!r} && s)(document.getElementById('pad-out').getAttribute('src'))")
     assert (picture(first).float() - picture(second).float()).abs().max() > 50
+    page.click("#pad-example")  # an edge map stored with the weights replaces the drawing
+    page.wait_for(f"(s => s !== {second!r} && s)(document.getElementById('pad-out').getAttribute('src'))")
 
 
 @needs_chromium

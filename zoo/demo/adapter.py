@@ -1,10 +1,9 @@
 """What the demo can do with each model, and the calls that do it.
 
-The one place that knows how models expose their abilities: the spec says
-what a model is (family, conditional, latent size), the model's public API
-samples, reconstructs, translates and walks latent spaces
-(``zoo.models.latent``). When models declare capabilities
-(``zoo.models.capabilities``), this module is what changes.
+The one place that knows how models expose their abilities: what a model
+can do is what its classes declare (``zoo.models.capabilities``); its public
+API samples, reconstructs, translates (``translate``, ``sample_inputs``) and
+walks latent spaces (``zoo.models.latent``).
 """
 from __future__ import annotations
 
@@ -16,7 +15,6 @@ import torch
 from zoo.core.spec import ModelSpec
 
 PAD_SHAPE = (1, 28, 28)  # the drawing pads are 28x28 grey images
-SAMPLING_FAMILIES = ("gan", "autoencoder", "translation", "autoregressive", "diffusion", "flow")
 
 
 @dataclass(frozen=True)
@@ -35,23 +33,21 @@ class Abilities:
 
 
 def abilities(spec: ModelSpec) -> Abilities:
-    """The demo's view of a model, from its spec and its architecture (built with random weights;
-    no weight file is read)."""
-    if spec.pins is None or spec.family not in SAMPLING_FAMILIES:
+    """The demo's view of a model: the capabilities its classes declare (``zoo.models.capabilities``),
+    read from its architecture built with random weights (no weight file is read)."""
+    if spec.pins is None:
         return Abilities(sample=False, classes=0, interpolate=False, translate=False, reconstruct=False)
     from zoo.hub.load import instantiate
-    from zoo.models.autoencoder import Autoencoder
-    from zoo.models.base import ConditionalModel
-    from zoo.models.latent import LatentSpace
-    from zoo.models.translation import TranslationModel
+    from zoo.models.capabilities import Capability, capabilities
 
     model = instantiate(spec)
+    declared = capabilities(model)
     return Abilities(
-        sample=True,
-        classes=model.num_classes if isinstance(model, ConditionalModel) else 0,
-        interpolate=isinstance(model, LatentSpace),
-        translate=isinstance(model, TranslationModel) and model.directions[model.default_direction][0] == PAD_SHAPE,
-        reconstruct=isinstance(model, Autoencoder) and tuple(model.image_shape) == PAD_SHAPE,
+        sample=Capability.SAMPLE in declared,
+        classes=model.num_classes if Capability.LABELS in declared else 0,
+        interpolate=Capability.LATENT_WALK in declared,
+        translate=Capability.TRANSLATE in declared and tuple(model.input_shape) == PAD_SHAPE,
+        reconstruct=Capability.CODES in declared and tuple(model.image_shape) == PAD_SHAPE,
     )
 
 
@@ -97,6 +93,11 @@ def _words(drawn: dict[str, Any]) -> str:
         numbers = " ".join(f"{x:.2f}" if isinstance(x, float) else str(x) for x in value.reshape(-1).tolist())
         parts.append(f"{'cluster' if key == 'labels' else key} {numbers}")
     return ", ".join(parts)
+
+
+def example_input(model: Any, seed: int) -> torch.Tensor:
+    """One of the example inputs stored with a translation model's weights, ``(1, 28, 28)``."""
+    return model.sample_inputs(1, seed=seed)[0].float().cpu()
 
 
 def translate(model: Any, image: torch.Tensor) -> torch.Tensor:

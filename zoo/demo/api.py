@@ -44,6 +44,7 @@ class DemoAPI:
             ("POST", "/api/sample"): self.sample,
             ("POST", "/api/interpolate"): self.interpolate,
             ("POST", "/api/translate"): self.translate,
+            ("POST", "/api/example"): self.example,
             ("POST", "/api/reconstruct"): self.reconstruct,
             ("POST", "/api/quiz/round"): self.quiz_round,
             ("POST", "/api/quiz/answer"): self.quiz_answer,
@@ -75,6 +76,12 @@ class DemoAPI:
         image = pad_image(params.pixels(body), adapter.PAD_SHAPE)
         output = self._run(name, lambda model: adapter.translate(model, image))
         return {"model": name, "image": grid_url(output, 1)}
+
+    def example(self, body: Body) -> dict[str, Any]:
+        """One of the example inputs stored with a translation model, as pad pixels (row by row)."""
+        name, seed = self._model_name(body, "translate"), params.seed(body)
+        image = self._run(name, lambda model: adapter.example_input(model, seed))
+        return {"model": name, "seed": seed, "pixels": [round(x, 4) for x in image.reshape(-1).tolist()]}
 
     def reconstruct(self, body: Body) -> dict[str, Any]:
         name = self._model_name(body, "reconstruct")

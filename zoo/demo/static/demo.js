@@ -80,6 +80,18 @@ class Pad {
     this.ctx.fillStyle = "#000";
     this.ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
   }
+  // Shows 784 grey levels (row by row) on the pad, scaled up, and reports them.
+  show(grey) {
+    const small = document.createElement("canvas");
+    small.width = small.height = 28;
+    const ctx = small.getContext("2d");
+    const image = ctx.createImageData(28, 28);
+    grey.forEach((g, i) => { image.data.fill(Math.round(g * 255), 4 * i, 4 * i + 3); image.data[4 * i + 3] = 255; });
+    ctx.putImageData(image, 0, 0);
+    this.ctx.imageSmoothingEnabled = false;
+    this.ctx.drawImage(small, 0, 0, this.canvas.width, this.canvas.height);
+    this.changed(true);
+  }
   // Sends at most one update per 150 ms while drawing, and always one when a stroke ends.
   changed(now) {
     clearTimeout(this.pending);
@@ -184,6 +196,14 @@ function padPanel(models) {
   const pad = new Pad($("pad"), 10, send);
   select.addEventListener("change", () => last && send(last));
   $("pad-clear").addEventListener("click", () => { pad.clear(); $("pad-out").removeAttribute("src"); last = null; });
+  let examples = 0;
+  $("pad-example").addEventListener("click", async () => {
+    try {
+      pad.show((await api("/api/example", { model: select.value, seed: examples++ })).pixels);
+    } catch (error) {
+      $("pad-out").alt = error.message;
+    }
+  });
 }
 
 function aePanel(models) {
