@@ -9,6 +9,7 @@ from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
 from zoo.testing import example_images
+from zoo_plugins.clustergan.metrics import matched_accuracy, purity
 from zoo_plugins.ebgan.loss import pulling_away
 from zoo_plugins.sgan.recipe import LabelledSubset
 
@@ -58,3 +59,13 @@ def test_cogan_pairs_are_the_two_domains_of_one_code() -> None:
 def test_pulling_away_term_is_zero_for_orthogonal_codes_and_one_for_parallel_ones() -> None:
     assert pulling_away(torch.eye(4)).item() == pytest.approx(0.0)
     assert pulling_away(torch.ones(4, 3) * torch.arange(1, 5).unsqueeze(1)).item() == pytest.approx(1.0)
+
+
+def test_clustering_accuracy_matches_clusters_to_classes_one_to_one() -> None:
+    labels = torch.arange(100) % 10
+    renamed = (labels * 3 + 1) % 10  # the same clusters under other names
+    assert matched_accuracy(renamed, labels, 10, 10) == 1.0 and purity(renamed, labels, 10, 10) == 1.0
+    merged = labels.clamp(max=8)  # classes 8 and 9 share a cluster: one of them is lost
+    assert matched_accuracy(merged, labels, 10, 10) == pytest.approx(0.9)
+    assert purity(merged, labels, 10, 10) == pytest.approx(0.9)
+    assert matched_accuracy(torch.zeros(100, dtype=torch.long), labels, 10, 10) == pytest.approx(0.1)
