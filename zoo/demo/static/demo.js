@@ -123,6 +123,12 @@ async function drain() {
   queue.busy = false;
 }
 
+// Families whose sampling takes many network passes per image: their cards draw 4 images, not 16.
+const SLOW = {
+  autoregressive: "Draws pixel by pixel: slow on a CPU.",
+  diffusion: "Denoises step by step: slow on a CPU.",
+};
+
 function card(model) {
   const node = $("card").content.firstElementChild.cloneNode(true);
   node.dataset.model = model.name;
@@ -146,8 +152,8 @@ function card(model) {
     node.querySelector(".label-box").hidden = false;
     fillLabels(labels, model.can.classes, true);
   }
-  const slow = model.family === "autoregressive";
-  if (slow) note.textContent = "Draws pixel by pixel: slow on a CPU.";
+  const slow = SLOW[model.family];
+  if (slow) note.textContent = slow;
   const draw = async () => {
     node.classList.add("busy");
     try {
