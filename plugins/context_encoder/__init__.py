@@ -1,0 +1,21 @@
+"""Context Encoder (Pathak et al. 2016): inpaint the masked centre of MNIST digits."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="context-encoder-mnist",
+            family="translation",
+            summary="Context Encoder: encoder-decoder fills the grey 14x14 centre of a digit, "
+            "pixel (L2) + adversarial loss of a PatchGAN critic",
+            paper="https://arxiv.org/abs/1604.07379",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            licence="MIT",
+            build="zoo_plugins.context_encoder.model:ContextEncoder",
+            recipe="zoo_plugins.context_encoder.recipe:ContextEncoderRecipe",
+            config={"width": 32, "hole": 14, "examples": 1024},
+        )
+    )

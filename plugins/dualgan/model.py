@@ -1,0 +1,31 @@
+"""DualGAN generators (Yi et al. 2017): U-Nets (the core U-Net) between MNIST digits (A) and coloured
+digits (B)."""
+from __future__ import annotations
+
+import torch
+
+from zoo.models.image_to_image import COLOURED, DIGITS, ColouredDigitsTranslation, UNet
+
+
+class DualGANGenerators(ColouredDigitsTranslation):
+    """``b2a`` (coloured -> MNIST, the default) and ``a2b`` (MNIST -> coloured).
+
+    ``inputs_from(digits, seed=s)`` colours digits (styles drawn from ``s``);
+    ``translate(coloured)`` brings them back; ``sample(n)`` translates ``n``
+    stored coloured training digits into MNIST digits.
+    """
+
+    metric_notes = {
+        "kept": "fraction of coloured test digits (styles of seed 0) translated by b2a that the zoo's MNIST "
+        "classifier gives the digit's own label",
+        "cycle_label_accuracy": "the same for test digits through a2b then b2a",
+    }
+
+    def __init__(self, width: int = 16, examples: int = 1024) -> None:
+        super().__init__(examples)
+        self.a2b = UNet(DIGITS[0], COLOURED[0], width)
+        self.b2a = UNet(COLOURED[0], DIGITS[0], width)
+
+    def forward(self, x: torch.Tensor, direction: str) -> torch.Tensor:
+        """Images in ``[-1, 1]`` -> their translation in ``direction`` (``"a2b"`` or ``"b2a"``), in ``[-1, 1]``."""
+        return getattr(self, direction)(x)
