@@ -266,6 +266,16 @@ def test_the_quiz_says_when_there_are_no_real_images(monkeypatch):
     assert answer["message"].startswith("No real mnist images to play with: MNIST is not in /nowhere")
 
 
+def test_a_round_puts_the_real_image_on_either_side_and_says_which():
+    real, fake = torch.ones(1, 1, 28, 28), torch.zeros(1, 1, 28, 28)
+    sides = set()
+    for _ in range(64):
+        left, right, side = quiz.deal(real, fake)
+        assert (left if side == "left" else right) is real and (right if side == "left" else left) is fake
+        sides.add(side)
+    assert sides == {"left", "right"}
+
+
 def test_the_quiz_forgets_the_oldest_sessions():
     scores = quiz.Scores()
     first, _, _ = scores.new_round(None, "left")

@@ -97,13 +97,12 @@ class DemoAPI:
         real = self.real.images(self.specs[name].dataset)
         if isinstance(real, str):
             return {"available": False, "message": real}
-        fake = self._run(name, lambda model: adapter.sample(model, 1, quiz.random_index(2**31), self.abilities[name].classes, None))
-        real_image = real[quiz.random_index(real.shape[0])].unsqueeze(0)
-        real_side = quiz.random_side()
-        pictures = {real_side: real_image, ("right" if real_side == "left" else "left"): fake}
+        classes = self.abilities[name].classes
+        fake = self._run(name, lambda model: adapter.sample(model, 1, quiz.random_seed(), classes, None))
+        left, right, real_side = quiz.deal(quiz.one_of(real), fake)
         session, round_id, score = self.scores.new_round(session, real_side)
-        return {"available": True, "model": name, "dataset": self.specs[name].dataset, "session": session, "round": round_id, "score": score,
-                "left": grid_url(pictures["left"], 1), "right": grid_url(pictures["right"], 1)}
+        return {"available": True, "model": name, "dataset": self.specs[name].dataset, "session": session,
+                "round": round_id, "score": score, "left": grid_url(left, 1), "right": grid_url(right, 1)}
 
     def quiz_answer(self, body: Body) -> dict[str, Any]:
         session, round_id = params.token(body, "session"), params.token(body, "round")

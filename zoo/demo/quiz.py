@@ -85,9 +85,17 @@ class Scores:
             return pick == real_side, real_side, session.score()
 
 
-def random_side() -> str:
-    return SIDES[secrets.randbelow(2)]
+def random_seed() -> int:
+    """A fresh seed for the sample of a round."""
+    return secrets.randbelow(2**31)
 
 
-def random_index(count: int) -> int:
-    return secrets.randbelow(count)
+def one_of(images: torch.Tensor) -> torch.Tensor:
+    """One image of ``images`` ``(N, C, H, W)``, drawn at random, as a batch of one."""
+    return images[secrets.randbelow(images.shape[0])].unsqueeze(0)
+
+
+def deal(real: torch.Tensor, fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, str]:
+    """The two images in a random order: ``(left, right, the side of the real one)``."""
+    real_side = SIDES[secrets.randbelow(2)]
+    return (real, fake, real_side) if real_side == "left" else (fake, real, real_side)
