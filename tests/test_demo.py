@@ -46,7 +46,7 @@ def demo():
     running(server)
     yield server
     server.shutdown()
-    server.server_close()
+    server.close()
 
 
 def call(server: DemoServer, path: str, body: Any = None, *, raw: bytes | None = None,
@@ -224,9 +224,13 @@ def test_nothing_but_the_page_and_the_api_is_served(demo):
     assert call(demo, "/api/models", {})[0] == 405
 
 
-def test_requests_for_another_host_are_refused(demo):
+def test_requests_for_another_host_or_from_another_site_are_refused(demo):
     status, answer = call(demo, "/api/models", headers={"Host": "attacker.example:80"})
     assert status == 403 and "127.0.0.1" in answer["error"]
+    status, _ = call(demo, "/api/quiz/round", {"model": "dcgan-mnist"}, headers={"Origin": "http://attacker.example"})
+    assert status == 403
+    own = f"http://127.0.0.1:{demo.server_address[1]}"
+    assert call(demo, "/api/models", headers={"Origin": own})[0] == 200
 
 
 def test_the_server_listens_on_the_loopback_interface_only(demo):
@@ -261,7 +265,7 @@ def test_the_quiz_says_when_there_are_no_real_images(monkeypatch):
         status, answer = call(server, "/api/quiz/round", {"model": "dcgan-mnist"})
     finally:
         server.shutdown()
-        server.server_close()
+        server.close()
     assert status == 200 and not answer["available"]
     assert answer["message"].startswith("No real mnist images to play with: MNIST is not in /nowhere")
 

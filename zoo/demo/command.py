@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("zoo demo: stopped", file=sys.stderr)
     finally:
-        server.server_close()
+        server.close()
     return 0
 
 

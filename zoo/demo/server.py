@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import traceback
+from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from zoo.demo.api import DemoAPI
@@ -32,12 +34,33 @@ SECURITY_HEADERS = {
 class DemoServer(ThreadingHTTPServer):
     """A threading HTTP server bound to ``127.0.0.1:port`` (0: a free port) serving one :class:`DemoAPI`."""
 
-    daemon_threads = True
+    daemon_threads = True  # an idle keep-alive connection does not hold the server open
 
     def __init__(self, api: DemoAPI, port: int = 0) -> None:
         super().__init__((HOST, port), DemoHandler)
         self.api = api
         self.routes = api.routes()
+        self.in_progress = 0
+        self.idle = threading.Condition()
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Counts a request as in progress while it is answered."""
+        with self.idle:
+            self.in_progress += 1
+        try:
+            yield
+        finally:
+            with self.idle:
+                self.in_progress -= 1
+                self.idle.notify_all()
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Stop listening, then wait up to ``timeout`` seconds for the requests in progress (a model
+        call that is still running when the process exits takes the process down with it)."""
+        self.server_close()
+        with self.idle:
+            self.idle.wait_for(lambda: self.in_progress == 0, timeout)
 
     @property
     def url(self) -> str:
@@ -57,8 +80,12 @@ class DemoHandler(BaseHTTPRequestHandler):
         self._handle("POST")
 
     def _handle(self, method: str) -> None:
+        with self.server.answering():
+            self._answer(method)
+
+    def _answer(self, method: str) -> None:
         if not self._from_this_host():
-            self._json(HTTPStatus.FORBIDDEN, {"error": "the demo answers only requests addressed to 127.0.0.1 or localhost"})
+            self._json(HTTPStatus.FORBIDDEN, {"error": "the demo answers only its own page, at 127.0.0.1 or localhost"})
             return
         path = urlsplit(self.path).path
         if method == "GET" and path in STATIC:
@@ -79,9 +106,12 @@ class DemoHandler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "the demo failed on this request; see its terminal"})
 
     def _from_this_host(self) -> bool:
-        """Whether the Host header names this server (a page of another site cannot reach it by DNS tricks)."""
+        """Whether the Host header names this server (a page of another site cannot reach it by DNS
+        tricks) and an Origin, when there is one, is this server's own page."""
         port = self.server.server_address[1]
-        return self.headers.get("Host", "") in {f"{HOST}:{port}", f"localhost:{port}"}
+        hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+        origin = self.headers.get("Origin")
+        return self.headers.get("Host", "") in hosts and (origin is None or origin in {f"http://{h}" for h in hosts})
 
     def _body(self) -> dict[str, Any]:
         """The request's JSON object, at most ``MAX_BODY`` bytes."""
