@@ -81,3 +81,10 @@ def test_a_conditional_model_needs_one_subfolder_per_class_of_its_own(tmp_path, 
     code = main(["reconstruct", "cvae-mnist", "--images", str(tmp_path / "images"), "-o", str(tmp_path / "x.png")])
     [line] = capsys.readouterr().err.splitlines()
     assert code == 2 and "cvae-mnist is conditional on 10 classes" in line
+
+
+def test_info_of_a_folder_named_without_a_path_says_how_to_pass_it(run, capsys, monkeypatch):
+    monkeypatch.chdir(run.parent)
+    assert main(["info", run.name]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert f"pass it as a path: ./{run.name}" in line

@@ -17,8 +17,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from zoo.core.naming import names_a_folder
     from zoo.hub.describe import describe
+    from zoo.hub.load import registered_spec
 
-    info = describe_folder(Path(args.name)) if names_a_folder(args.name) else describe(args.name)
+    if names_a_folder(args.name):
+        info = describe_folder(Path(args.name))
+    else:
+        registered_spec(args.name)  # an unknown name that is a folder here gets a hint to pass it as a path
+        info = describe(args.name)
     print(json.dumps(info, indent=2))
     return 0
 
