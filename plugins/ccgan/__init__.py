@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="ccgan-mnist",
             family="translation",
-            summary="CC-GAN: a generator fills the grey 14x14 centre of a digit; its critic is also a digit "
+            summary="CC-GAN: a generator fills the grey 12x12 centre of a digit; its critic is also a digit "
             "classifier (10 classes + fake) trained on 100 labelled images",
             paper="https://arxiv.org/abs/1611.06430",
             dataset="mnist",
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.ccgan.model:CCGANGenerator",
             recipe="zoo_plugins.ccgan.recipe:CCGANRecipe",
-            config={"width": 16, "hole": 14, "examples": 1024},
+            config={"width": 16, "hole": 12, "examples": 1024},
         )
     )

@@ -19,7 +19,7 @@ class CCGANGenerator(Inpainting):
     metric_notes = {"kept": "fraction of test digits, centre masked and inpainted, that the zoo's MNIST "
                     "classifier gives the digit's own label"}
 
-    def __init__(self, width: int = 16, hole: int = 14, examples: int = 1024) -> None:
+    def __init__(self, width: int = 16, hole: int = 12, examples: int = 1024) -> None:
         super().__init__(UNet(1, 1, width), hole, examples)
 
 

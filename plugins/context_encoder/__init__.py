@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="context-encoder-mnist",
             family="translation",
-            summary="Context Encoder: encoder-decoder fills the grey 14x14 centre of a digit, "
+            summary="Context Encoder: encoder-decoder fills the grey 12x12 centre of a digit, "
             "pixel (L2) + adversarial loss of a PatchGAN critic",
             paper="https://arxiv.org/abs/1604.07379",
             dataset="mnist",
@@ -16,6 +16,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.context_encoder.model:ContextEncoder",
             recipe="zoo_plugins.context_encoder.recipe:ContextEncoderRecipe",
-            config={"width": 32, "hole": 14, "examples": 1024},
+            config={"width": 32, "hole": 12, "examples": 1024},
         )
     )

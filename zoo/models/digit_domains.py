@@ -12,7 +12,8 @@ from one ``torch.Generator`` on the CPU, ``None`` meaning torch's global one
   side of mid-grey);
 - :func:`on_texture`: digits on a coloured, textured background (stripes and
   noise), strokes keeping their brightness;
-- :func:`thin`, :func:`thick`, :func:`invert`: stroke weight and polarity.
+- :func:`thin`, :func:`thick`, :func:`invert`: stroke weight and polarity;
+- :func:`edges`: Sobel edge maps.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ TEXTURE = 0.15  # amplitude of colourise's background noise
 TEXTURE_GRID = 7  # noise is drawn on a 7x7 grid and smoothly upsampled
 LUMA = (0.299, 0.587, 0.114)
 MASK_FILL = 0.5  # the grey that covers a masked square
+SOBEL = ((-1.0, 0.0, 1.0), (-2.0, 0.0, 2.0), (-1.0, 0.0, 1.0))
 
 
 def shrink(images: torch.Tensor, factor: int = 4) -> torch.Tensor:
@@ -119,3 +121,12 @@ def thick(digits: torch.Tensor) -> torch.Tensor:
 def invert(digits: torch.Tensor) -> torch.Tensor:
     """Dark strokes on a light background."""
     return quantised(1.0 - digits)
+
+
+def edges(images: torch.Tensor) -> torch.Tensor:
+    """Sobel gradient magnitude of images ``(N, 1, H, W)`` (edges replicated at the border), scaled so that
+    a sharp 0-to-1 step gives 1, clipped to ``[0, 1]``."""
+    sobel = torch.tensor(SOBEL, device=images.device, dtype=images.dtype)
+    kernels = torch.stack([sobel, sobel.T]).unsqueeze(1)
+    gradients = F.conv2d(F.pad(images, (1, 1, 1, 1), mode="replicate"), kernels)
+    return quantised(gradients.square().sum(1, keepdim=True).sqrt() / 4.0)

@@ -242,8 +242,7 @@ class Multimodal(TranslationModel):
             raise TypeError(f"style must be a float tensor of shape (N, {self.style_dim})")
         elif tuple(style.shape) != (inputs.shape[0], self.style_dim):
             raise ValueError(f"style must have shape ({inputs.shape[0]}, {self.style_dim}), got {tuple(style.shape)}")
-        with torch.inference_mode():
-            return self.translate_styled(inputs.to(self.device, self.dtype), direction, style.to(self.device, self.dtype))
+        return self.translate_styled(inputs.to(self.device, self.dtype), direction, style.to(self.device, self.dtype))
 
     def generate(self, noise: SampleNoise, example: torch.Tensor) -> torch.Tensor:
         inputs = self.examples[example.to(self.examples.device)].to(self.dtype) / 255.0

@@ -1,0 +1,175 @@
+"""The image-to-image shelf: digit domains, and each flavour's inputs_from/translate contract on tiny
+configs (shapes, seeding, what passes through untouched, style codes)."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from zoo.core.registry import get_spec
+from zoo.data.datasets import ImageData
+from zoo.models import digit_domains as domains
+from zoo.models.image_to_image import Multimodal, diversity
+from zoo.testing import example_images
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+TINY = {
+    "context-encoder-mnist": {"width": 4, "examples": 8},
+    "ccgan-mnist": {"width": 4, "examples": 8},
+    "srgan-mnist": {"width": 4, "blocks": 1, "examples": 8},
+    "esrgan-mnist": {"width": 4, "growth": 2, "blocks": 1, "examples": 8},
+    "stargan-mnist": {"width": 4, "blocks": 1, "examples": 8},
+    "discogan-mnist": {"width": 4, "examples": 8},
+    "dualgan-mnist": {"width": 4, "examples": 8},
+    "unit-mnist": {"width": 4, "examples": 8},
+    "munit-mnist": {"width": 4, "style_dim": 3, "examples": 8},
+    "bicyclegan-mnist": {"width": 4, "style_dim": 3, "examples": 8},
+}
+INPUT_SHAPE = {
+    "context-encoder-mnist": (1, 28, 28), "ccgan-mnist": (1, 28, 28), "srgan-mnist": (1, 7, 7),
+    "esrgan-mnist": (1, 7, 7), "stargan-mnist": (3, 28, 28), "discogan-mnist": (3, 28, 28),
+    "dualgan-mnist": (3, 28, 28), "unit-mnist": (3, 28, 28), "munit-mnist": (3, 28, 28),
+    "bicyclegan-mnist": (1, 28, 28),
+}
+SEEDED_INPUTS = {"stargan-mnist", "discogan-mnist", "dualgan-mnist", "unit-mnist", "munit-mnist"}
+MULTIMODAL = ["munit-mnist", "bicyclegan-mnist"]
+
+
+def tiny(name: str) -> torch.nn.Module:
+    torch.manual_seed(0)
+    return get_spec(name).builder()(**TINY[name]).eval()
+
+
+def digits(n: int = 4) -> torch.Tensor:
+    return example_images((1, 28, 28), n)
+
+
+# --- the digit domains ------------------------------------------------------------
+
+
+def test_shrink_averages_blocks_and_mask_paints_only_the_centre():
+    images = digits()
+    small = domains.shrink(images)
+    assert small.shape == (4, 1, 7, 7)
+    assert torch.allclose(small[:, :, 0, 0], images[:, :, :4, :4].mean((2, 3)), atol=1 / 255)
+    masked = domains.mask_centre(images, 12)
+    assert torch.equal(masked[..., 8:20, 8:20], torch.full((4, 1, 12, 12), domains.MASK_FILL))
+    outside = domains.centre_mask(28, 28, 12) == 0
+    assert torch.equal(masked[outside.expand_as(masked)], images[outside.expand_as(images)])
+    with pytest.raises(ValueError, match="between 1 and 28"):
+        domains.mask_centre(images, 30)
+
+
+@pytest.mark.parametrize("style", [domains.colourise, domains.on_texture])
+def test_coloured_domains_are_seeded_rgb_images(style):
+    images = digits()
+    a = style(images, torch.Generator().manual_seed(3))
+    assert a.shape == (4, 3, 28, 28) and 0 <= a.min() and a.max() <= 1
+    assert torch.equal(a, style(images, torch.Generator().manual_seed(3)))
+    assert not torch.equal(a, style(images, torch.Generator().manual_seed(4)))
+
+
+def test_stroke_weight_polarity_and_edges():
+    images = digits()
+    step = 0.5 / 255  # rounding to 8-bit levels
+    assert (domains.thin(images) <= images + step).all() and (domains.thick(images) >= images - step).all()
+    assert domains.thin(images).sum() < images.sum() < domains.thick(images).sum()
+    assert torch.allclose(domains.invert(images), 1 - images, atol=1 / 255)
+    edge_map = domains.edges(images)
+    assert edge_map.shape == images.shape and 0 <= edge_map.min() and edge_map.max() <= 1 and edge_map.max() > 0
+    assert domains.edges(torch.full((1, 1, 28, 28), 0.7)).abs().max() == 0
+
+
+# --- every flavour: inputs_from and translate ----------------------------------
+
+
+@pytest.mark.parametrize("name", list(TINY))
+def test_inputs_from_gives_the_input_domain_and_translate_brings_it_back(name):
+    model = tiny(name)
+    images = digits()
+    inputs = model.inputs_from(images, seed=1)
+    assert inputs.shape == (4, *INPUT_SHAPE[name]) and model.input_shape == INPUT_SHAPE[name]
+    assert torch.equal(inputs, model.inputs_from(images, seed=1))
+    assert torch.equal(inputs, model.inputs_from(images, seed=2)) != (name in SEEDED_INPUTS)
+    out = model.translate(inputs, seed=0)
+    assert out.shape == (4, 1, 28, 28) and 0 <= out.min() and out.max() <= 1
+    assert model.sample(5, seed=2).shape == (5, 1, 28, 28)
+    assert torch.allclose(model.sample(5, seed=2)[:3], model.sample(3, seed=2), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["context-encoder-mnist", "ccgan-mnist"])
+def test_inpainting_changes_only_the_masked_square(name):
+    model = tiny(name)
+    inputs = model.inputs_from(digits())
+    out = model.translate(inputs)
+    outside = (model.mask == 0).expand_as(out)
+    assert torch.allclose(out[outside], inputs[outside], atol=1e-6)
+    assert not torch.allclose(out[~outside], inputs[~outside], atol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["srgan-mnist", "esrgan-mnist"])
+def test_super_resolution_takes_7x7_images(name):
+    model = tiny(name)
+    assert list(model.directions) == ["x4"]
+    assert torch.equal(model.inputs_from(digits()), domains.shrink(digits()))
+    with pytest.raises(ValueError, match=r"shape \(N, 1, 7, 7\)"):
+        model.translate(digits())
+
+
+@pytest.mark.parametrize("name", ["discogan-mnist", "dualgan-mnist", "unit-mnist", "munit-mnist"])
+def test_unpaired_models_translate_both_ways(name):
+    model = tiny(name)
+    assert list(model.directions) == ["b2a", "a2b"]
+    assert model.translate(digits(), direction="a2b", seed=0).shape == (4, 3, 28, 28)
+    assert torch.equal(model.inputs_from(digits(), seed=5), domains.colourise(digits(), torch.Generator().manual_seed(5)))
+
+
+def test_stargan_translates_into_every_domain_with_one_generator():
+    model = tiny("stargan-mnist")
+    inputs = model.inputs_from(digits(), seed=0)
+    shapes = {name: tuple(model.translate(inputs, direction=name).shape) for name in model.directions}
+    assert shapes == {"plain": (4, 1, 28, 28), "thin": (4, 1, 28, 28), "thick": (4, 1, 28, 28),
+                      "inverted": (4, 1, 28, 28), "coloured": (4, 3, 28, 28)}
+    assert not torch.allclose(model.translate(inputs, direction="thin"), model.translate(inputs, direction="thick"))
+
+
+# --- multimodal: style codes --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", MULTIMODAL)
+def test_a_seed_or_a_style_code_picks_the_output(name):
+    model = tiny(name)
+    assert isinstance(model, Multimodal)
+    inputs = model.inputs_from(digits(), seed=0)
+    a = model.translate(inputs, seed=1)
+    assert torch.equal(a, model.translate(inputs, seed=1))
+    assert not torch.allclose(a, model.translate(inputs, seed=2))
+    assert torch.allclose(model.translate(inputs[:2], seed=1), a[:2], atol=1e-6)  # image i's code: (seed, i)
+    codes = model.style_codes(4, 1)
+    assert torch.equal(model.translate(inputs, style=codes), a)
+    assert diversity(model, inputs) > 0
+    with pytest.raises(ValueError, match=rf"style must have shape \(4, {model.style_dim}\)"):
+        model.translate(inputs, style=torch.zeros(4, model.style_dim + 1))
+    with pytest.raises(TypeError, match="style must be a float tensor"):
+        model.translate(inputs, style=torch.zeros(4, model.style_dim, dtype=torch.long))
+
+
+def test_munit_takes_the_style_of_a_reference_image():
+    model = tiny("munit-mnist")
+    style = model.style_of(digits(2), "a")
+    assert style.shape == (2, 3)
+    coloured = model.inputs_from(digits(2), seed=0)
+    assert model.translate(coloured, style=style).shape == (2, 1, 28, 28)
+
+
+# --- recipes ----------------------------------------------------------------------------
+
+
+def test_ccgan_keeps_a_balanced_labelled_set():
+    from zoo_plugins.ccgan.recipe import LabelledSet
+
+    data = ImageData(example_images((1, 28, 28), 50), torch.arange(50) % 10)
+    labelled = LabelledSet(20, (1, 28, 28))
+    labelled.fill(data, 10)
+    assert torch.equal(labelled.labels.bincount(minlength=10), torch.full((10,), 2))
+    assert torch.equal(labelled.images, data.images[torch.cat([torch.tensor([c, c + 10]) for c in range(10)])])
