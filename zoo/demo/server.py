@@ -55,6 +55,11 @@ class DemoServer(ThreadingHTTPServer):
                 self.in_progress -= 1
                 self.idle.notify_all()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that went away before its answer was sent is not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
     def close(self, timeout: float = 30.0) -> None:
         """Stop listening, then wait up to ``timeout`` seconds for the requests in progress (a model
         call that is still running when the process exits takes the process down with it)."""

@@ -14,10 +14,6 @@ async function api(path, body) {
   return answer;
 }
 
-function fillSelect(select, names) {
-  select.replaceChildren(...names.map((name) => new Option(name, name)));
-}
-
 function fillLabels(select, classes, withAny) {
   const options = withAny ? [new Option("any", "")] : [];
   for (let c = 0; c < classes; c++) options.push(new Option(String(c), String(c)));
@@ -26,6 +22,28 @@ function fillLabels(select, classes, withAny) {
 
 function labelOf(select) {
   return select.value === "" ? null : Number(select.value);
+}
+
+// Fills a panel's model list; a panel no installed model can use says so and stays still.
+function offer(select, models, preferred) {
+  select.replaceChildren(...models.map((m) => new Option(m.name, m.name)));
+  if (models.some((m) => m.name === preferred)) select.value = preferred;
+  if (models.length) return true;
+  const panel = select.closest(".panel");
+  panel.querySelector(".hint").textContent = "None of the installed models can do this.";
+  panel.querySelectorAll("button, canvas, input, select").forEach((node) => { node.disabled = true; node.hidden = node.tagName === "CANVAS"; });
+  return false;
+}
+
+// Answers that arrive after a newer request was sent are dropped, so a drawing never shows a stale output.
+function latestOnly() {
+  let sent = 0;
+  return async (request) => {
+    const ticket = ++sent;
+    const answer = await request();
+    if (ticket !== sent) throw new Error("superseded");
+    return answer;
+  };
 }
 
 // A black 28x28-scaled canvas to draw white strokes on; onChange gets 784 grey levels in [0, 1].
@@ -186,15 +204,15 @@ function gallery(models) {
 
 function padPanel(models) {
   const select = $("pad-model");
-  fillSelect(select, models.filter((m) => m.can.translate).map((m) => m.name));
-  if (models.some((m) => m.name === "pix2pix-mnist" && m.can.translate)) select.value = "pix2pix-mnist";
+  if (!offer(select, models.filter((m) => m.can.translate), "pix2pix-mnist")) return;
+  const latest = latestOnly();
   let last = null;
   const send = async (pixels) => {
     last = pixels;
     try {
-      const answer = await api("/api/translate", { model: select.value, pixels });
-      $("pad-out").src = answer.image;
+      $("pad-out").src = (await latest(() => api("/api/translate", { model: select.value, pixels }))).image;
     } catch (error) {
+      if (error.message === "superseded") return;
       $("pad-out").removeAttribute("src");
       $("pad-out").alt = error.message;
     }
@@ -215,9 +233,8 @@ function padPanel(models) {
 function aePanel(models) {
   const usable = models.filter((m) => m.can.reconstruct);
   const select = $("ae-model");
-  fillSelect(select, usable.map((m) => m.name));
-  const preferred = usable.find((m) => m.name === "vae-mnist");
-  if (preferred) select.value = preferred.name;
+  if (!offer(select, usable, "vae-mnist")) return;
+  const latest = latestOnly();
   let last = null;
   const showLabels = () => {
     const model = usable.find((m) => m.name === select.value);
@@ -229,8 +246,9 @@ function aePanel(models) {
     const model = usable.find((m) => m.name === select.value);
     const label = model && model.can.classes ? labelOf($("ae-label")) : null;
     try {
-      $("ae-out").src = (await api("/api/reconstruct", { model: select.value, pixels, label })).image;
+      $("ae-out").src = (await latest(() => api("/api/reconstruct", { model: select.value, pixels, label }))).image;
     } catch (error) {
+      if (error.message === "superseded") return;
       $("ae-out").removeAttribute("src");
       $("ae-out").alt = error.message;
     }
@@ -245,9 +263,7 @@ function aePanel(models) {
 function walkPanel(models) {
   const usable = models.filter((m) => m.can.interpolate);
   const select = $("walk-model");
-  fillSelect(select, usable.map((m) => m.name));
-  const preferred = usable.find((m) => m.name === "vae-mnist");
-  if (preferred) select.value = preferred.name;
+  if (!offer(select, usable, "vae-mnist")) return;
   const showLabels = () => {
     const model = usable.find((m) => m.name === select.value);
     $("walk-label-box").hidden = !(model && model.can.classes);
@@ -276,10 +292,7 @@ function walkPanel(models) {
 
 function quizPanel(models) {
   const select = $("quiz-model");
-  const usable = models.filter((m) => m.can.quiz);
-  fillSelect(select, usable.map((m) => m.name));
-  const preferred = usable.find((m) => m.name === "dcgan-mnist");
-  if (preferred) select.value = preferred.name;
+  if (!offer(select, models.filter((m) => m.can.quiz), "dcgan-mnist")) return;
   const panel = $("quiz-panel");
   const message = $("quiz-message");
   const state = { session: null, round: null };
