@@ -323,6 +323,18 @@ def test_zoo_demo_serves_until_interrupted():
         process.kill()
 
 
+def test_the_page_ships_in_the_wheel():
+    import fnmatch
+    import tomllib
+
+    setuptools = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert "zoo.demo" in setuptools["packages"]
+    static = Path(zoo.__file__).parent / "demo" / "static"
+    shipped = setuptools["package-data"]["zoo.demo"]
+    for file in static.iterdir():
+        assert any(fnmatch.fnmatch(f"static/{file.name}", pattern) for pattern in shipped), file.name
+
+
 def test_importing_zoo_or_zoo_demo_stays_cheap():
     code = "import sys, zoo; assert 'zoo.demo' not in sys.modules; import zoo.demo; print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
