@@ -23,15 +23,13 @@ Bases (subclasses of :class:`~zoo.models.translation.TranslationModel`):
 """
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 from torch import nn
 
 from zoo.models.digit_domains import centre_mask, colourise, mask_centre, shrink
 from zoo.models.noise import SampleNoise, SeedStreams, check_seed
-from zoo.models.translation import EVAL_BATCH, Translation, TranslationModel
 from zoo.models.base import check_images
+from zoo.models.translation import EVAL_BATCH, Translation, TranslationModel
 
 DIGITS = (1, 28, 28)
 COLOURED = (3, 28, 28)
