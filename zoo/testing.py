@@ -301,6 +301,8 @@ def check_spec(spec: ModelSpec) -> None:
         (Capability.LABELS, spec.conditional),
         (Capability.CODES, spec.family == "autoencoder"),
         (Capability.TRANSLATE, spec.family == "translation"),
+        (Capability.STEPS, spec.family == "diffusion"),
+        (Capability.BITS_PER_DIM, spec.family == "flow"),
         (Capability.CLASSIFY, spec.family == "classifier"),
     ):
         if needed:

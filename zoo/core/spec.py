@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from zoo.core.naming import model_name_problem
 
-FAMILIES = ("gan", "autoencoder", "translation", "autoregressive", "classifier")
+FAMILIES = ("gan", "autoencoder", "translation", "autoregressive", "diffusion", "flow", "classifier")
 
 
 @dataclass(frozen=True)

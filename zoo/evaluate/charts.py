@@ -21,7 +21,7 @@ ROW = 22
 PLOT = 520  # width of a dot plot's value axis
 WIDTH = 760
 FAMILY_COLOURS = {"gan": "#1f77b4", "autoencoder": "#d62728", "translation": "#2ca02c",
-                  "autoregressive": "#9467bd", "classifier": "#8c564b"}
+                  "autoregressive": "#9467bd", "diffusion": "#ff7f0e", "flow": "#17becf", "classifier": "#8c564b"}
 OTHER = "#e377c2"
 REAL = "#777777"
 NLL_KEYS = ("nll", "nll_is")

@@ -20,6 +20,8 @@ class Capability(str, Enum):
     CODES = "codes"  # encode, decode, reconstruct, interpolate (autoencoders)
     LATENT_WALK = "latent-walk"  # latent_codes(n, seed=), from_latent_codes(z)
     LIKELIHOOD = "likelihood"  # log_likelihood(x) in nats per binary image
+    BITS_PER_DIM = "bits-per-dim"  # bits_per_dim(x, seed=), log_likelihood(x, seed=) of dequantised 8-bit images (flows)
+    STEPS = "steps"  # sample(n, steps=): an iterative sampler (diffusion, flow matching) of a chosen number of steps
     TRANSLATE = "translate"  # inputs_from(images), translate(inputs)
     CLASSIFY = "classify"  # forward(x) -> class logits (an evaluation network)
 
