@@ -600,7 +600,7 @@ def test_a_pinned_model_is_benched_by_name(toy_catalog, monkeypatch):
          and max(map(len, out.splitlines())) <= 120 and "cgan-mnist" in out),
         (["--wide"], lambda out, name: out.splitlines()[0].split()[:4] == ["model", "family", "FID", "KID"]
          and "img/s" in out.splitlines()[0] and name in out),
-        (["--markdown"], lambda out, name: out.startswith("| model | family |") and f"| `{name}` | gan |" in out),
+        (["--markdown"], lambda out, name: out.startswith("| model | family |") and f"| `{name}` | gan ([paper](" in out),
         (["--json"], lambda out, name: json.loads(out)["rows"][0]["name"] == name),
         (["--csv"], lambda out, name: out.splitlines()[1].startswith(f"{name},model,gan,")),
     ],

@@ -18,6 +18,8 @@ def test_list_shows_models_and_filters(capsys):
     assert main(["list", "dcgan-*"]) == 0
     out = capsys.readouterr().out
     assert "dcgan-mnist" in out and "mnist-classifier" not in out
+    line = next(line for line in out.splitlines() if line.startswith("dcgan-mnist "))
+    assert " gan " in line and line.endswith("[arXiv:1511.06434]")  # family and paper
 
 
 def test_list_with_no_match_fails(capsys):

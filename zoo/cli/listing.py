@@ -12,6 +12,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("pattern", nargs="?", default=None)
 
 
+def short_reference(paper: str) -> str:
+    """``arXiv:ID`` for an arXiv link, else the link itself."""
+    for prefix in ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/"):
+        if paper.startswith(prefix):
+            return "arXiv:" + paper[len(prefix):].removesuffix(".pdf")
+    return paper
+
+
 def run(args: argparse.Namespace) -> int:
     from zoo.core.registry import get_registry
 
@@ -26,5 +34,6 @@ def run(args: argparse.Namespace) -> int:
     for name in names:
         spec = registry.specs[name]
         weights = "pretrained" if spec.pins else "-"
-        print(f"{name:<{width}}  {spec.family:<14} {weights:<10}  {spec.summary}")
+        paper = f" [{short_reference(spec.paper)}]" if spec.paper else ""
+        print(f"{name:<{width}}  {spec.family:<14} {weights:<10}  {spec.summary}{paper}")
     return 0

@@ -79,6 +79,7 @@ class Row:
     metrics: dict[str, Any]
     images: torch.Tensor
     dataset: str = ""
+    paper: str = ""  # a model's paper (its spec's link)
 
 
 DATASETS = "datasets"  # the settings key of a bench of several datasets: each one's own settings
@@ -282,7 +283,9 @@ class Bench:
             parameters=sum(p.numel() for p in model.parameters()),
             weights_bytes=weights_file(target).stat().st_size,
         )
-        return self.row(target, "model", model.spec.family, metrics, measured.images)
+        row = self.row(target, "model", model.spec.family, metrics, measured.images)
+        row.paper = model.spec.paper
+        return row
 
     def cite(self, model: torch.nn.Module) -> None:
         """Keep the papers' NLLs the model quotes for the dataset the bench measures on."""

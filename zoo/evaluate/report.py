@@ -259,7 +259,8 @@ def markdown_table(result: BenchResult) -> str:
         lines = ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * (len(header) - 2)]
         for line, row in zip(body, part.rows):
             name = f"`{line[0]}`" if row.kind == "model" else line[0]
-            lines.append("| " + " | ".join([name, *line[1:]]) + " |")
+            family = f"{line[1]} ([paper]({row.paper}))" if row.paper else line[1]
+            lines.append("| " + " | ".join([name, family, *line[2:]]) + " |")
         if len(parts) > 1:
             lines = [f"{MARKDOWN_HEADING} {heading(part)}", "", *lines, "", judged_against(part)]
         tables.append("\n".join(lines))
@@ -273,8 +274,8 @@ def _grouped(result: BenchResult) -> list[Row]:
 
 
 def _records(result: BenchResult) -> list[dict[str, Any]]:
-    return [{"name": row.name, "kind": row.kind, "family": row.family, "dataset": row.dataset, "metrics": row.metrics}
-            for row in _grouped(result)]
+    return [{"name": row.name, "kind": row.kind, "family": row.family, "paper": row.paper, "dataset": row.dataset,
+             "metrics": row.metrics} for row in _grouped(result)]
 
 
 def to_json(result: BenchResult) -> str:
