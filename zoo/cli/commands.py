@@ -16,7 +16,7 @@ from typing import Sequence
 
 from zoo.cli import (
     bench, download, evaluate, export, info, interpolate, listing, new_plugin, plugins, push, reconstruct, sample,
-    search, train,
+    search, train, traverse,
 )
 from zoo.cli.arguments import check_device, data_epilog
 from zoo.core.plugins import warnings_as_lines
@@ -25,7 +25,7 @@ from zoo.errors import ZooError
 
 COMMANDS: dict[str, ModuleType] = {
     module.NAME: module
-    for module in (listing, info, sample, download, train, evaluate, bench, export, interpolate, reconstruct,
+    for module in (listing, info, sample, download, train, evaluate, bench, export, interpolate, traverse, reconstruct,
                    search, push, plugins, new_plugin)
 }
 

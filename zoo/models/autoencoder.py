@@ -188,7 +188,7 @@ class Autoencoder(GenerativeModel):
         """Images of codes ``z`` (:mod:`zoo.models.latent`): ``decode``."""
         return self.decode(z, **conditioning)
 
-    @torch.inference_mode()
+    @torch.no_grad()
     def traversal_codes(
         self, dims: Sequence[int] | None = None, steps: int = 9, span: float = 2.5, *, seed: int = 0,
     ) -> torch.Tensor:
@@ -217,7 +217,7 @@ class Autoencoder(GenerativeModel):
             codes[row * steps : (row + 1) * steps, dim] = centre[dim] + offsets.to(centre.device) * scale[dim]
         return codes.to(self.dtype)
 
-    @torch.inference_mode()
+    @torch.no_grad()
     def traverse(
         self, dims: Sequence[int] | None = None, steps: int = 9, span: float = 2.5, *, seed: int = 0,
         **conditioning: Any,

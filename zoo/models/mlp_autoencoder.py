@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.autoencoder import Autoencoder, gaussian_noise, masking_noise, mlp
+from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 from zoo.models.noise import SampleNoise
 
@@ -24,7 +25,9 @@ class MLPAutoencoder(Autoencoder):
 
     A plain autoencoder has no prior over its codes: ``sample`` decodes draws
     from a full-covariance Gaussian fitted to training codes (``code_prior``,
-    set when the recipe exports the weights). Nothing in training asks the
+    set when the recipe exports the weights), or with ``code_prior_components``
+    = M > 0 from a mixture of M such Gaussians (ex-post density estimation,
+    Ghosh et al. 2020). Nothing in training asks the
     decoder to turn such draws into digits, so samples are worse than a VAE's.
     """
 
@@ -46,9 +49,12 @@ class MLPAutoencoder(Autoencoder):
         channels: int = 1,
         fitted_prior: bool = True,
         image_size: int = DEFAULT_IMAGE_SIZE,
+        code_prior_components: int = 0,
     ) -> None:
         image_shape = square_image_shape(channels, image_size, "MLP autoencoder")
         super().__init__(latent_dim, image_shape, fitted_prior=fitted_prior)
+        if fitted_prior and code_prior_components:
+            self.code_prior = GaussianMixtureCodePrior(latent_dim, code_prior_components)
         if code_activation not in CODE_ACTIVATIONS:
             raise ValueError(f"code_activation must be one of {', '.join(CODE_ACTIVATIONS)}, got {code_activation!r}")
         self.code_activation = code_activation

@@ -26,6 +26,15 @@ def log_normal(z: torch.Tensor, mean: torch.Tensor, logvar: torch.Tensor) -> tor
     return -0.5 * ((z - mean).square() / logvar.exp() + logvar + LOG_2PI).sum(-1)
 
 
+def log_mixture(z: torch.Tensor, means: torch.Tensor, logvars: torch.Tensor) -> torch.Tensor:
+    """log density of codes ``(..., D)`` under an equally weighted mixture of the diagonal Gaussians
+    N(means[k], diag(exp(logvars[k]))) ``(K, D)``, each expanded into two matrix products: no (..., K, D) tensor."""
+    precision = (-logvars).exp()
+    constant = (means.square() * precision + logvars + LOG_2PI).sum(-1)
+    quadratic = z.square() @ precision.T - 2 * z @ (means * precision).T + constant
+    return (-0.5 * quadratic).logsumexp(-1) - math.log(means.shape[0])
+
+
 class VAE(Autoencoder):
     """q(z|x) = N(mean(x), diag(exp(logvar(x)))), p(x|z) Bernoulli.
 
@@ -87,11 +96,7 @@ class VAE(Autoencoder):
         """log p(z) for codes ``(..., latent_dim)``, summed over the code's dimensions."""
         if self.prior_means is None:
             return -0.5 * (z.square() + LOG_2PI).sum(-1)
-        # each component's log-density expanded into two matrix products: no (..., K, D) tensor
-        precision = (-self.prior_logvars).exp()
-        constant = (self.prior_means.square() * precision + self.prior_logvars + LOG_2PI).sum(-1)
-        quadratic = z.square() @ precision.T - 2 * z @ (self.prior_means * precision).T + constant
-        return (-0.5 * quadratic).logsumexp(-1) - math.log(self.prior_means.shape[0])
+        return log_mixture(z, self.prior_means, self.prior_logvars)
 
     def kl_to_prior(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """KL(q(z|x) || p(z)) per image: closed form for N(0, I), else the one-draw

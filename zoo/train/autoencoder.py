@@ -6,6 +6,7 @@ final weights, of the most recent training images.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import torch
@@ -72,6 +73,15 @@ class AutoencoderRecipe(Recipe):
 
     @torch.no_grad()
     def export_model(self) -> MLPAutoencoder:
+        """The model, its code prior (if it has one) fitted to the codes of the kept training images."""
         model = unwrap(self.model)
-        model.code_prior.fit(torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)]))
+        if model.code_prior is None:
+            return model
+        codes = torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)])
+        components = getattr(model.code_prior, "components", 1)
+        if codes.shape[0] < components:
+            warnings.warn(f"the code prior is left unfitted: {codes.shape[0]} training codes for {components} "
+                          "mixture components", stacklevel=3)
+            return model
+        model.code_prior.fit(codes)
         return model

@@ -50,6 +50,20 @@ class VAERecipe(Recipe):
             epoch_images = self.steps_per_epoch * self.hparams["batch_size"]
             self.recent_codes = RecentRows(epoch_images, (self.model.latent_dim,)).to(self.device)
 
+    def start_from(self, name: str) -> None:
+        """Copy the weights of the published model ``name`` into this model's parameters of the same
+        names and shapes (a warm start; a fitted code prior is not copied)."""
+        from zoo.hub.load import load
+
+        own = self.model.state_dict()
+        shared = {
+            key: value for key, value in load(name).state_dict().items()
+            if key in own and own[key].shape == value.shape and not key.startswith("code_prior.")
+        }
+        if not shared:
+            raise ValueError(f"{name} shares no weights with {self.spec.name}: nothing to start from")
+        self.model.load_state_dict(shared, strict=False)
+
     def inputs(self, labels: torch.Tensor) -> dict[str, torch.Tensor]:
         """Extra network inputs for a batch (none for the unconditional VAE)."""
         return {}
@@ -69,9 +83,15 @@ class VAERecipe(Recipe):
         mean, logvar, z, logits = self.model(x, **inputs)
         nll = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1).mean()
         kl = self.model.kl_to_prior(mean, logvar, z).mean()
-        loss = nll + kl_weight * kl
+        extra, logs = self.regulariser(mean, logvar, z)
+        loss = nll + kl_weight * kl + extra
         self.step(loss)
-        return {"loss": loss.item(), "recon": nll.item(), "kl": kl.item()}
+        return {"loss": loss.item(), "recon": nll.item(), "kl": kl.item(), **logs}
+
+    def regulariser(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
+        """A term added to the single-draw loss (with ``iw_samples`` 1), from the batch's posterior
+        means, log-variances and reparameterised codes, and what to log of it: none here."""
+        return z.new_zeros(()), {}
 
     def step(self, loss: torch.Tensor) -> None:
         """One optimiser step on ``loss``."""

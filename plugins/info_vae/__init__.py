@@ -1,0 +1,24 @@
+"""InfoVAE (Zhao, Song and Ermon 2019): the ELBO plus an MMD term that matches the aggregate posterior to the prior."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="info-vae-mnist",
+            family="autoencoder",
+            summary="InfoVAE (MMD-VAE): MLP VAE (two hidden layers of 512), 16-d Gaussian latent with N(0, I) prior, "
+            "ELBO plus 100 x MMD between codes and prior draws; samples decode codes of a 100-component Gaussian "
+            "mixture fitted to the posterior means",
+            paper="https://arxiv.org/abs/1706.02262",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=16,
+            licence="MIT",
+            build="zoo.models.vae:VAE",
+            recipe="zoo_plugins.info_vae.recipe:InfoVAERecipe",
+            config={"latent_dim": 16, "hidden": [512, 512], "channels": 1, "image_size": 28,
+                    "code_prior_components": 100},
+        )
+    )

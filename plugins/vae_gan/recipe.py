@@ -1,0 +1,75 @@
+"""VAE-GAN recipe (Larsen et al. 2016), per batch, with x~ = dec(z), z ~ q(z|x), and x_p = dec(z_p), z_p ~ N(0, I):
+
+1. the discriminator (``zoo.models.dcgan``) learns to tell real images from x~ and x_p;
+2. the encoder minimises KL(q(z|x) || N(0, I)) + L_like, where L_like is half the squared distance
+   between the discriminator's last hidden features of x and of x~ (a Gaussian likelihood there);
+3. the decoder minimises ``gamma`` L_like plus its non-saturating loss at making the discriminator
+   call x~ and x_p real (the encoder's gradient does not reach it, nor the GAN's the encoder).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from zoo.models.dcgan import DCGANDiscriminator
+from zoo.train.settings import FRACTION, NON_NEGATIVE, RATE
+from zoo.train.trainer import Recipe
+
+from .model import VAEGAN
+
+
+def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
+    return F.binary_cross_entropy_with_logits(logits, torch.full_like(logits, target))
+
+
+class VAEGANRecipe(Recipe):
+    defaults = {"epochs": 20, "batch_size": 64, "lr": 3e-4, "betas": [0.5, 0.999], "gamma": 0.1}
+    bounds = {**Recipe.bounds, "lr": RATE, "betas": FRACTION, "gamma": NON_NEGATIVE}
+    min_useful_steps = 3000
+
+    def setup(self) -> None:
+        hp = self.hparams
+        self.model = VAEGAN(**self.model_config).to(self.device)
+        config = self.model_config
+        self.discriminator = DCGANDiscriminator(
+            config.get("width", 64), config.get("channels", 1), image_size=config.get("image_size", 28)
+        ).to(self.device)
+        adam = {"lr": hp["lr"], "betas": tuple(hp["betas"])}
+        self.opt_enc = torch.optim.Adam(self.model.encoder.parameters(), **adam)
+        self.opt_dec = torch.optim.Adam(self.model.decoder.parameters(), **adam)
+        self.opt_d = torch.optim.Adam(self.discriminator.parameters(), **adam)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.discriminator.net[:-1](x)
+
+    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        model, real = self.model, images * 2 - 1
+        mean, logvar = model.posterior(images)
+        z = mean + (0.5 * logvar).exp() * torch.randn_like(mean)
+        prior = model.decode_signed(torch.randn_like(mean))
+
+        recon = model.decode_signed(z)
+        loss_d = _bce(self.discriminator(real), 1.0) + 0.5 * (
+            _bce(self.discriminator(recon.detach()), 0.0) + _bce(self.discriminator(prior.detach()), 0.0)
+        )
+        self.opt_d.zero_grad(set_to_none=True)
+        self.backward(loss_d)
+        self.optimizer_step(self.opt_d)
+
+        target = self.features(real).detach()
+        like = 0.5 * (self.features(recon) - target).square().sum(1).mean()
+        kl = 0.5 * (mean.square() + logvar.exp() - 1 - logvar).sum(1).mean()
+        self.opt_enc.zero_grad(set_to_none=True)
+        self.backward(kl + like)
+        self.optimizer_step(self.opt_enc)
+
+        recon = model.decode_signed(z.detach())
+        like_dec = 0.5 * (self.features(recon) - target).square().sum(1).mean()
+        fool = _bce(self.discriminator(recon), 1.0) + _bce(self.discriminator(prior), 1.0)
+        self.opt_dec.zero_grad(set_to_none=True)
+        self.backward(self.hparams["gamma"] * like_dec + fool)
+        self.optimizer_step(self.opt_dec)
+        return {"loss_d": loss_d.item(), "like": like.item(), "kl": kl.item(), "fool": fool.item()}
+
+    def export_model(self) -> VAEGAN:
+        return self.model

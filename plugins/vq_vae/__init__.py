@@ -1,0 +1,24 @@
+"""VQ-VAE (van den Oord, Vinyals and Kavukcuoglu 2017) with a PixelCNN prior over its grid of discrete codes."""
+from zoo import ModelSpec, hookimpl
+
+
+@hookimpl
+def register_models(register):
+    register(
+        ModelSpec(
+            name="vq-vae-mnist",
+            family="autoencoder",
+            summary="VQ-VAE: convolutional encoder to a 7x7 grid of 16-d vectors, each replaced by the nearest of "
+            "64 learned code-book vectors, convolutional decoder; samples draw a code grid from a small "
+            "PixelCNN prior over the code indices",
+            paper="https://arxiv.org/abs/1711.00937",
+            dataset="mnist",
+            image_shape=(1, 28, 28),
+            latent_dim=784,
+            licence="MIT",
+            build="zoo_plugins.vq_vae.model:VQVAE",
+            recipe="zoo_plugins.vq_vae.recipe:VQVAERecipe",
+            config={"codebook_size": 64, "code_dim": 16, "width": 64, "prior_width": 64, "prior_layers": 5,
+                    "channels": 1, "image_size": 28},
+        )
+    )
