@@ -16,7 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                                             "decodes (default 0)")
     parser.add_argument("--dims", type=_dims, default=None, metavar="D,D,...",
                         help="code dimensions to traverse, one row each (default: all, in order)")
-    parser.add_argument("--steps", type=at_least(2), default=9, help="images per row (default 9)")
+    parser.add_argument("--steps", type=at_least(2), default=9,
+                        help="images per row (default 9; rows x steps at most 4096 images)")
     parser.add_argument("--span", type=_span, default=2.5,
                         help="each row runs from SPAN standard deviations below the dimension's mean to SPAN above "
                              "(default 2.5)")
@@ -30,16 +31,21 @@ def run(args: argparse.Namespace) -> int:
     from torchvision.utils import save_image
 
     from zoo.cli.outputs import writable_output
+    from zoo.core.limits import MAX_GRID_IMAGES, check_count
     from zoo.hub.load import load
     from zoo.models.autoencoder import Autoencoder
     from zoo.models.base import ConditionalModel
 
+    rows = len(args.dims) if args.dims is not None else None
+    if rows is not None:
+        check_count("--dims x --steps", rows * args.steps, MAX_GRID_IMAGES)
     output = writable_output(args.output)
     model = load(args.name, device=args.device)
     if not isinstance(model, Autoencoder) or not model.continuous_codes:
         what = "an autoencoder with discrete codes" if isinstance(model, Autoencoder) else f"a {model.spec.family}"
         raise ZooError(f"{args.name!r} is {what}: it has no continuous code dimensions to traverse")
     dims = list(range(model.latent_dim)) if args.dims is None else args.dims
+    check_count("--dims x --steps", len(dims) * args.steps, MAX_GRID_IMAGES)
     if max(dims) >= model.latent_dim:
         raise ZooError(f"--dims: {args.name} has code dimensions 0 to {model.latent_dim - 1}, got {max(dims)}")
     conditioning = {}
