@@ -125,7 +125,7 @@ BAD_ENTRIES = [
     ("missing-plugin", "plugin", DELETE, "plugin", "is missing"),
     ("plugin-not-string", "plugin", 3, "plugin", "must be a string"),
     ("missing-family", "family", DELETE, "family", "is missing"),
-    ("bad-family", "family", "diffusion", "family", "must be one of"),
+    ("bad-family", "family", "energy-based", "family", "must be one of"),
     ("missing-dataset", "dataset", DELETE, "dataset", "is missing"),
     ("missing-licence", "licence", DELETE, "licence", "is missing"),
     ("missing-hub", "hub", DELETE, "hub.repo", "is missing"),
@@ -443,7 +443,7 @@ def test_a_cached_registry_is_still_validated(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     registry = tmp_path / "registry.toml"
-    registry.write_text(to_toml({NAME: dict(valid_entry(), family="diffusion")}))
+    registry.write_text(to_toml({NAME: dict(valid_entry(), family="energy-based")}))
     for _ in range(2):
         with pytest.raises(CatalogError, match=r"'toy-gan'.*'family'"):
             read_catalog(registry)
