@@ -16,17 +16,14 @@ from zoo.models.image_to_image import COLOURED, DIGITS, ResNetTranslator
 from zoo.models.translation import Translation, TranslationModel
 
 DOMAINS = ("plain", "thin", "thick", "inverted", "coloured")
-GREY_DOMAINS = ("plain", "thin", "thick", "inverted")
 
 
 def render(digits: torch.Tensor, domains: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
     """Digits ``(N, 1, 28, 28)`` drawn in the domains ``domains`` (indices into ``DOMAINS``), ``(N, 3, 28, 28)``;
     colours come from ``generator``."""
-    grey = torch.stack([digits, thin(digits), thick(digits), invert(digits)], 1).expand(-1, -1, 3, -1, -1)
-    coloured = colourise(digits, generator)
-    index = domains.to(digits.device).view(-1, 1, 1, 1)
-    picked = grey.gather(1, index.clamp(max=3).view(-1, 1, 1, 1, 1).expand(-1, 1, *grey.shape[2:])).squeeze(1)
-    return torch.where(index == DOMAINS.index("coloured"), coloured, picked)
+    drawn = [digits, thin(digits), thick(digits), invert(digits)]
+    every = torch.stack([*(d.expand(-1, 3, -1, -1) for d in drawn), colourise(digits, generator)], 1)
+    return every[torch.arange(digits.shape[0], device=digits.device), domains.to(digits.device)]
 
 
 class StarGANGenerator(TranslationModel):
