@@ -173,3 +173,19 @@ def test_ccgan_keeps_a_balanced_labelled_set():
     labelled.fill(data, 10)
     assert torch.equal(labelled.labels.bincount(minlength=10), torch.full((10,), 2))
     assert torch.equal(labelled.images, data.images[torch.cat([torch.tensor([c, c + 10]) for c in range(10)])])
+
+
+# --- zoo sample: inputs beside outputs ------------------------------------------------
+
+
+def test_zoo_sample_shows_small_inputs_beside_their_enlargement(tmp_path):
+    from torchvision.io import read_image
+
+    from zoo.cli import main
+    from zoo.train.run_folder import write_model_folder
+
+    spec = get_spec("srgan-mnist")
+    write_model_folder(tmp_path / "run", spec, TINY["srgan-mnist"], tiny("srgan-mnist"))
+    assert main(["sample", str(tmp_path / "run"), "-n", "4", "--seed", "0", "-o", str(tmp_path / "pairs.png")]) == 0
+    grid = read_image(str(tmp_path / "pairs.png"))
+    assert tuple(grid.shape[1:]) == (2 + 2 * 30, 2 + 4 * 30)  # 2 rows of 2 pairs, 28x28 cells with 2-pixel padding

@@ -96,12 +96,16 @@ def _input_batches(model: Any, args: argparse.Namespace, size: int = 1000) -> An
 
 
 def _pairs(inputs: Any, batches: Any, args: argparse.Namespace) -> Any:
-    """Inputs and outputs interleaved, with as many channels as the one that has more."""
+    """Inputs and outputs interleaved, with as many channels as the one that has more; smaller inputs
+    (a super-resolution model's) are enlarged to the outputs' size, each pixel a block."""
     import torch
+    import torch.nn.functional as F
 
     from zoo.cli.progress import counted_batches
 
     outputs = torch.cat(list(counted_batches(batches, args.n, f"sampling {args.name}"))).to(inputs.device)
+    if inputs.shape[2:] != outputs.shape[2:]:
+        inputs = F.interpolate(inputs, size=outputs.shape[2:], mode="nearest")
     channels = max(inputs.shape[1], outputs.shape[1])
     inputs, outputs = (x.expand(-1, channels, -1, -1) for x in (inputs, outputs))
     return torch.stack([inputs, outputs], 1).flatten(0, 1)
