@@ -1,4 +1,5 @@
-"""Writing files so that a reader, a kill or a full disk never leaves half of one."""
+"""Files of run, model and catalog folders: written so that a reader, a kill or a full disk never
+sees half of one, replaced under a lock or in one swap, and read only when they are regular files."""
 from __future__ import annotations
 
 import contextlib

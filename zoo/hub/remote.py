@@ -85,6 +85,8 @@ def fetch_repo(reference: HubReference) -> FetchedRepo:
     config = fetch_unpinned(reference.repo, reference.revision, FILES[0])
     commit = config.commit or reference.revision  # a download from a hub always names its commit
     weights = fetch_unpinned(reference.repo, commit, FILES[1])
+    if config.path.parent != weights.path.parent:
+        raise HubError(f"{reference}: the hub gave {FILES[0]} and {FILES[1]} at different commits")
     sha256 = {FILES[0]: sha256_of(config.path), FILES[1]: sha256_of(weights.path)}
     loaded = f"{PREFIX}{reference.repo}@{commit} ({FILES[1]} sha256 {sha256[FILES[1]]})"
     if pinned:
@@ -95,6 +97,4 @@ def fetch_repo(reference: HubReference) -> FetchedRepo:
             f"load {PREFIX}{reference.repo}@{commit} to pin it ({STRICT_PINS}=1 refuses unpinned references)",
             UnpinnedWarning, stacklevel=3,
         )
-    if config.path.parent != weights.path.parent:
-        raise HubError(f"{reference}: the hub gave {FILES[0]} and {FILES[1]} at different commits")
     return FetchedRepo(weights.path.parent, commit, sha256)
