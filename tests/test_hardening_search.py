@@ -43,3 +43,14 @@ def test_search_shows_only_validated_names_and_warns_escaped(hub_server, capsys)
     for repo in HOSTILE:
         assert any(line.startswith("zoo: warning: left out ") and repo in line for line in warnings)
     assert "\\x1b" in err  # the escape is shown, not sent
+
+
+@pytest.mark.usefixtures("hf_cache")
+def test_a_model_list_beyond_the_bound_is_refused_in_one_line(hub_server, capsys, monkeypatch):  # noqa: F811
+    for index in range(20):
+        hub_server.add_file(f"good/tiny-{index}", "README.md", card("tiny-mnist", "zoo-tiny"))
+    monkeypatch.setenv("ZOO_HUB_MAX_MB", "0.001")  # about a kilobyte
+    assert main(["search", "--endpoint", hub_server.url]) == 2
+    out, err = capsys.readouterr()
+    [line] = err.strip().splitlines()
+    assert out == "" and line.startswith("zoo search: error: the hub") and "ZOO_HUB_MAX_MB" in line

@@ -14,6 +14,7 @@ from typing import Any
 from zoo.core import entry_points
 from zoo.core.naming import distribution_name_problem, model_name_problem, repo_id_problem, shown
 from zoo.core.plugins import PluginWarning
+from zoo.hub import guard
 from zoo.hub.card import LIBRARY
 from zoo.errors import HubError
 
@@ -40,8 +41,9 @@ def search(pattern: str | None = None, endpoint: str | None = None, limit: int =
     endpoint = endpoint or os.environ.get("HF_ENDPOINT", "").rstrip("/") or None
     where = endpoint or "the Hugging Face hub"
     try:
-        models = list(HfApi(endpoint=endpoint).list_models(filter=LIBRARY, search=pattern or None, cardData=True,
-                                                           limit=limit))
+        with guard.guarded(guard.bounds(f"the model list of {where}")):
+            models = list(HfApi(endpoint=endpoint).list_models(filter=LIBRARY, search=pattern or None,
+                                                               cardData=True, limit=limit))
     except HfHubHTTPError as exc:
         raise HubError(f"{where} refused the model list: {exc}") from None
     except (HTTPError, OSError) as exc:  # no connection, offline mode
