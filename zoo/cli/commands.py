@@ -21,12 +21,13 @@ from zoo.cli import (
 from zoo.cli.arguments import check_device, data_epilog
 from zoo.core.plugins import warnings_as_lines
 from zoo.core.streams import clean_stdout
+from zoo.demo import command as demo
 from zoo.errors import ZooError
 
 COMMANDS: dict[str, ModuleType] = {
     module.NAME: module
     for module in (listing, info, sample, download, train, evaluate, bench, export, interpolate, traverse, reconstruct,
-                   search, push, plugins, new_plugin)
+                   search, push, plugins, new_plugin, demo)
 }
 
 
