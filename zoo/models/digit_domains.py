@@ -7,7 +7,7 @@ from one ``torch.Generator`` on the CPU, ``None`` meaning torch's global one
 
 - :func:`shrink`: a ``factor`` times smaller copy (area average), the input of 4x super-resolution;
 - :func:`mask_centre`: the centre square painted over, the input of inpainting;
-- :func:`colourise`: coloured digits in the manner of MNIST-M (a two-colour
+- :func:`colourise`: coloured digits in the manner of Ganin et al.'s coloured digits (a two-colour
   ramp with a smooth noise texture behind strokes of one colour on the other
   side of mid-grey);
 - :func:`on_texture`: digits on a coloured, textured background (stripes and

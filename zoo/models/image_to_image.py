@@ -14,7 +14,7 @@ Bases (subclasses of :class:`~zoo.models.translation.TranslationModel`):
 - :class:`Inpainting`: the centre square painted over, filled in by a network
   (the rest of the image passes through);
 - :class:`SuperResolution`: ``factor`` times smaller copies back to full size;
-- :class:`ColouredDigitsTranslation`: unpaired MNIST (domain A, 1 channel) and
+- :class:`ColouredDigitsTranslation`: unpaired grey digits (domain A, 1 channel, the dataset's) and
   coloured digits (domain B, :func:`zoo.models.digit_domains.colourise`),
   ``b2a`` (into the dataset's domain) first, then ``a2b``;
 - :class:`Multimodal`: one input, many outputs: ``translate(x, seed=s)`` or
@@ -181,10 +181,10 @@ class SuperResolution(Restoration):
 
 
 class ColouredDigitsTranslation(TranslationModel):
-    """Unpaired translation between MNIST digits (A) and coloured digits (B): ``b2a`` (the default,
+    """Unpaired translation between grey digits (A, the dataset's) and coloured digits (B): ``b2a`` (the default,
     into the dataset's domain) and ``a2b``. ``inputs_from(digits, seed=s)`` colours digits with styles
     drawn from ``s``; ``forward(x, direction)`` works in ``[-1, 1]``; ``sample`` turns stored coloured
-    training digits back into MNIST digits."""
+    training digits back into grey digits."""
 
     def __init__(self, examples: int) -> None:
         super().__init__({"b2a": (COLOURED, DIGITS), "a2b": (DIGITS, COLOURED)}, "b2a", examples)
@@ -196,7 +196,7 @@ class ColouredDigitsTranslation(TranslationModel):
         return colourise(images, generator)
 
     def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
-        """Coloured test digits brought back into MNIST ("kept"), and test digits through a2b then b2a."""
+        """Coloured test digits brought back into the dataset's domain ("kept"), and test digits through a2b then b2a."""
         back = lambda batch: self.translate_batch(batch, "b2a")  # noqa: E731
         return {
             "kept": (self.inputs_from(images, seed=KEPT_SEED), back),
