@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from zoo.models.base import GenerativeModel, check_count, check_images
+from zoo.models.capabilities import Capability
 from zoo.models.noise import CONDITIONING, SampleNoise, SeedStreams, check_seed
 
 Shape = tuple[int, int, int]
@@ -55,6 +56,8 @@ class TranslationModel(GenerativeModel):
     replacement when ``n`` is at most the number stored, with replacement
     otherwise.
     """
+
+    provides = (Capability.TRANSLATE,)
 
     metric_notes: dict[str, str] = {}
 
