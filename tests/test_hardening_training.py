@@ -180,7 +180,7 @@ def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path, monkeypatch,
         raise DiskFull(f"the disk is full: {tmp_path / 'log.jsonl'} could not be written (No space left on device)")
 
     monkeypatch.setattr(zoo.train.trainer.Trainer, "_loop", no_room)
-    code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "1"])
+    code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "16"])  # a run worth loading: no short-run warning
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("zoo train: error: the disk is full:") and "continue with --resume" in err
@@ -195,7 +195,7 @@ def test_the_command_line_exits_with_the_stopping_signals_status(tmp_path, monke
         raise zoo.train.trainer.TrainingStopped("stopped by a signal at step 3; continue with --resume", signum)
 
     monkeypatch.setattr(zoo.train.trainer.Trainer, "_loop", stopped)
-    code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "1"])
+    code = main(["train", "dcgan-mnist", "--dataset", "crosses", "--out", str(tmp_path), "--epochs", "16"])  # a run worth loading: no short-run warning
     assert code == status
     assert capsys.readouterr().err == "zoo train: stopped by a signal at step 3; continue with --resume\n"
 
