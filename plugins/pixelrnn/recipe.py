@@ -1,44 +1,13 @@
-"""PixelRNN recipe: maximum likelihood on batches binarised afresh, Adam, cosine learning rate, an EMA of the weights.
-
-Every batch is binarised afresh, x ~ Bernoulli(pixel); the loss is the NLL in
-nats per image. Gradients are clipped to a global norm of ``clip``; the
-published weights are the warmed-up exponential moving average (``ema_decay``).
-"""
+"""PixelRNN recipe: the core's binary-pixel maximum likelihood (``zoo.train.likelihood.BinaryNLLRecipe``):
+batches binarised afresh, Adam, cosine learning rate, gradients clipped to a global norm of ``clip``, and
+the warmed-up exponential moving average of the weights as the published ones."""
 from __future__ import annotations
 
-import copy
-
-import torch
-import torch.nn.functional as F
-
-from zoo.train.settings import FRACTION, RATE
-from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
+from zoo.train.likelihood import BinaryNLLRecipe
 
 from .model import PixelRNN
 
 
-class PixelRNNRecipe(Recipe):
-    defaults = {"epochs": 10, "batch_size": 64, "lr": 2e-3, "clip": 10.0, "ema_decay": 0.999}
-    bounds = {**Recipe.bounds, "lr": RATE, "clip": RATE, "ema_decay": FRACTION}
-    min_useful_steps = 1000
-
-    def setup(self) -> None:
-        self.model = PixelRNN(**self.model_config).to(self.device)
-        self.ema = copy.deepcopy(self.model).eval().requires_grad_(False)
-        self.updates = UpdateCounter()
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=self.hparams["lr"])
-        self.scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(
-            self.optimizer, T_max=self.hparams["epochs"] * self.steps_per_epoch
-        )
-
-    def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        x = torch.bernoulli(images)
-        nll = F.binary_cross_entropy_with_logits(self.model(x), x, reduction="none").flatten(1).sum(1).mean()
-        self.optimizer.zero_grad(set_to_none=True)
-        self.backward(nll)
-        self.optimizer_step(self.optimizer, clip=self.hparams["clip"])
-        ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], self.updates.advance()))
-        return {"nll": nll.item()}
-
-    def export_model(self) -> PixelRNN:
-        return self.ema
+class PixelRNNRecipe(BinaryNLLRecipe):
+    defaults = {**BinaryNLLRecipe.defaults, "clip": 10.0}
+    model_class = PixelRNN
