@@ -15,12 +15,6 @@ class DualGANGenerators(ColouredDigitsTranslation):
     stored coloured training digits into MNIST digits.
     """
 
-    metric_notes = {
-        "kept": "fraction of coloured test digits (styles of seed 0) translated by b2a that the zoo's MNIST "
-        "classifier gives the digit's own label",
-        "cycle_label_accuracy": "the same for test digits through a2b then b2a",
-    }
-
     def __init__(self, width: int = 16, examples: int = 1024) -> None:
         super().__init__(examples)
         self.a2b = UNet(DIGITS[0], COLOURED[0], width)

@@ -37,12 +37,6 @@ class UNITNetworks(ColouredDigitsTranslation):
     stored coloured training digits.
     """
 
-    metric_notes = {
-        "kept": "fraction of coloured test digits (styles of seed 0) translated by b2a that the zoo's MNIST "
-        "classifier gives the digit's own label",
-        "cycle_label_accuracy": "the same for test digits through a2b then b2a",
-    }
-
     def __init__(self, width: int = 16, examples: int = 1024) -> None:
         super().__init__(examples)
         self.encoders = nn.ModuleDict({name: encoder(channels, width) for name, channels in DOMAINS.items()})
