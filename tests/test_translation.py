@@ -18,8 +18,7 @@ from zoo.train.run_folder import write_model_folder
 from zoo.train.trainer import Trainer
 from zoo.models.translation import TranslationModel
 from zoo.models.noise import CONDITIONING, SampleNoise
-from zoo_plugins.cyclegan.style import grey, stylise
-from zoo_plugins.pix2pix.model import edge_map
+from zoo.models.digit_domains import colourise, edges as edge_map, grey
 
 from conftest import MNIST_ROOT, needs_mnist, needs_weights
 
@@ -90,7 +89,7 @@ def test_inputs_from_makes_each_models_inputs_and_translate_brings_them_back():
     pix2pix, cyclegan = tiny("pix2pix-mnist"), tiny("cyclegan-mnist")
     assert torch.equal(pix2pix.inputs_from(digits), edge_map(digits))
     coloured = cyclegan.inputs_from(digits, seed=7)
-    assert torch.equal(coloured, stylise(digits, torch.Generator().manual_seed(7)))
+    assert torch.equal(coloured, colourise(digits, torch.Generator().manual_seed(7)))
     assert torch.equal(coloured, cyclegan.inputs_from(digits, seed=7))
     assert not torch.equal(coloured, cyclegan.inputs_from(digits, seed=8))
     for model in (pix2pix, cyclegan):
@@ -174,10 +173,10 @@ def test_edge_maps_mark_the_outline_of_a_shape():
 def test_styled_digits_are_seeded_coloured_and_keep_the_strokes_visible():
     digits = crosses(64, seed=0)[0].images
     digits = (digits > 0).float()
-    styled = stylise(digits, torch.Generator().manual_seed(0))
+    styled = colourise(digits, torch.Generator().manual_seed(0))
     assert styled.shape == (64, 3, 28, 28) and styled.min() >= 0 and styled.max() <= 1
-    assert torch.equal(styled, stylise(digits, torch.Generator().manual_seed(0)))
-    assert not torch.equal(styled, stylise(digits, torch.Generator().manual_seed(1)))
+    assert torch.equal(styled, colourise(digits, torch.Generator().manual_seed(0)))
+    assert not torch.equal(styled, colourise(digits, torch.Generator().manual_seed(1)))
     assert torch.equal(styled, (styled * 255).round() / 255)
     strokes, background = digits.squeeze(1) > 0.5, digits.squeeze(1) == 0
     for image, ink, paper in zip(styled, strokes, background):  # on either side of mid-grey, in every channel

@@ -6,7 +6,7 @@ from torch import nn
 
 from zoo.models.translation import TranslationModel, Translation
 
-from .style import stylise
+from zoo.models.digit_domains import colourise
 
 A, B = (1, 28, 28), (3, 28, 28)
 
@@ -52,7 +52,7 @@ class CycleGANGenerators(TranslationModel):
     images for ``b2a`` (the default: into the dataset's domain) and
     ``(N, 1, 28, 28)`` MNIST-like ones for ``a2b``, in ``[0, 1]``.
     ``inputs_from(digits, seed=s)`` colours MNIST digits in the training style
-    (:func:`zoo_plugins.cyclegan.style.stylise`, styles drawn from ``s``).
+    (:func:`zoo.models.digit_domains.colourise`, styles drawn from ``s``).
     ``sample(n)`` turns ``n`` of the ``examples`` coloured digits stored with
     the weights (styled training digits) back into MNIST digits, so its images
     are ``(n, 1, 28, 28)``.
@@ -78,12 +78,12 @@ class CycleGANGenerators(TranslationModel):
         return self(x * 2 - 1, direction).add(1).mul(0.5)
 
     def inputs_batch(self, images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        return stylise(images, generator)
+        return colourise(images, generator)
 
     def label_keeping_translations(self, images: torch.Tensor) -> dict[str, tuple[torch.Tensor, Translation]]:
         """Test digits should keep their label through the round trip b2a(a2b(x)), and when coloured by
         the training style (seed 0) and translated back with b2a."""
-        styled = stylise(images, torch.Generator().manual_seed(0))
+        styled = colourise(images, torch.Generator().manual_seed(0))
         def round_trip(batch: torch.Tensor) -> torch.Tensor:
             return self.translate_batch(self.translate_batch(batch, "a2b"), "b2a")
 

@@ -1,7 +1,7 @@
 """CycleGAN recipe (Zhu et al. 2017) on unpaired halves of each batch.
 
 The first half of a batch is domain A (MNIST digits as they are), the second
-half is restyled into domain B (:func:`stylise`, from the global random
+half is restyled into domain B (:func:`zoo.models.digit_domains.colourise`, from the global random
 generator that the Trainer seeds and checkpoints), so no image is seen in both
 domains. Losses: least-squares GAN for both generators and both PatchGAN
 critics (normalised by ``d_norm``), cycle consistency
@@ -29,7 +29,7 @@ from zoo.train.trainer import Recipe
 from zoo.models.translation import PatchDiscriminator
 from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE, Bound
 
-from .style import grey, stylise
+from zoo.models.digit_domains import colourise, grey
 
 
 class CycleGANRecipe(Recipe):
@@ -66,7 +66,7 @@ class CycleGANRecipe(Recipe):
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         half = images.shape[0] // 2
-        styled = stylise(images[half:])
+        styled = colourise(images[half:])
         unwrap(self.generators).keep_examples(styled)
         real_a, real_b = images[:half] * 2 - 1, styled * 2 - 1
         g = self.generators

@@ -2,22 +2,12 @@
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from zoo.models.translation import EVAL_BATCH, TranslationModel, Translation, quantised
+from zoo.models.digit_domains import edges as edge_map
+from zoo.models.translation import EVAL_BATCH, TranslationModel, Translation
 
 DIRECTION = "edges2digit"
-SOBEL = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
-
-
-def edge_map(images: torch.Tensor) -> torch.Tensor:
-    """Sobel gradient magnitude of images ``(N, 1, H, W)`` in ``[0, 1]`` (edges replicated at
-    the border), scaled so that a sharp 0-to-1 step gives 1, clipped to ``[0, 1]`` and
-    rounded to 8-bit levels."""
-    kernels = torch.stack([SOBEL, SOBEL.T]).unsqueeze(1).to(images.device, images.dtype)
-    gradients = F.conv2d(F.pad(images, (1, 1, 1, 1), mode="replicate"), kernels)
-    return quantised(gradients.square().sum(1, keepdim=True).sqrt() / 4.0)
 
 
 def down(fan_in: int, fan_out: int) -> nn.Sequential:
@@ -56,7 +46,7 @@ class UNet(nn.Module):
 
 
 class Pix2PixGenerator(TranslationModel):
-    """Edge maps (see :func:`edge_map`) -> digits.
+    """Edge maps (see :func:`zoo.models.digit_domains.edges`) -> digits.
 
     ``translate(x)`` takes edge maps ``(N, 1, 28, 28)`` in ``[0, 1]``, which
     ``inputs_from(digits)`` makes; ``sample(n)`` translates ``n`` of the
