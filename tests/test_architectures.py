@@ -8,6 +8,7 @@ import zoo
 from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
+from zoo.models.architecture import architecture
 from zoo.models.autoencoder import Autoencoder
 from zoo.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from zoo.train.run_folder import write_model_folder
@@ -46,7 +47,7 @@ def small_config(name: str, image_size: int, channels: int) -> dict:
 def test_published_flavours_default_to_grey_28_pixel_images(name: str) -> None:
     spec = get_spec(name)
     assert (spec.config["image_size"], spec.config["channels"]) == (28, 1)
-    assert instantiate(spec).image_shape == spec.image_shape == (1, 28, 28)
+    assert instantiate(spec).image_shape == architecture(spec).image_shape == (1, 28, 28)
 
 
 @pytest.mark.parametrize("size", [32, 64])

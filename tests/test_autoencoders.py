@@ -14,6 +14,7 @@ from zoo_plugins.crosses.data import crosses
 from zoo.hub.load import instantiate
 from zoo.core.registry import get_spec
 from zoo.train.trainer import Trainer
+from zoo.models.architecture import architecture
 from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.vae import VAE
 from zoo.train.snapshots import snapshot_folder
@@ -72,7 +73,7 @@ def model(request) -> Autoencoder:
 
 
 def conditioning(model: Autoencoder, n: int) -> dict:
-    return {"labels": torch.arange(n) % 10} if model.spec.conditional else {}
+    return {"labels": torch.arange(n) % 10} if architecture(model).conditional else {}
 
 
 def digits(n: int) -> torch.Tensor:
@@ -90,7 +91,7 @@ def digits(n: int) -> torch.Tensor:
 def test_encode_decode_and_reconstruct_have_the_documented_shapes(model):
     x = digits(6)
     z = model.encode(x, **conditioning(model, 6))
-    assert z.shape == (6, model.spec.latent_dim) and torch.isfinite(z).all()
+    assert z.shape == (6, model.latent_dim) and torch.isfinite(z).all()
     images = model.decode(z, **conditioning(model, 6))
     assert images.shape == (6, 1, 28, 28) and images.dtype == torch.float32
     assert images.min() >= 0 and images.max() <= 1
@@ -130,7 +131,7 @@ def test_a_fitted_code_prior_ships_with_plain_autoencoders_only(model):
     state = model.state_dict()
     if model.spec.name in FITTED_PRIOR:
         scale = state["code_prior.scale_tril"]
-        assert not torch.equal(scale, torch.eye(model.spec.latent_dim)), "the code prior was never fitted"
+        assert not torch.equal(scale, torch.eye(model.latent_dim)), "the code prior was never fitted"
         assert torch.equal(scale, scale.tril()) and (scale.diagonal() > 0).all()
     else:
         assert not any(key.startswith("code_prior") for key in state)
@@ -154,7 +155,7 @@ def test_encode_and_reconstruct_refuse_bad_images(model, bad, error, message):
 
 
 def test_decode_refuses_bad_codes(model):
-    dim = model.spec.latent_dim
+    dim = model.latent_dim
     with pytest.raises(ValueError, match=rf"shape \(N, {dim}\)"):
         model.decode(torch.zeros(2, dim + 1), **conditioning(model, 2))
     with pytest.raises(ValueError, match="NaN"):

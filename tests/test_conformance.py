@@ -53,7 +53,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.autoencoder import Autoencoder
-from zoo.models.base import ConditionalModel, GenerativeModel, check_images
+from zoo.models.base import ConditionalModel, GenerativeModel, check_count, check_images
 from zoo.models.capabilities import Capability
 from zoo.train.settings import RATE
 from zoo.train.trainer import Recipe
@@ -102,6 +102,19 @@ class SignedImages(Good):
 class Float32Noise(Good):
     def generate(self, noise):
         return self(noise.normal(self.latent_dim))
+
+
+class WrongShape(Good):
+    """Says it makes 32x32 images, makes 28x28 ones."""
+
+    image_shape = (1, 32, 32)
+
+    def sample(self, n, **kwargs):
+        return torch.full((check_count(n), 1, 28, 28), 0.5)
+
+
+class LabelsNotConditional(Good):
+    provides = (Capability.LABELS,)
 
 
 class GoodConditional(ConditionalModel):
@@ -259,7 +272,6 @@ def register_models(register):
             summary="a model for testing the conformance kit",
             dataset="crosses",
             licence="MIT",
-            latent_dim=None if family == "classifier" else 4,
             config={{}} if family == "classifier" else {{"latent_dim": 4}},
         )
         values.update(fields)
@@ -268,15 +280,15 @@ def register_models(register):
 
 GOOD = {
     "kit-good": ("Good", {"recipe": "kit_models:GoodRecipe"}),
-    "kit-good-conditional": ("GoodConditional", {"conditional": True}),
+    "kit-good-conditional": ("GoodConditional", {}),
     "kit-good-autoencoder": ("GoodAutoencoder", {"family": "autoencoder"}),
     "kit-good-classifier": ("GoodClassifier", {"family": "classifier"}),
 }
 
 # model -> (build, spec fields, the check that must fail, what its message must say)
 BROKEN = {
-    "kit-wrong-shape": ("Good", {"image_shape": (1, 32, 32)}, "spec", r"image_shape is \(1, 28, 28\), the spec says \(1, 32, 32\)"),
-    "kit-not-conditional": ("Good", {"conditional": True}, "spec", "is not a zoo.models.base.ConditionalModel"),
+    "kit-wrong-shape": ("WrongShape", {}, "sample", r"shape \(3, 1, 28, 28\), expected \(3, 1, 32, 32\)"),
+    "kit-not-conditional": ("LabelsNotConditional", {}, "spec", "is not a zoo.models.base.ConditionalModel"),
     "kit-undeclared-classifier": ("UndeclaredClassifier", {"family": "classifier"}, "spec", "must declare 'classify'"),
     "kit-no-licence": ("Good", {"licence": ""}, "spec", "'licence' must be a non-empty string"),
     "kit-global-random": ("GlobalRandom", {}, "determinism", r"sample\(4, seed=7\) differs between two calls"),
@@ -285,7 +297,7 @@ BROKEN = {
     "kit-float64-images": ("Float64Images", {}, "sample", "dtype torch.float64, expected torch.float32"),
     "kit-signed-images": ("SignedImages", {}, "sample", r"has values in \[-[\d.]+, [\d.]+\], expected \[0, 1\]"),
     "kit-float32-noise": ("Float32Noise", {}, "devices", "RuntimeError"),
-    "kit-deaf-conditional": ("DeafConditional", {"conditional": True}, "labels", "other labels give the same images"),
+    "kit-deaf-conditional": ("DeafConditional", {}, "labels", "other labels give the same images"),
     "kit-trusting-autoencoder": ("TrustingAutoencoder", {"family": "autoencoder"}, "autoencoder", r"encode\('not images'\) raised AttributeError"),
     "kit-own-prior-autoencoder": ("OwnPriorAutoencoder", {"family": "autoencoder"}, "autoencoder", r"must equal decode\(prior_codes\(n, seed=s\)\)"),
     "kit-flat-logits": ("FlatLogits", {"family": "classifier"}, "classifier", r"must give a \(n, classes\) tensor"),

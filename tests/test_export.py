@@ -186,7 +186,7 @@ def test_model_card_metadata_has_metrics_as_a_model_index():
 
     spec = get_spec("dcgan-mnist")
     metrics = {"class_coverage": 10, "kl_to_uniform": 0.01, "fid": 3.2, "samples": 10000, "seed": 0}
-    meta = front_matter(render_card(spec, REPO, metrics, {"epochs": 20}, has_samples=True))
+    meta = front_matter(render_card(spec, REPO, metrics, {"epochs": 20}, has_samples=True, image_shape=(1, 28, 28)))
     assert meta["metrics"] == ["class_coverage", "kl_to_uniform", "fid"]
     (result,) = meta["model-index"][0]["results"]
     assert result["task"]["type"] == "unconditional-image-generation"

@@ -25,7 +25,7 @@ from zoo import ModelSpec, hookimpl
 def register_models(register):
     register(ModelSpec(
         name="tempered-gan-crosses", family="gan", summary="DCGAN with a tempered hinge loss, on the toy crosses",
-        paper="https://example.org/tempered", dataset="crosses", image_shape=(1, 28, 28), latent_dim=8,
+        paper="https://example.org/tempered", dataset="crosses",
         licence="MIT", build="zoo.models.dcgan:DCGANGenerator", recipe="tempered_gan.recipe:TemperedRecipe",
         config={"latent_dim": 8, "width": 8, "channels": 1, "clusters": 0, "image_size": 28},
     ))

@@ -121,7 +121,7 @@ def test_dcgan_trains_on_a_folder_at_64_pixels_rgb_and_resumes_on_it(
     assert written["training"]["dataset"] == "images:photos"
     model = zoo.load(run)
     assert model.sample(2, seed=0).shape == (2, 3, 64, 64)
-    assert (model.spec.image_shape, model.spec.dataset) == ((3, 64, 64), "images:photos")
+    assert (model.image_shape, model.spec.dataset) == ((3, 64, 64), "images:photos")
 
     # --resume remembers the folder, its size and channels; another size is refused.
     assert main(["train", "dcgan-mnist", "--out", str(run), "--resume", "--epochs", "2"]) == 0

@@ -54,9 +54,9 @@ def test_a_log_without_those_measurements_gets_no_picture(tmp_path):
 
 def test_card_shows_the_progress_picture_beside_the_loss_plot():
     spec = get_spec("dcgan-mnist")
-    card = render_card(spec, "o/dcgan-mnist", {}, {"seed": 0}, True, has_loss_plot=True, has_progress_plot=True)
+    card = render_card(spec, "o/dcgan-mnist", {}, {"seed": 0}, True, (1, 28, 28), has_loss_plot=True, has_progress_plot=True)
     assert "![training losses](losses.png) ![classes covered" in card and "(progress.png)" in card
-    assert "progress.png" not in render_card(spec, "o/dcgan-mnist", {}, {"seed": 0}, True, has_loss_plot=True)
+    assert "progress.png" not in render_card(spec, "o/dcgan-mnist", {}, {"seed": 0}, True, (1, 28, 28), has_loss_plot=True)
 
 
 @pytest.fixture(scope="module")

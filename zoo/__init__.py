@@ -50,7 +50,7 @@ __all__ = [
 
 def info(name: str) -> dict[str, Any]:
     """The spec of a model as a plain dict (family, paper, dataset, shape, ...)."""
-    from zoo.hub.describe import describe
+    from zoo.models.describe import describe
 
     return describe(name)
 

@@ -37,6 +37,7 @@ from torch import nn
 from zoo.data.datasets import ImageData
 from zoo.errors import ChecksumError
 from zoo.hub.load import instantiate, load
+from zoo.models.architecture import architecture
 from zoo.models.base import ConditionalModel
 from zoo.models.capabilities import Capability, capabilities
 from zoo.core.registry import get_registry, get_spec
@@ -208,14 +209,14 @@ def _num_classes(spec: ModelSpec, model: nn.Module) -> int:
         return model.num_classes
     if spec.family == "classifier":
         with torch.no_grad():
-            return model(example_images(spec.image_shape, 2)).shape[1]
+            return model(example_images(model.image_shape, 2)).shape[1]
     return 10
 
 
 def tiny_data(spec: ModelSpec, n: int = TINY_DATA) -> ImageData:
     """Toy images of the model's shape with labels valid for it."""
-    classes = _num_classes(spec, _fresh(spec))
-    return ImageData(example_images(spec.image_shape, n), torch.arange(n) % classes)
+    model = _fresh(spec)
+    return ImageData(example_images(model.image_shape, n), torch.arange(n) % _num_classes(spec, model))
 
 
 def tiny_hparams(spec: ModelSpec, batch_size: int = TINY_BATCH) -> dict[str, Any]:
@@ -249,12 +250,12 @@ def _environ(**values: str) -> Iterator[None]:
 def _check_outputs(spec: ModelSpec, model: nn.Module, what: str) -> None:
     """The family's main output is well formed: samples, or classifier logits."""
     if spec.family == "classifier":
-        logits = model(example_images(spec.image_shape, 3))
+        logits = model(example_images(model.image_shape, 3))
         shape = tuple(logits.shape)
         expect(logits.dim() == 2 and shape[0] == 3, f"{what}: logits have shape {shape}, expected (3, classes)")
         expect(torch.isfinite(logits).all(), f"{what}: logits contain NaN or Inf")
     else:
-        expect_images(model.sample(3, seed=0), (3, *spec.image_shape), f"{what}: sample(3, seed=0)")
+        expect_images(model.sample(3, seed=0), (3, *model.image_shape), f"{what}: sample(3, seed=0)")
 
 
 # --- the checks ------------------------------------------------------------
@@ -262,20 +263,11 @@ def _check_outputs(spec: ModelSpec, model: nn.Module, what: str) -> None:
 
 @_check("spec")
 def check_spec(spec: ModelSpec) -> None:
-    """The spec is filled in and agrees with the architecture it builds."""
+    """The spec is filled in and builds an architecture that says what it makes (shape, code size, classes)."""
     expect(NAME_PATTERN.fullmatch(spec.name), f"name {spec.name!r} must be letters, digits, '.', '_' or '-'")
     for field in ("summary", "dataset", "licence"):
         value = getattr(spec, field)
         expect(isinstance(value, str) and value.strip(), f"field {field!r} must be a non-empty string, got {value!r}")
-    shape = spec.image_shape
-    expect(
-        isinstance(shape, tuple) and len(shape) == 3 and all(isinstance(d, int) and d > 0 for d in shape),
-        f"image_shape must be a tuple (C, H, W) of positive ints, got {shape!r}",
-    )
-    expect(
-        spec.latent_dim is None or (isinstance(spec.latent_dim, int) and spec.latent_dim > 0),
-        f"latent_dim must be None or a positive int, got {spec.latent_dim!r}",
-    )
     try:
         json.dumps(dict(spec.config))
     except TypeError as exc:
@@ -283,22 +275,23 @@ def check_spec(spec: ModelSpec) -> None:
     model = _fresh(spec)
     expect(isinstance(model, nn.Module), f"build {spec.build!r} gave {type(model).__name__}, not a torch.nn.Module")
     expect(sum(p.numel() for p in model.parameters()) > 0, "the model has no parameters")
-    built_shape = tuple(getattr(model, "image_shape", ()))
-    expect(built_shape == shape, f"the model's image_shape is {built_shape}, the spec says {shape}")
-    if spec.latent_dim is not None and hasattr(model, "latent_dim"):
-        expect(
-            model.latent_dim == spec.latent_dim,
-            f"the model's latent_dim is {model.latent_dim}, the spec says {spec.latent_dim}",
-        )
+    shape = getattr(model, "image_shape", None)
     expect(
-        spec.conditional == isinstance(model, ConditionalModel),
-        f"spec.conditional is {spec.conditional} but the model "
-        f"{'is not' if spec.conditional else 'is'} a zoo.models.base.ConditionalModel",
+        isinstance(shape, tuple) and len(shape) == 3 and all(isinstance(d, int) and d > 0 for d in shape),
+        f"the model's image_shape must be a tuple (C, H, W) of positive ints, got {shape!r}",
+    )
+    latent_dim = getattr(model, "latent_dim", None)
+    expect(
+        latent_dim is None or (isinstance(latent_dim, int) and latent_dim > 0),
+        f"the model's latent_dim must be None or a positive int, got {latent_dim!r}",
     )
     declared = capabilities(model)
+    expect(
+        Capability.LABELS not in declared or isinstance(model, ConditionalModel),
+        "the model declares 'labels' but is not a zoo.models.base.ConditionalModel (which has num_classes)",
+    )
     for capability, needed in (
         (Capability.SAMPLE, _samples(spec)),
-        (Capability.LABELS, spec.conditional),
         (Capability.CODES, spec.family == "autoencoder"),
         (Capability.TRANSLATE, spec.family == "translation"),
         (Capability.STEPS, spec.family == "diffusion"),
@@ -327,7 +320,7 @@ def check_spec(spec: ModelSpec) -> None:
 def check_sample(spec: ModelSpec) -> None:
     """sample(n) gives float32 (n, C, H, W) in [0, 1] on the model's device, in one batch or several."""
     model = _fresh(spec)
-    shape = spec.image_shape
+    shape = model.image_shape
     expect_images(model.sample(3, seed=0), (3, *shape), "sample(3, seed=0)", model.device)
     expect_images(model.sample(5, seed=0, batch_size=2), (5, *shape), "sample(5, seed=0, batch_size=2)")
     expect_images(model.sample(1), (1, *shape), "sample(1)")
@@ -365,14 +358,14 @@ def check_bad_input(spec: ModelSpec) -> None:
     expect_raises(TypeError, lambda: model.sample(2, no_such_argument=1), "sample(2, no_such_argument=1)")
 
 
-@_check("labels", lambda spec: _samples(spec) and spec.conditional)
+@_check("labels", lambda spec: _samples(spec) and Capability.LABELS in capabilities(spec.builder()))
 def check_labels(spec: ModelSpec) -> None:
     """Conditional models follow labels= and validate it."""
     model = _fresh(spec)
     k = model.num_classes
     labels = [i % k for i in range(4)]
     images = model.sample(4, seed=0, labels=labels)
-    expect_images(images, (4, *spec.image_shape), f"sample(4, seed=0, labels={labels})")
+    expect_images(images, (4, *model.image_shape), f"sample(4, seed=0, labels={labels})")
     expect(torch.equal(images, model.sample(4, seed=0, labels=labels)), "the same seed and labels give other images")
     others = [(i + 1) % k for i in labels]
     expect(not torch.equal(images, model.sample(4, seed=0, labels=others)), "other labels give the same images")
@@ -410,15 +403,16 @@ def check_autoencoder(spec: ModelSpec) -> None:
     model = _fresh(spec)
     for method in ("encode", "decode", "reconstruct", "interpolate"):
         expect(callable(getattr(model, method, None)), f"an autoencoder must have {method}()")
-    n, shape = 3, spec.image_shape
+    built = architecture(model)
+    n, shape = 3, built.image_shape
     x = example_images(shape, n)
-    conditioning = {"labels": [0, 1, 2]} if spec.conditional else {}
-    pair = {"labels": [0, 1]} if spec.conditional else {}
+    conditioning = {"labels": [0, 1, 2]} if built.conditional else {}
+    pair = {"labels": [0, 1]} if built.conditional else {}
     z = model.encode(x, **conditioning)
     codes = isinstance(z, torch.Tensor) and z.dim() == 2 and z.shape[0] == n
     expect(codes, f"encode(x) of {n} images must give a tensor (n, latent_dim)")
-    if spec.latent_dim is not None:
-        expect(z.shape[1] == spec.latent_dim, f"encode(x) gave codes of size {z.shape[1]}, not {spec.latent_dim}")
+    if built.latent_dim is not None:
+        expect(z.shape[1] == built.latent_dim, f"encode(x) gave codes of size {z.shape[1]}, not its latent_dim {built.latent_dim}")
     expect(torch.isfinite(z).all(), "encode(x) contains NaN or Inf")
     expect_images(model.decode(z, **conditioning), (n, *shape), "decode(encode(x))")
     expect_images(model.reconstruct(x, **conditioning), (n, *shape), "reconstruct(x)")
@@ -466,7 +460,7 @@ def check_translation(spec: ModelSpec) -> None:
 def check_classifier(spec: ModelSpec) -> None:
     """model(images) gives finite (n, classes) logits, also in float64; bad images are refused."""
     model = _fresh(spec)
-    n, shape = 3, spec.image_shape
+    n, shape = 3, model.image_shape
     x = example_images(shape, n)
     logits = model(x)
     expect(isinstance(logits, torch.Tensor) and logits.dim() == 2, "model(images) must give a (n, classes) tensor")

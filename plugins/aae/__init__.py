@@ -11,8 +11,6 @@ def register_models(register):
             summary="Adversarial autoencoder: MLP autoencoder, 8-d code matched to N(0, I) by a discriminator",
             paper="https://arxiv.org/abs/1511.05644",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=8,
             licence="MIT",
             build="zoo_plugins.aae.model:AdversarialAutoencoder",
             recipe="zoo_plugins.aae.recipe:AAERecipe",

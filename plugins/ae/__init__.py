@@ -11,8 +11,6 @@ def register_models(register):
             summary="Undercomplete MLP autoencoder (784 -> 16 -> 784), MSE; samples decode a Gaussian fitted to its codes",
             paper="https://www.deeplearningbook.org/contents/autoencoders.html",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=16,
             licence="MIT",
             build="zoo.models.mlp_autoencoder:MLPAutoencoder",
             recipe="zoo.train.autoencoder:AutoencoderRecipe",

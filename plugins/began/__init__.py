@@ -14,8 +14,6 @@ def register_models(register):
             "reconstruction error, balanced by the control variable k",
             paper="https://arxiv.org/abs/1703.10717",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=64,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.began.recipe:BEGANRecipe",

@@ -12,8 +12,6 @@ def register_models(register):
             "by beta = 2; samples decode codes of a 100-component Gaussian mixture fitted to the posterior means",
             paper="https://openreview.net/forum?id=Sy2fzU9gl",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=10,
             licence="MIT",
             build="zoo.models.vae:VAE",
             recipe="zoo_plugins.beta_vae.recipe:BetaVAERecipe",

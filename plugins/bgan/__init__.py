@@ -11,8 +11,6 @@ def register_models(register):
             summary="Boundary-seeking GAN: DCGAN networks, the generator aims at the discriminator's decision boundary; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1702.08431",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.bgan.recipe:BGANRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "digit gives digits of several stroke weights, one per code",
             paper="https://arxiv.org/abs/1711.11586",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.bicyclegan.model:BicycleGANGenerator",
             recipe="zoo_plugins.bicyclegan.recipe:BicycleGANRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "classifier (10 classes + fake) trained on 100 labelled images",
             paper="https://arxiv.org/abs/1611.06430",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.ccgan.model:CCGANGenerator",
             recipe="zoo_plugins.ccgan.recipe:CCGANRecipe",

@@ -9,7 +9,6 @@ def register_models(register):
         family="classifier",
         summary="Small CNN digit classifier; its 128-d penultimate layer feeds FID/KID",
         dataset="mnist",
-        image_shape=(1, 28, 28),
         licence="MIT",
         build="zoo_plugins.classifier.model:DigitClassifier",
         recipe="zoo_plugins.classifier.recipe:ClassifierRecipe",

@@ -14,8 +14,6 @@ def register_models(register):
             "with an encoder back to both; cluster(x) gives images' cluster ids",
             paper="https://arxiv.org/abs/1809.03627",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=30,
             licence="MIT",
             build="zoo_plugins.clustergan.model:ClusterGAN",
             recipe="zoo_plugins.clustergan.recipe:ClusterGANRecipe",

@@ -14,8 +14,6 @@ def register_models(register):
             "their negatives; sample(n) draws digits, sample_pairs(n) the digit and its negative from one code",
             paper="https://arxiv.org/abs/1606.07536",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo_plugins.cogan.model:CoupledGenerator",
             recipe="zoo_plugins.cogan.recipe:CoGANRecipe",

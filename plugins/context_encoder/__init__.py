@@ -12,7 +12,6 @@ def register_models(register):
             "pixel (L2) + adversarial loss of a PatchGAN critic",
             paper="https://arxiv.org/abs/1604.07379",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.context_encoder.model:ContextEncoder",
             recipe="zoo_plugins.context_encoder.recipe:ContextEncoderRecipe",

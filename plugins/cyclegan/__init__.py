@@ -12,7 +12,6 @@ def register_models(register):
             "LSGAN + cycle + identity + polarity losses; samples turn coloured digits back into MNIST",
             paper="https://arxiv.org/abs/1703.10593",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.cyclegan.model:CycleGANGenerators",
             recipe="zoo_plugins.cyclegan.recipe:CycleGANRecipe",

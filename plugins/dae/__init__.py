@@ -11,8 +11,6 @@ def register_models(register):
             summary="Denoising MLP autoencoder (784 -> 16 -> 784) trained on noisy inputs; Gaussian or masking noise",
             paper="https://www.cs.toronto.edu/~larocheh/publications/icml-2008-denoising-autoencoders.pdf",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=16,
             licence="MIT",
             build="zoo.models.mlp_autoencoder:MLPAutoencoder",
             recipe="zoo_plugins.dae.recipe:DenoisingRecipe",

@@ -10,8 +10,6 @@ def register_models(register):
         summary="Deep convolutional GAN: transposed convolutions, batch norm, tanh output; self-conditioned on 100 k-means clusters",
         paper="https://arxiv.org/abs/1511.06434",
         dataset="mnist",
-        image_shape=(1, 28, 28),
-        latent_dim=100,
         licence="MIT",
         build="zoo.models.dcgan:DCGANGenerator",
         recipe="zoo_plugins.dcgan.recipe:DCGANRecipe",

@@ -15,7 +15,6 @@ def register_models(register):
                 "scheduled steps; sample(n, steps=) runs DDIM (25 steps by default), sampler='ancestral' the paper's",
                 paper="https://arxiv.org/abs/2006.11239",
                 dataset=dataset,
-                image_shape=(1, 28, 28),
                 licence="MIT",
                 build="zoo_plugins.ddpm.model:DDPM",
                 recipe="zoo_plugins.ddpm.recipe:DDPMRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "GAN + reconstruction (MSE) losses; samples turn coloured digits back into MNIST",
             paper="https://arxiv.org/abs/1703.05192",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.discogan.model:DiscoGANGenerators",
             recipe="zoo_plugins.discogan.recipe:DiscoGANRecipe",

@@ -11,8 +11,6 @@ def register_models(register):
             summary="DRAGAN: DCGAN generator, discriminator without batch norm under a gradient penalty around the real images (lambda 10); self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1705.07215",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.dragan.recipe:DRAGANRecipe",

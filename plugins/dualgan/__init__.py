@@ -12,7 +12,6 @@ def register_models(register):
             "PatchGAN critics, L1 reconstruction; samples turn coloured digits back into MNIST",
             paper="https://arxiv.org/abs/1704.02510",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.dualgan.model:DualGANGenerators",
             recipe="zoo_plugins.dualgan.recipe:DualGANRecipe",

@@ -14,8 +14,6 @@ def register_models(register):
             "error as energy) with a margin loss and the pulling-away term",
             paper="https://arxiv.org/abs/1609.03126",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=64,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.ebgan.recipe:EBGANRecipe",

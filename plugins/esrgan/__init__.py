@@ -12,7 +12,6 @@ def register_models(register):
             "turns 7x7 digits into 28x28; L1 + relativistic-average adversarial loss",
             paper="https://arxiv.org/abs/1809.00219",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.esrgan.model:ESRGANGenerator",
             recipe="zoo_plugins.esrgan.recipe:ESRGANRecipe",

@@ -13,8 +13,6 @@ def register_models(register):
             "a 100-component Gaussian mixture fitted to the posterior means",
             paper="https://arxiv.org/abs/1802.05983",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=10,
             licence="MIT",
             build="zoo.models.vae:VAE",
             recipe="zoo_plugins.factor_vae.recipe:FactorVAERecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "predicts the velocity; sample(n, steps=, solver=) integrates the ODE (10 Heun steps by default)",
             paper="https://arxiv.org/abs/2210.02747",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.flow_matching.model:RectifiedFlow",
             recipe="zoo_plugins.flow_matching.recipe:FlowMatchingRecipe",

@@ -12,8 +12,6 @@ def register_models(register):
             "self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1406.2661",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.mlp_gan:MLPGenerator",
             recipe="zoo_plugins.gan.recipe:GANMLPRecipe",

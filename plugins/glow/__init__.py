@@ -13,7 +13,6 @@ def register_models(register):
             "sample(temperature=)",
             paper="https://arxiv.org/abs/1807.03039",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.glow.model:Glow",
             recipe="zoo_plugins.glow.recipe:GlowRecipe",

@@ -13,8 +13,6 @@ def register_models(register):
             "mixture fitted to the posterior means",
             paper="https://arxiv.org/abs/1706.02262",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=16,
             licence="MIT",
             build="zoo.models.vae:VAE",
             recipe="zoo_plugins.info_vae.recipe:InfoVAERecipe",

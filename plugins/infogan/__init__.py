@@ -11,8 +11,6 @@ def register_models(register):
             summary="InfoGAN: the paper's MNIST networks with a 10-way categorical and 2 continuous codes; sample(n, codes=...) sweeps them",
             paper="https://arxiv.org/abs/1606.03657",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=62,
             licence="MIT",
             build="zoo_plugins.infogan.model:InfoGANGenerator",
             recipe="zoo_plugins.infogan.recipe:InfoGANRecipe",

@@ -13,8 +13,6 @@ def register_models(register):
             "k = 20 draws per image, starting from the vae-mnist weights",
             paper="https://arxiv.org/abs/1509.00519",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=32,
             licence="MIT",
             build="zoo_plugins.iwae.model:IWAE",
             recipe="zoo_plugins.iwae.recipe:IWAERecipe",

@@ -11,8 +11,6 @@ def register_models(register):
             summary="Least squares GAN: DCGAN architecture trained with least-squares losses; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1611.04076",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.lsgan.recipe:LSGANRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "outputs are the Bernoulli conditionals p(x_d | x_<d) in raster order, with an exact likelihood",
             paper="https://arxiv.org/abs/1502.03509",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.made.model:MADE",
             recipe="zoo_plugins.made.recipe:MADERecipe",

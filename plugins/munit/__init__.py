@@ -12,7 +12,6 @@ def register_models(register):
             "digits); one coloured digit gives many MNIST digits, one per style code",
             paper="https://arxiv.org/abs/1804.04732",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.munit.model:MUNITNetworks",
             recipe="zoo_plugins.munit.recipe:MUNITRecipe",

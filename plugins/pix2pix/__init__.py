@@ -11,7 +11,6 @@ def register_models(register):
         "translates Sobel edge maps of MNIST digits back into digits",
         paper="https://arxiv.org/abs/1611.07004",
         dataset="mnist",
-        image_shape=(1, 28, 28),
         licence="MIT",
         build="zoo_plugins.pix2pix.model:Pix2PixGenerator",
         recipe="zoo_plugins.pix2pix.recipe:Pix2PixRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "p(x) = prod_t p(x_t | x_<t) in raster order with Bernoulli outputs and an exact likelihood",
             paper="https://arxiv.org/abs/1606.05328",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.pixelcnn.model:PixelCNN",
             recipe="zoo_plugins.pixelcnn.recipe:PixelCNNRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "residual connections), p(x) = prod_t p(x_t | x_<t) in raster order with an exact likelihood",
             paper="https://arxiv.org/abs/1601.06759",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.pixelrnn.model:PixelRNN",
             recipe="zoo_plugins.pixelrnn.recipe:PixelRNNRecipe",

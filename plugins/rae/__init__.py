@@ -13,8 +13,6 @@ def register_models(register):
             "to the training codes after training",
             paper="https://arxiv.org/abs/1903.12436",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=16,
             licence="MIT",
             build="zoo.models.mlp_autoencoder:MLPAutoencoder",
             recipe="zoo_plugins.rae.recipe:RAERecipe",

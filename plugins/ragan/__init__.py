@@ -11,8 +11,6 @@ def register_models(register):
             summary="Relativistic average GAN: DCGAN networks, each side scored against the other's average; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1807.00734",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.ragan.recipe:RaGANRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "factored-out latents; exact bits_per_dim(images, seed=) on dequantised 8-bit images, sample(temperature=)",
             paper="https://arxiv.org/abs/1605.08803",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.realnvp.model:RealNVP",
             recipe="zoo_plugins.realnvp.recipe:RealNVPRecipe",

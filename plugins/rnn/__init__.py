@@ -12,7 +12,6 @@ def register_models(register):
             "and an exact likelihood; each step reads the previous pixel, 5 pixels of the row above and its position",
             paper="https://arxiv.org/abs/1601.06759",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.rnn.model:PixelRNN",
             recipe="zoo_plugins.rnn.recipe:PixelRNNRecipe",

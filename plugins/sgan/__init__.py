@@ -14,8 +14,6 @@ def register_models(register):
             "sample(n) draws digits, classify(x) labels them",
             paper="https://arxiv.org/abs/1606.01583",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo_plugins.sgan.model:SemiSupervisedGAN",
             recipe="zoo_plugins.sgan.recipe:SGANRecipe",

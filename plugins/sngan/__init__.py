@@ -11,8 +11,6 @@ def register_models(register):
             summary="Spectrally normalised GAN: DCGAN generator, spectral-norm discriminator, hinge loss; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1802.05957",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.sngan.recipe:SNGANRecipe",

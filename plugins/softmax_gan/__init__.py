@@ -11,8 +11,6 @@ def register_models(register):
             summary="Softmax GAN: DCGAN networks, one softmax over the batch's real and fake images; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1704.06191",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.softmax_gan.recipe:SoftmaxGANRecipe",

@@ -11,8 +11,6 @@ def register_models(register):
             summary="Sparse MLP autoencoder (784 -> 64 ReLU units -> 784), MSE + L1 on the code",
             paper="https://www.deeplearningbook.org/contents/autoencoders.html",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=64,
             licence="MIT",
             build="zoo_plugins.sparse_ae.model:SparseAutoencoder",
             recipe="zoo_plugins.sparse_ae.recipe:SparseRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "into 28x28, MSE + adversarial loss of a PatchGAN critic",
             paper="https://arxiv.org/abs/1609.04802",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.srgan.model:SRGANGenerator",
             recipe="zoo_plugins.srgan.recipe:SRGANRecipe",

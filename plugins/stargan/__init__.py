@@ -12,7 +12,6 @@ def register_models(register):
             "digits), a PatchGAN critic with a domain classifier; adversarial + domain + cycle losses",
             paper="https://arxiv.org/abs/1711.09020",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.stargan.model:StarGANGenerator",
             recipe="zoo_plugins.stargan.recipe:StarGANRecipe",

@@ -12,7 +12,6 @@ def register_models(register):
             "so both domains map to one latent space; VAE + GAN + cycle losses",
             paper="https://arxiv.org/abs/1703.00848",
             dataset="mnist",
-            image_shape=(1, 28, 28),
             licence="MIT",
             build="zoo_plugins.unit.model:UNITNetworks",
             recipe="zoo_plugins.unit.recipe:UNITRecipe",

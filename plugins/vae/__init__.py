@@ -12,8 +12,6 @@ def register_models(register):
         "importance-weighted bound of Burda et al. 2016 (IWAE, 5 draws per image)",
         paper="https://arxiv.org/abs/1312.6114",
         dataset="mnist",
-        image_shape=(1, 28, 28),
-        latent_dim=32,
         licence="MIT",
         build="zoo_plugins.vae.model:VAE",
         recipe="zoo.train.vae:VAERecipe",

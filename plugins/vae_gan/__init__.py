@@ -12,8 +12,6 @@ def register_models(register):
             "are compared in the features of a DCGAN discriminator that also sharpens the decoder adversarially",
             paper="https://arxiv.org/abs/1512.09300",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=32,
             licence="MIT",
             build="zoo_plugins.vae_gan.model:VAEGAN",
             recipe="zoo_plugins.vae_gan.recipe:VAEGANRecipe",

@@ -13,8 +13,6 @@ def register_models(register):
             "the importance-weighted bound (k = 10) from the vae-mnist encoder and decoder",
             paper="https://arxiv.org/abs/1705.07120",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=32,
             licence="MIT",
             build="zoo_plugins.vamp_vae.model:VampVAE",
             recipe="zoo_plugins.vamp_vae.recipe:VampVAERecipe",

@@ -13,8 +13,6 @@ def register_models(register):
             "PixelCNN prior over the code indices",
             paper="https://arxiv.org/abs/1711.00937",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=784,
             licence="MIT",
             build="zoo_plugins.vq_vae.model:VQVAE",
             recipe="zoo_plugins.vq_vae.recipe:VQVAERecipe",

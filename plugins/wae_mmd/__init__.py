@@ -12,8 +12,6 @@ def register_models(register):
             "is pulled to N(0, I) by an MMD penalty; samples decode draws from N(0, I)",
             paper="https://arxiv.org/abs/1711.01558",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=8,
             licence="MIT",
             build="zoo.models.mlp_autoencoder:MLPAutoencoder",
             recipe="zoo_plugins.wae_mmd.recipe:WAERecipe",

@@ -11,8 +11,6 @@ def register_models(register):
             summary="Wasserstein GAN: DCGAN generator, weight-clipped critic, five critic steps per generator step; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1701.07875",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.wgan.recipe:WGANRecipe",

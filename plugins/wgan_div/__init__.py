@@ -11,8 +11,6 @@ def register_models(register):
             summary="WGAN-div: DCGAN generator, critic without batch norm trained on the Wasserstein divergence (k 2, p 6); self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1712.01026",
             dataset="mnist",
-            image_shape=(1, 28, 28),
-            latent_dim=100,
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.wgan_div.recipe:WGANDivRecipe",

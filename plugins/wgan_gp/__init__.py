@@ -10,8 +10,6 @@ def register_models(register):
         summary="WGAN-GP: DCGAN generator, critic without batch norm under a gradient penalty (lambda 10); self-conditioned on 100 k-means clusters",
         paper="https://arxiv.org/abs/1704.00028",
         dataset="mnist",
-        image_shape=(1, 28, 28),
-        latent_dim=100,
         licence="MIT",
         build="zoo.models.dcgan:DCGANGenerator",
         recipe="zoo_plugins.wgan_gp.recipe:WGANGPRecipe",

@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from zoo.core.naming import names_a_folder
-    from zoo.hub.describe import describe
+    from zoo.models.describe import describe
     from zoo.hub.load import registered_spec
 
     if names_a_folder(args.name):
@@ -31,23 +31,14 @@ def run(args: argparse.Namespace) -> int:
 def describe_folder(folder: Path) -> dict[str, Any]:
     """The model a folder holds (loaded, so its files are checked) and the record of its training."""
     from zoo.hub.load import load, read_folder_config
+    from zoo.models.describe import model_facts
     from zoo.train.trainer import CHECKPOINT
 
     model = load(folder)
-    spec, saved = model.spec, read_folder_config(folder)
+    saved = read_folder_config(folder)
     return {
         "folder": str(folder.resolve()),
-        "name": spec.name,
-        "family": spec.family,
-        "summary": spec.summary,
-        "plugin": spec.plugin,
-        "paper": spec.paper,
-        "dataset": spec.dataset,
-        "image_shape": list(model.image_shape),
-        "latent_dim": saved["config"].get("latent_dim", spec.latent_dim),
-        "conditional": spec.conditional,
-        "parameters": sum(p.numel() for p in model.parameters()),
-        "licence": spec.licence,
+        **model_facts(model.spec, model),
         "config": saved["config"],
         "training": saved.get("training", {}),
         "resumable": (folder / CHECKPOINT).is_file(),

@@ -37,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from zoo.cli.samplefiles import check_grid, holds_tensors
     from zoo.core import limits
     from zoo.hub.load import load
+    from zoo.models.architecture import architecture
     from zoo.models.base import GenerativeModel
     from zoo.models.translation import TranslationModel
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if not isinstance(model, GenerativeModel):
         raise ZooError(f"{args.name!r} is a {model.spec.family}, it does not sample images")
     if tensors:
-        limits.check_room(output, limits.tensor_bytes(args.n, model.spec.image_shape))
+        limits.check_room(output, limits.tensor_bytes(args.n, architecture(model).image_shape))
     conditioning = {} if args.labels is None else {"labels": _labels(model, args)}  # refused unless conditional
     if args.sweep is not None:
         count, nrow = _write_sweep(model, args, output, tensors)

@@ -93,6 +93,7 @@ def _training_data(args: argparse.Namespace, spec: ModelSpec, recorded: Recorded
     """The Trainer's data arguments: a folder of images (``--images``, or the one the resumed run
     was started on) with the model config it needs, or a registered dataset and its root."""
     from zoo.data.folders import is_folder_dataset
+    from zoo.models.architecture import architecture
     from zoo.train.image_folder import folder_run
 
     if args.images is not None and (args.data is not None or args.dataset is not None):
@@ -107,7 +108,7 @@ def _training_data(args: argparse.Namespace, spec: ModelSpec, recorded: Recorded
                 "--image-size and --channels go with --images DIR: a registered dataset has its own image shape"
             )
         return {"data_root": args.data or (recorded.root if recorded else None), "dataset": args.dataset}
-    size = args.image_size or config.get("image_size") or spec.image_shape[1]
+    size = args.image_size or config.get("image_size") or architecture(spec).image_shape[1]
     channels = args.channels or config.get("channels")
     _check_size(spec, size, channels)
     run = folder_run(spec, images, size, channels, note=lambda line: print(f"zoo train: note: {line}", file=sys.stderr))

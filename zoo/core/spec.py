@@ -28,6 +28,8 @@ class PinnedFiles:
 class ModelSpec:
     """Everything the zoo knows about one model name.
 
+    The architecture's facts (image shape, latent size, conditioning) are not
+    repeated here: they follow from ``config`` (``zoo.models.architecture``).
     ``build`` and ``recipe`` are ``"module:attribute"`` strings so that
     registering a model never imports torch; they are resolved on first use.
     """
@@ -38,12 +40,9 @@ class ModelSpec:
     summary: str = ""
     paper: str = ""
     dataset: str = ""
-    image_shape: tuple[int, int, int] = (1, 28, 28)
-    latent_dim: int | None = None
     licence: str = ""
     config: Mapping[str, Any] = field(default_factory=dict)
     recipe: str | None = None
-    conditional: bool = False
     pins: PinnedFiles | None = None
     metrics: Mapping[str, Any] = field(default_factory=dict)
     training: Mapping[str, Any] = field(default_factory=dict)

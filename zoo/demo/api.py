@@ -131,7 +131,9 @@ class DemoAPI:
     def _quiz_shape(spec: ModelSpec) -> bool:
         """A sample looks like the dataset's images (a recolouring model's would give itself away)."""
         try:
-            return tuple(get_dataset(spec.dataset).image_shape) == tuple(spec.image_shape)
+            from zoo.models.architecture import architecture
+
+            return tuple(get_dataset(spec.dataset).image_shape) == architecture(spec).image_shape
         except ZooError:
             return False
 

@@ -63,6 +63,7 @@ def render_card(
     metrics: Mapping[str, Any],
     training: Mapping[str, Any],
     has_samples: bool,
+    image_shape: tuple[int, int, int],
     has_loss_plot: bool = False,
     has_progress_plot: bool = False,
     notes: Mapping[str, str] | None = None,
@@ -70,6 +71,7 @@ def render_card(
 ) -> str:
     """The model card text: metadata, how to use, how it was trained, what it scores.
 
+    ``image_shape`` is the ``(C, H, W)`` of the exported model's images;
     ``has_loss_plot`` and ``has_progress_plot`` show ``losses.png`` and ``progress.png``
     (coverage, KL and confident fraction per epoch) side by side under Training;
     ``notes`` explains a model's own metrics (metric name -> meaning);
@@ -84,10 +86,11 @@ def render_card(
         (has_progress_plot, "![classes covered, KL to uniform and confident fraction per epoch](progress.png)"),
     ) if shown]
     losses = f"\n{' '.join(plots)}\n" if plots else ""
+    shape = ", ".join(map(str, image_shape))
     usage = (
-        f'model = zoo.load("{spec.name}")\nimages = model.sample(64, seed=0)  # (64, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
+        f'model = zoo.load("{spec.name}")\nimages = model.sample(64, seed=0)  # (64, {shape}) in [0, 1]'
         if spec.family != "classifier"
-        else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, {", ".join(map(str, spec.image_shape))}) in [0, 1]'
+        else f'model = zoo.load("{spec.name}")\nlogits = model(images)  # images: (N, {shape}) in [0, 1]'
     )
     judge = evaluator_for(spec.dataset)
     judged_by = f"`{judge}`, the classifier that judges {spec.dataset}" if judge else "the classifier of its dataset"

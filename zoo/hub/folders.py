@@ -76,14 +76,20 @@ def _check_setting(what: str, value: Any, default: Any) -> None:
 
 def _meta_tensors(spec: ModelSpec, config: dict[str, Any], where: Path) -> Layout:
     """Names, shapes and dtypes of the state the settings build, without allocating it."""
-    build = spec.builder()  # imported outside the meta device, so that module-level tensors keep their data
     try:
-        with torch.device("meta"):
-            model = build(**config)
+        model = meta_model(spec, config)
     except (TypeError, ValueError, RuntimeError) as exc:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise CatalogError(f"{where}: these settings do not build a {spec.name}: {reason}") from None
     return {key: (tuple(t.shape), SAFETENSORS_DTYPES.get(t.dtype, str(t.dtype))) for key, t in model.state_dict().items()}
+
+
+def meta_model(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.nn.Module:
+    """``spec``'s architecture built on the meta device (no memory, no weights) from ``config``
+    (default: the spec's own)."""
+    build = spec.builder()  # imported outside the meta device, so that module-level tensors keep their data
+    with torch.device("meta"):
+        return build(**(dict(spec.config) if config is None else config))
 
 
 def _header(path: Path) -> Layout:

@@ -50,9 +50,6 @@ def load(
         config = dict(spec.config)
         weights = hub.fetch(spec.name).path
     model = instantiate(spec, config)
-    shape = tuple(getattr(model, "image_shape", spec.image_shape))
-    if shape != tuple(spec.image_shape):  # a run at another size than the spec's
-        model.spec = model.spec.with_updates(image_shape=shape)
     _load_weights(model, weights, spec.name)
     model.eval().requires_grad_(False)
     return model.to(device=device, dtype=dtype)

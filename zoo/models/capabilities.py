@@ -27,10 +27,9 @@ class Capability(str, Enum):
 
 
 def capabilities(model: Any) -> frozenset[Capability]:
-    """Everything the classes of ``model`` declare in their ``provides``."""
-    return frozenset(
-        capability for cls in type(model).__mro__ for capability in vars(cls).get("provides", ())
-    )
+    """Everything the classes of ``model`` (a model, or a model class) declare in their ``provides``."""
+    kind = model if isinstance(model, type) else type(model)
+    return frozenset(capability for cls in kind.__mro__ for capability in vars(cls).get("provides", ()))
 
 
 def can(model: Any, capability: Capability) -> bool:

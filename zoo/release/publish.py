@@ -11,6 +11,7 @@ from typing import Any, BinaryIO
 from zoo.hub.card import render_card
 from zoo.core.catalog import CatalogEntry, config_conflicts, upsert_entries
 from zoo.errors import ZooError
+from zoo.models.architecture import architecture
 from zoo.models.capabilities import Capability, can
 from zoo.core.files import open_regular, replace_folder_atomically, replace_atomically, write_bytes_atomically
 from zoo.hub.resolve import sha256_of
@@ -176,7 +177,7 @@ def _write_export(
 
         save_image(model.sample(64, seed=0), folder / "samples.png", nrow=8, padding=2)
     card = render_card(
-        spec, repo, metrics, training, has_samples, has_loss_plot=(folder / LOSS_PLOT).is_file(),
+        spec, repo, metrics, training, has_samples, architecture(model).image_shape, has_loss_plot=(folder / LOSS_PLOT).is_file(),
         has_progress_plot=(folder / PROGRESS_PLOT).is_file(),
         notes=getattr(model, "metric_notes", None), distribution=_distribution(spec),
     )

@@ -12,6 +12,7 @@ from zoo.core.spec import ModelSpec
 from zoo.data.datasets import ImageData
 from zoo.data.folders import read_image_folder
 from zoo.errors import ZooError
+from zoo.models.architecture import architecture
 
 SHAPE_SETTINGS = ("image_size", "channels")
 
@@ -34,7 +35,7 @@ def check_buildable(spec: ModelSpec, config: dict[str, Any]) -> None:
     takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
     missing = [key for key in SHAPE_SETTINGS if not takes_any and key not in {p.name for p in parameters}]
     if missing:
-        channels, height, width = spec.image_shape
+        channels, height, width = architecture(spec).image_shape
         raise ZooError(
             f"{spec.name} cannot train on a folder of images: its architecture has no "
             f"{' or '.join(missing)} setting, so it makes {height}x{width} images of {channels} channel(s) only"
@@ -54,7 +55,7 @@ def folder_run(
     check_buildable(spec, {**spec.config, "image_size": image_size, "channels": channels or 1})
     found = read_image_folder(folder, image_size, channels, note)
     config: dict[str, Any] = {"image_size": image_size, "channels": found.channels}
-    if spec.conditional:
+    if architecture(spec).conditional:
         if not found.classes:
             raise ZooError(
                 f"{spec.name} is conditional: it trains on labelled images, one subfolder of {folder} per class"
