@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import tomllib
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ import zoo
 import zoo.core.registry
 from conftest import CATALOG
 
-from zoo.core.catalog import CatalogEntry, config_conflicts, parse_catalog, read_catalog
+from zoo.core.catalog import LEGACY_FIELDS, CatalogEntry, config_conflicts, format_entry, parse_catalog, read_catalog
 from zoo.errors import CatalogError
 from zoo.core.plugins import PluginWarning
 
@@ -23,10 +24,6 @@ NAME = "toy-gan"
 def valid_entry() -> dict[str, Any]:
     return {
         "plugin": "dcgan",
-        "family": "gan",
-        "dataset": "mnist",
-        "licence": "MIT",
-        "config": {"latent_dim": 100, "width": 64},  # repeats part of dcgan-mnist's spec
         "hub": {
             "repo": "zoo-org/toy-gan",
             "revision": "0123abc",
@@ -69,10 +66,7 @@ def test_valid_entry_parses() -> None:
     entry = parse_one(valid_entry())
     assert entry.name == NAME
     assert entry.plugin == "dcgan"
-    assert entry.family == "gan"
-    assert entry.dataset == "mnist"
-    assert entry.licence == "MIT"
-    assert entry.config == {"latent_dim": 100, "width": 64}
+    assert entry.dataset is None  # the spec's
     assert entry.pins == zoo.PinnedFiles(
         repo="zoo-org/toy-gan",
         revision="0123abc",
@@ -86,22 +80,40 @@ def test_valid_entry_parses() -> None:
 
 def test_optional_fields_default() -> None:
     data = valid_entry()
-    for key in ("config", "metrics", "training"):
+    for key in ("metrics", "training"):
         del data[key]
     del data["hub"]["weights"]
     entry = parse_one(data)
     assert entry.pins.weights == "model.safetensors"
-    assert entry.config == {} and entry.metrics == {} and entry.training == {}
+    assert entry.metrics == {} and entry.training == {}
 
 
 def test_several_entries_and_empty_catalog() -> None:
     other = valid_entry()
     other["plugin"] = "classifier"
-    other["family"] = "classifier"
     entries = parse_catalog(to_toml({"a-gan": valid_entry(), "b-clf": other}))
     assert sorted(entries) == ["a-gan", "b-clf"]
-    assert entries["b-clf"].family == "classifier"
+    assert entries["b-clf"].plugin == "classifier"
     assert parse_catalog("") == {}
+
+
+def old_format_entry() -> dict[str, Any]:
+    """An entry as the zoo wrote them before the catalog stopped repeating the spec and config.json."""
+    return {"plugin": "dcgan", "family": "gan", "dataset": "mnist", "licence": "MIT",
+            "config": {"latent_dim": 100, "width": 64}, **{k: v for k, v in valid_entry().items() if k != "plugin"}}
+
+
+def test_an_old_format_entry_is_read_and_its_repeated_fields_ignored() -> None:
+    entry = parse_one(old_format_entry())
+    assert entry == parse_one(dict(valid_entry(), dataset="mnist"))
+    assert all(not hasattr(entry, field) for field in LEGACY_FIELDS)
+
+
+def test_a_written_entry_holds_pins_training_and_measurements_only() -> None:
+    block = format_entry(parse_one(old_format_entry()))
+    keys = {line.split(" = ")[0] for line in block.splitlines() if " = " in line}
+    assert keys.isdisjoint(LEGACY_FIELDS) and {"plugin", "repo", "files", "fid", "seed"} <= keys
+    assert "\ndataset = " not in format_entry(parse_one(valid_entry()))
 
 
 def _set(data: dict[str, Any], path: str, value: Any) -> None:
@@ -124,10 +136,7 @@ BAD_ENTRIES = [
     # (id, path to change, new value or DELETE, field named in the error, words in the error)
     ("missing-plugin", "plugin", DELETE, "plugin", "is missing"),
     ("plugin-not-string", "plugin", 3, "plugin", "must be a string"),
-    ("missing-family", "family", DELETE, "family", "is missing"),
-    ("bad-family", "family", "energy-based", "family", "must be one of"),
-    ("missing-dataset", "dataset", DELETE, "dataset", "is missing"),
-    ("missing-licence", "licence", DELETE, "licence", "is missing"),
+    ("dataset-not-string", "dataset", 3, "dataset", "must be a string"),
     ("missing-hub", "hub", DELETE, "hub.repo", "is missing"),
     ("missing-repo", "hub.repo", DELETE, "hub.repo", "is missing"),
     ("repo-no-owner", "hub.repo", "toy-gan", "hub.repo", "owner/name"),
@@ -173,7 +182,6 @@ BAD_ENTRIES = [
     ("metrics-bool", "metrics.converged", True, "metrics.converged", "number or string"),
     ("metrics-table", "metrics.fid", {"mean": 1.0}, "metrics.fid", "number or string"),
     ("metrics-not-table", "metrics", 12.5, "metrics", "must be a table"),
-    ("config-not-table", "config", "latent_dim=100", "config", "must be a table"),
     ("training-not-table", "training", [1, 2], "training", "must be a table"),
 ]
 
@@ -276,7 +284,7 @@ def write_catalog(path, name: str, **changes: Any) -> None:
 
 
 def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
-    write_catalog(builtins_only, "dcgan-mnist", config={"width": 64})
+    write_catalog(builtins_only, "dcgan-mnist")
     registry = zoo.core.registry.get_registry()
     spec = registry.get("dcgan-mnist")
     assert spec.plugin == "dcgan"
@@ -284,53 +292,46 @@ def test_catalog_entry_attaches_to_spec(builtins_only) -> None:
     assert spec.pins.repo == "zoo-org/toy-gan"
     assert spec.pins.weights_sha256 == WEIGHTS_SHA
     assert (spec.config["width"], spec.config["clusters"]) == (64, 100)  # the spec's config, all of it
+    assert (spec.dataset, spec.licence) == ("mnist", "MIT")  # the spec's
     assert spec.metrics["fid"] == 12.5
     assert registry.get("mnist-classifier").pins is None
 
 
 @pytest.mark.parametrize(
-    ("config", "conflict"),
-    [
-        ({"latent_dim": 100, "width": 32}, "width = 32 in the catalog, 64 in the spec"),
-        ({"depth": 3}, "depth = 3 in the catalog, not set in the spec"),
-        ({"clusters": True}, "clusters = true in the catalog, 100 in the spec"),
-    ],
-    ids=["other-value", "unknown-setting", "other-type"],
+    "changes", [{"dataset": "fashion-mnist"}, {"training": {"dataset": "fashion-mnist", "seed": 0}}], ids=["entry", "training"]
 )
-def test_a_catalog_config_that_disagrees_with_the_spec_is_reported_naming_both_values(
-    builtins_only, monkeypatch, config, conflict
-) -> None:
-    write_catalog(builtins_only, "dcgan-mnist", config=config)
-    with pytest.warns(PluginWarning) as caught:
-        spec = zoo.core.registry.get_spec("dcgan-mnist")
-    assert spec.pins is None and spec.config["width"] == 64  # the entry is left out; the spec's config stays
-    message = str(caught[0].message)
-    assert f"{builtins_only}: entry 'dcgan-mnist': field 'config' disagrees with the spec" in message
-    assert conflict in message and "plugin 'dcgan'" in message
-
-    monkeypatch.setenv("ZOO_STRICT_PLUGINS", "1")  # strict mode: the same problem is an error
-    zoo.core.registry.reset()
-    with pytest.raises(zoo.CatalogError, match=conflict):
-        zoo.list_models()
+def test_weights_trained_on_another_dataset_say_so_in_the_entry_or_its_training_record(builtins_only, changes) -> None:
+    write_catalog(builtins_only, "dcgan-mnist", **changes)
+    assert zoo.core.registry.get_spec("dcgan-mnist").dataset == "fashion-mnist"
 
 
-def test_a_catalog_config_may_repeat_the_spec_with_arrays_for_tuples() -> None:
+def test_an_old_format_entry_attaches_and_its_config_is_not_the_source(builtins_only) -> None:
+    """A user's own catalog in the older format still loads: its repeated family, licence and config are
+    ignored, even where they disagree (the spec and the pinned config.json are the sources)."""
+    old = old_format_entry()
+    write_catalog(builtins_only, "dcgan-mnist", **dict(old, family="gan", licence="CC0", config={"width": 8}))
+    spec = zoo.core.registry.get_spec("dcgan-mnist")
+    assert spec.pins is not None and spec.pins.weights_sha256 == WEIGHTS_SHA
+    assert (spec.config["width"], spec.licence, spec.family) == (64, "MIT", "gan")
+
+
+def test_a_run_config_may_repeat_the_spec_with_arrays_for_tuples() -> None:
     spec = {"hidden": (512, 256), "width": 8, "positions": True}
-    assert config_conflicts({"hidden": [512, 256], "width": 8, "positions": True}, spec) == []
-    assert config_conflicts({}, spec) == []
-    assert config_conflicts({"hidden": [512], "positions": 1}, spec) == [
-        "hidden = [512] in the catalog, [512, 256] in the spec",
-        "positions = 1 in the catalog, true in the spec",
+    assert config_conflicts({"hidden": [512, 256], "width": 8, "positions": True}, spec, "in the run") == []
+    assert config_conflicts({}, spec, "in the run") == []
+    assert config_conflicts({"hidden": [512], "positions": 1}, spec, "in the run") == [
+        "hidden = [512] in the run, [512, 256] in the spec",
+        "positions = 1 in the run, true in the spec",
     ]
 
 
 @pytest.mark.parametrize("name", sorted(read_catalog(CATALOG)))
-def test_every_builtin_catalog_config_agrees_with_its_spec(name: str) -> None:
-    """The root registry.toml only repeats what the built-in plugins' specs say (infogan-mnist: width 32)."""
+def test_every_builtin_catalog_entry_attaches_and_holds_no_repeated_fields(name: str) -> None:
     from zoo.core.registry import get_spec
 
-    assert config_conflicts(read_catalog(CATALOG)[name].config, get_spec(name).config) == []
     assert get_spec(name).pins is not None  # the entry attached
+    tables = tomllib.loads(CATALOG.read_text(encoding="utf-8"))["models"]
+    assert set(tables[name]).isdisjoint(LEGACY_FIELDS)
 
 
 def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
@@ -345,9 +346,8 @@ def test_catalog_entry_for_unregistered_model_is_ignored(builtins_only) -> None:
     ("name", "changes", "field", "values"),
     [
         ("dcgan-mnist", {"plugin": "classifier"}, "plugin", ("'classifier'", "'dcgan'")),
-        ("mnist-classifier", {"plugin": "classifier", "family": "gan"}, "family", ("'gan'", "'classifier'")),
     ],
-    ids=["plugin", "family"],
+    ids=["plugin"],
 )
 def test_catalog_mismatch_is_reported_and_the_entry_left_out(builtins_only, monkeypatch, name, changes, field, values) -> None:
     write_catalog(builtins_only, name, **changes)
@@ -393,7 +393,7 @@ def test_unknown_top_level_table_is_an_error():
         parse_catalog('[model.x]\nplugin = "dcgan"\n')
 
 
-@pytest.mark.parametrize("field", ["plugin", "dataset", "licence"])
+@pytest.mark.parametrize("field", ["plugin", "dataset"])
 def test_empty_string_fields_are_errors(field):
     entry = valid_entry()
     entry[field] = " "
@@ -415,16 +415,16 @@ def test_registry_reads_are_cached_by_content_and_never_stale(tmp_path, monkeypa
     assert len(list((tmp_path / "cache").glob("registry-*.json"))) == 1
     assert read_catalog(registry) == first == {NAME: entry}
 
-    changed = dict(valid_entry(), licence="Apache-2.0")
+    changed = dict(valid_entry(), dataset="fashion-mnist")
     registry.write_text(to_toml({NAME: changed}))
-    assert read_catalog(registry)[NAME].licence == "Apache-2.0"
+    assert read_catalog(registry)[NAME].dataset == "fashion-mnist"
 
     (cached,) = (tmp_path / "cache").glob(f"registry-*-{len(registry.read_text())}.json")
     cached.write_text('{"text": "half-writ')
-    assert read_catalog(registry)[NAME].licence == "Apache-2.0"  # a broken cache file is parsed again
+    assert read_catalog(registry)[NAME].dataset == "fashion-mnist"  # a broken cache file is parsed again
     other = json.dumps({"text": "another registry", "tables": {"models": {}}})
     cached.write_text(other)
-    assert read_catalog(registry)[NAME].licence == "Apache-2.0"  # a copy of other text is never used
+    assert read_catalog(registry)[NAME].dataset == "fashion-mnist"  # a copy of other text is never used
 
 
 def test_registry_reads_work_when_the_cache_cannot_be_written(tmp_path, monkeypatch):
@@ -443,7 +443,7 @@ def test_a_cached_registry_is_still_validated(tmp_path, monkeypatch):
 
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     registry = tmp_path / "registry.toml"
-    registry.write_text(to_toml({NAME: dict(valid_entry(), family="energy-based")}))
+    registry.write_text(to_toml({NAME: dict(valid_entry(), dataset=3)}))
     for _ in range(2):
-        with pytest.raises(CatalogError, match=r"'toy-gan'.*'family'"):
+        with pytest.raises(CatalogError, match=r"'toy-gan'.*'dataset'"):
             read_catalog(registry)

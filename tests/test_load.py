@@ -33,7 +33,8 @@ def test_bundled_files_match_their_pins(name):
 
 
 @pytest.mark.parametrize("name", PRETRAINED)
-def test_registry_config_matches_the_bundled_config_json(name):
+def test_the_spec_config_agrees_with_the_pinned_config_json(name):
+    """What zoo info says before a download (the spec's config) is what the weights were trained with."""
     spec = get_spec(name)
     folder = json.loads((BUNDLED / spec.pins.repo / "config.json").read_text())
     assert folder["zoo_model"] == name
@@ -102,3 +103,44 @@ def test_unknown_name_suggests_close_matches():
 def test_load_rejects_non_names():
     with pytest.raises(TypeError, match="model name or a folder path"):
         zoo.load(42)
+
+
+@pytest.fixture
+def narrow_dcgan(builtin_catalog):
+    """dcgan-mnist pinned at width 8 (its spec says 64): a hub folder beside the catalog and its entry."""
+    from zoo.core.catalog import CatalogEntry, upsert_entries
+    from zoo.hub.load import instantiate
+    from zoo.hub.resolve import sha256_of
+    from zoo.train.run_folder import write_model_folder
+
+    spec = get_spec("dcgan-mnist")
+    folder = builtin_catalog.parent / "hub" / "o" / "narrow"
+    config = {**spec.config, "width": 8}
+    write_model_folder(folder, spec, {"width": 8}, instantiate(spec, config))
+    files = {file: sha256_of(folder / file) for file in ("model.safetensors", "config.json")}
+    upsert_entries(builtin_catalog, [CatalogEntry("dcgan-mnist", "dcgan", zoo.PinnedFiles("o/narrow", "main", files), {}, {})])
+    zoo.core.registry.reset()
+    return folder
+
+
+def test_a_name_loads_with_the_architecture_of_its_pinned_config_json(narrow_dcgan):
+    from zoo.hub.load import instantiate
+
+    spec, model = get_spec("dcgan-mnist"), zoo.load("dcgan-mnist")
+    narrow = instantiate(spec, {**spec.config, "width": 8})
+    assert {k: v.shape for k, v in model.state_dict().items()} == {k: v.shape for k, v in narrow.state_dict().items()}
+    assert spec.config["width"] == 64
+    info = zoo.info("dcgan-mnist")  # the pinned file is here: info reads it, verified
+    assert info["config"]["width"] == 8
+    assert info["parameters"] == sum(p.numel() for p in model.parameters())
+
+
+def test_info_uses_the_spec_until_the_pinned_config_json_is_here_and_never_an_unverified_one(narrow_dcgan):
+    config = narrow_dcgan / "config.json"
+    config.write_text(config.read_text().replace('"width": 8', '"width": 16'))
+    with pytest.raises(zoo.ChecksumError):
+        zoo.info("dcgan-mnist")
+    with pytest.raises(zoo.ChecksumError):
+        zoo.load("dcgan-mnist")
+    config.unlink()
+    assert zoo.info("dcgan-mnist")["config"]["width"] == 64  # not here, and info never downloads: the spec's

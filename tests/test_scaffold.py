@@ -129,7 +129,7 @@ def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> No
     package = folder / f"zoo_{NAME}"
     hub = package / "hub" / f"zoo-{NAME}" / MODEL  # the plugin's distribution owns the repo, not the zoo
     entry = read_catalog(package / "registry.toml")[MODEL]
-    assert (entry.plugin, entry.family, entry.pins.repo) == (NAME, "gan", f"zoo-{NAME}/{MODEL}")
+    assert (entry.plugin, entry.pins.repo) == (NAME, f"zoo-{NAME}/{MODEL}")
     assert entry.pins.weights_sha256 == sha256_of(hub / "model.safetensors")
     assert {"config.json", "model.safetensors", "README.md"} <= {p.name for p in hub.iterdir()}
     assert f"pip install zoo-{NAME}" in (hub / "README.md").read_text(encoding="utf-8")

@@ -1,8 +1,12 @@
 """registry.toml: the catalog of pretrained models (pinned hub files and measurements), validated on read.
 
-The plugin's spec owns a model's architecture config. An entry's ``config`` may
-repeat all of it or part of it (``zoo export`` writes the run's), and every
-setting it repeats must equal the spec's (:func:`config_conflicts`).
+An entry holds the pins of a model's files, its training record and its
+measurements, and names the plugin that registers it; everything else about
+the model (family, licence, architecture) is its spec's, and the architecture
+its weights were trained with is the pinned ``config.json``'s. Entries of the
+older format, which also repeated ``family``, ``licence`` and ``config``, are
+read: those fields are ignored, and the zoo never writes them again
+(:data:`LEGACY_FIELDS`).
 """
 from __future__ import annotations
 
@@ -17,26 +21,26 @@ from typing import Any, Callable, Mapping, Sequence
 from zoo.errors import CatalogError
 from zoo.core.files import folder_lock, write_bytes_atomically
 from zoo.core.naming import file_name_problem, is_commit, model_name_problem, repo_id_problem, revision_problem
-from zoo.core.spec import FAMILIES, PinnedFiles
+from zoo.core.spec import PinnedFiles
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# Fields of the older entry format that repeated the spec and config.json: read, ignored, never written.
+LEGACY_FIELDS = ("family", "licence", "config")
 
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One ``[models.NAME]`` table of registry.toml (``config``: the architecture the weights were
-    trained with, a copy of the spec's or of part of it)."""
+    """One ``[models.NAME]`` table of registry.toml: which plugin's model it pins, the pins, the training
+    record and the measurements. ``dataset`` is set only for weights trained on another dataset than
+    the one the model's spec names, when their training record does not name it."""
 
     name: str
     plugin: str
-    family: str
-    dataset: str
-    licence: str
-    config: Mapping[str, Any]
     pins: PinnedFiles
     metrics: Mapping[str, Any]
     training: Mapping[str, Any]
     bench: Mapping[str, Any] = field(default_factory=dict)  # written by `zoo bench --record`
+    dataset: str | None = None
 
 
 class _Fields:
@@ -74,9 +78,6 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     problem = model_name_problem(name)
     if problem:
         raise CatalogError(f"{source}: entry {name!r}: the model name {problem}")
-    family = fields.get("family", str)
-    if family not in FAMILIES:
-        raise fields.error("family", f"must be one of {', '.join(FAMILIES)}, got {family!r}")
     repo = fields.get("hub.repo", str)
     problem = repo_id_problem(repo)
     if problem:
@@ -103,10 +104,7 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     return CatalogEntry(
         name=name,
         plugin=fields.get("plugin", str),
-        family=family,
-        dataset=fields.get("dataset", str),
-        licence=fields.get("licence", str),
-        config=fields.get("config", dict, required=False, default={}),
+        dataset=fields.get("dataset", str, required=False),
         pins=PinnedFiles(
             repo=repo,
             revision=revision,
@@ -119,13 +117,11 @@ def parse_entry(source: str, name: str, table: Any) -> CatalogEntry:
     )
 
 
-def config_conflicts(
-    catalog_config: Mapping[str, Any], spec_config: Mapping[str, Any], where: str = "in the catalog"
-) -> list[str]:
-    """The settings of a ``config`` (an entry's, or a run's: say ``where``) that disagree with the
-    spec's, each as ``"width = 64 in the catalog, 32 in the spec"``; empty when it only repeats the spec."""
+def config_conflicts(config: Mapping[str, Any], spec_config: Mapping[str, Any], where: str) -> list[str]:
+    """The settings of a ``config`` (a run's: say ``where``) that disagree with the spec's, each as
+    ``"width = 64 in the run, 32 in the spec"``; empty when it only repeats the spec."""
     conflicts = []
-    for key, value in catalog_config.items():
+    for key, value in config.items():
         if key not in spec_config:
             conflicts.append(f"{key} = {_shown(value)} {where}, not set in the spec")
         elif _canonical(value) != _canonical(spec_config[key]):
@@ -265,13 +261,10 @@ def _toml_key(key: str) -> str:
 def format_entry(entry: CatalogEntry) -> str:
     """The ``[models.NAME]`` block of registry.toml for one entry."""
     head = f"models.{_toml_key(entry.name)}"
-    lines = [
-        f"[{head}]",
-        f"plugin = {_toml_value(entry.plugin)}",
-        f"family = {_toml_value(entry.family)}",
-        f"dataset = {_toml_value(entry.dataset)}",
-        f"licence = {_toml_value(entry.licence)}",
-        f"config = {_toml_value(dict(entry.config))}",
+    lines = [f"[{head}]", f"plugin = {_toml_value(entry.plugin)}"]
+    if entry.dataset is not None:
+        lines.append(f"dataset = {_toml_value(entry.dataset)}")
+    lines += [
         "",
         f"[{head}.hub]",
         f"repo = {_toml_value(entry.pins.repo)}",

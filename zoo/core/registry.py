@@ -5,10 +5,10 @@ import fnmatch
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from zoo.core import homes
-from zoo.core.catalog import CatalogEntry, config_conflicts, read_catalog, read_pins
+from zoo.core.catalog import CatalogEntry, read_catalog, read_pins
 from zoo.errors import (
     CatalogError,
     DatasetNameCollision,
@@ -206,33 +206,26 @@ def _collision_message(kind: str, name: str, plugins: list[str]) -> str:
 
 
 def _attach(spec: ModelSpec, entry: CatalogEntry, source: Path) -> ModelSpec:
-    """Merge a catalog entry into the spec its plugin registered: the catalog adds pins and
-    measurements; the architecture config stays the spec's, and the entry must agree with it."""
+    """Merge a catalog entry into the spec its plugin registered: the catalog adds pins, the training
+    record and measurements. The dataset is the spec's unless the weights were trained on another:
+    the entry's ``dataset``, else the one its training record names."""
     if entry.plugin != spec.plugin:
         raise CatalogError(
             f"{source}: entry {entry.name!r}: field 'plugin' says {entry.plugin!r} "
             f"but the model is registered by plugin {spec.plugin!r}"
         )
-    if entry.family != spec.family:
-        raise CatalogError(
-            f"{source}: entry {entry.name!r}: field 'family' says {entry.family!r} "
-            f"but plugin {spec.plugin!r} registers it as {spec.family!r}"
-        )
-    conflicts = config_conflicts(entry.config, spec.config)
-    if conflicts:
-        raise CatalogError(
-            f"{source}: entry {entry.name!r}: field 'config' disagrees with the spec that plugin {spec.plugin!r} "
-            f"registers: {'; '.join(conflicts)}. The spec owns the architecture config: correct the catalog "
-            "(its config may repeat the spec's, or leave settings out)"
-        )
     return spec.with_updates(
-        dataset=entry.dataset,
-        licence=entry.licence,
+        dataset=entry.dataset or _trained_on(entry.training) or spec.dataset,
         pins=entry.pins,
         metrics=entry.metrics,
         training=entry.training,
         bench=entry.bench,
     )
+
+
+def _trained_on(training: Mapping[str, Any]) -> str | None:
+    dataset = training.get("dataset")
+    return dataset if isinstance(dataset, str) and dataset.strip() else None
 
 
 _registry: Registry | None = None

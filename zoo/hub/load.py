@@ -14,7 +14,7 @@ from zoo.hub import remote, resolve as hub
 from zoo.errors import CatalogError, HubError, UnknownModelError
 from zoo.hub.folders import check_finite, check_folder
 from zoo.core.naming import model_name_problem, names_a_folder
-from zoo.core.registry import get_spec
+from zoo.core.registry import get_registry, get_spec
 from zoo.core.spec import ModelSpec
 
 CONFIG_FILE = "config.json"
@@ -30,7 +30,8 @@ def load(
 
     A name is looked up in the registry only, and its weights are verified
     against the sha256 pinned in its distribution's catalog before they are
-    read. ``hf-hub:OWNER/NAME@COMMIT`` fetches a repo made by ``zoo export``
+    read; the architecture is built from the pinned ``config.json``
+    (:func:`pinned_config`). ``hf-hub:OWNER/NAME@COMMIT`` fetches a repo made by ``zoo export``
     (config and safetensors only) and builds it with an installed plugin
     (:mod:`zoo.hub.remote`). A folder is loaded only when given as a ``Path`` or
     a string with a path separator (``./x``, ``runs/x``, an absolute path); it
@@ -47,7 +48,7 @@ def load(
         spec, config, weights = _from_folder(Path(name).expanduser())
     else:
         spec = registered_spec(name)
-        config = dict(spec.config)
+        config = pinned_config(spec)
         weights = hub.fetch(spec.name).path
     model = instantiate(spec, config)
     _load_weights(model, weights, spec.name)
@@ -79,12 +80,38 @@ def instantiate(spec: ModelSpec, config: dict[str, Any] | None = None) -> torch.
     return model
 
 
+def pinned_config(spec: ModelSpec, local_only: bool = False) -> dict[str, Any] | None:
+    """The architecture config of ``spec``'s pretrained weights: the spec's config with the settings of
+    the ``config.json`` its catalog pins, sha256-verified (the spec's alone when no config.json is pinned).
+
+    ``local_only`` looks only where no network is needed (``ZOO_HUB`` folders, installed weights, the
+    hub's cache) and gives None when the file is not there; a file that does not match its pin is an error.
+    """
+    pins = get_registry().pinned(spec.name)
+    if pins is None or CONFIG_FILE not in pins.files:
+        return dict(spec.config)
+    found = hub.fetch(spec.name, CONFIG_FILE, local_only=local_only)
+    if found is None:
+        return None
+    data = read_config(found.path)
+    if data["zoo_model"] != spec.name:
+        raise CatalogError(f"{found.path}: field 'zoo_model' is {data['zoo_model']!r}, but it is pinned for {spec.name!r}")
+    if not isinstance(data["config"], dict):
+        raise CatalogError(f"{found.path}: field 'config' must map settings to values")
+    return {**spec.config, **data["config"]}
+
+
 def read_folder_config(folder: Path) -> dict[str, Any]:
-    """A model folder's config.json: a regular file of at most ``MAX_CONFIG_BYTES``, UTF-8 JSON nested
-    at most ``MAX_CONFIG_DEPTH`` deep, a table with ``zoo_model`` and ``config``."""
+    """A model folder's config.json (:func:`read_config`)."""
     path = folder / CONFIG_FILE
     if not (path.exists() or path.is_symlink()):
         raise HubError(f"{folder} is not a zoo model folder: it has no {CONFIG_FILE}")
+    return read_config(path)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """A model's config.json: a regular file of at most ``MAX_CONFIG_BYTES``, UTF-8 JSON nested
+    at most ``MAX_CONFIG_DEPTH`` deep, a table with ``zoo_model`` and ``config``."""
     with open_regular(path, follow_links=True) as handle:
         raw = handle.read(limits.MAX_CONFIG_BYTES + 1)
     if len(raw) > limits.MAX_CONFIG_BYTES:

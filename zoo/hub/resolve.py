@@ -63,8 +63,9 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def fetch(name: str, filename: str | None = None) -> ResolvedFile:
-    """A verified local copy of one pinned file of the registered model ``name``."""
+def fetch(name: str, filename: str | None = None, local_only: bool = False) -> ResolvedFile | None:
+    """A verified local copy of one pinned file of the registered model ``name`` (``local_only``:
+    see :func:`resolve`)."""
     from zoo.core.registry import get_registry
 
     registry = get_registry()
@@ -74,13 +75,17 @@ def fetch(name: str, filename: str | None = None) -> ResolvedFile:
             f"model {name!r} has no pretrained weights in any installed catalog; "
             f"train it with `zoo train {name}` and load the run folder"
         )
-    return resolve(pins, filename, shipped=registry.weight_folders(name))
+    return resolve(pins, filename, shipped=registry.weight_folders(name), local_only=local_only)
 
 
-def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Path] = ()) -> ResolvedFile:
+def resolve(
+    pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Path] = (), local_only: bool = False
+) -> ResolvedFile | None:
     """Return a verified local copy of one pinned file of ``pins``.
 
     ``shipped`` are the installed weights folders to try after ``ZOO_HUB``.
+    ``local_only`` reads no network (folders and the hub's cache only) and
+    gives None when the file is in none of them.
     """
     filename = filename or pins.weights
     problem = revision_problem(pins.revision)
@@ -93,7 +98,7 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
     for entry in zoo_hub_entries():
         if _is_url(entry):
             try:
-                return _download(pins.repo, pins.revision, filename, expected, endpoint=entry.rstrip("/"))
+                return _download(pins.repo, pins.revision, filename, expected, entry.rstrip("/"), local_only)
             except (ChecksumError, guard.HubAnswerRefused):  # a bad answer is an error, never skipped over
                 raise
             except HubError as exc:
@@ -108,10 +113,12 @@ def resolve(pins: PinnedFiles, filename: str | None = None, shipped: Sequence[Pa
         if found:
             return found
     try:
-        return _download(pins.repo, pins.revision, filename, expected, endpoint=None)
+        return _download(pins.repo, pins.revision, filename, expected, None, local_only)
     except ChecksumError:
         raise
     except HubError as exc:
+        if local_only:
+            return None
         if not looked:
             raise
         raise HubError(f"{exc} Also looked in: {'; '.join(looked)}") from None
@@ -143,8 +150,11 @@ def fetch_unpinned(repo: str, revision: str, filename: str) -> ResolvedFile:
     return _download(repo, revision, filename, None, endpoint=None)
 
 
-def _download(repo: str, revision: str, filename: str, expected: str | None, endpoint: str | None) -> ResolvedFile:
-    """Fetch through huggingface_hub, verified against ``expected`` when given; a cached copy means no network."""
+def _download(
+    repo: str, revision: str, filename: str, expected: str | None, endpoint: str | None, local_only: bool = False
+) -> ResolvedFile:
+    """Fetch through huggingface_hub, verified against ``expected`` when given; a cached copy means no
+    network (``local_only``: only a cached copy, else a ``HubError``)."""
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
@@ -165,6 +175,8 @@ def _download(repo: str, revision: str, filename: str, expected: str | None, end
     try:
         path = Path(hf_hub_download(**kwargs, local_files_only=True))
     except LocalEntryNotFoundError:
+        if local_only:
+            raise HubError(f"{filename} of {source} is not cached") from None
         try:
             with guard.guarded(guard.bounds(f"{filename} of {repo}@{revision}")):
                 path = Path(hf_hub_download(**kwargs))

@@ -7,13 +7,15 @@ from torch import nn
 
 from zoo.core.registry import get_spec
 from zoo.core.spec import ModelSpec
-from zoo.hub.load import instantiate
+from zoo.hub.load import instantiate, pinned_config
 from zoo.models.architecture import architecture
 
 
 def describe(name: str) -> dict[str, Any]:
+    """Architecture facts come from the pinned config.json when it is here already (verified), else from
+    the spec's config: describing a model never downloads."""
     spec = get_spec(name)
-    config = dict(spec.config)
+    config = pinned_config(spec, local_only=True) or dict(spec.config)
     return {
         **model_facts(spec, instantiate(spec, config)),
         "config": config,

@@ -186,10 +186,6 @@ def _write_export(
     return CatalogEntry(
         name=spec.name,
         plugin=spec.plugin,
-        family=spec.family,
-        dataset=spec.dataset,
-        licence=spec.licence,
-        config=config["config"],
         pins=PinnedFiles(repo=repo, revision="main", files=files),
         metrics=metrics,
         training=training,
