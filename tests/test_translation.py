@@ -125,7 +125,7 @@ def test_sample_translates_stored_examples_reproducibly(name):
     source, _ = model.directions[model.sample_direction]
     examples = model.examples.float() / 255
     a = model.sample(20, seed=3)  # more than the 16 stored: drawn with replacement
-    assert a.shape == (20, *model.spec.image_shape) == (20, 1, 28, 28)
+    assert a.shape == (20, *model.image_shape) == (20, 1, 28, 28)
     assert a.min() >= 0 and a.max() <= 1
     assert torch.equal(a, model.sample(20, seed=3, batch_size=7))
     assert not torch.equal(a, model.sample(20, seed=4))
