@@ -116,6 +116,15 @@ def test_super_resolution_takes_7x7_images(name):
         model.translate(digits())
 
 
+def test_esrgan_trains_on_its_linear_output_and_clamps_its_translations():
+    model = tiny("esrgan-mnist")
+    with torch.no_grad():
+        model.head[-1].bias.fill_(5.0)
+    inputs = model.inputs_from(digits())
+    assert model(inputs * 2 - 1).min() > 1  # what the L1 loss sees: no saturating tanh
+    assert torch.equal(model.translate(inputs), torch.ones(4, 1, 28, 28))
+
+
 @pytest.mark.parametrize("name", ["discogan-mnist", "dualgan-mnist", "unit-mnist", "munit-mnist"])
 def test_unpaired_models_translate_both_ways(name):
     model = tiny(name)

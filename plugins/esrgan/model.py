@@ -1,5 +1,7 @@
 """ESRGAN generator (Wang et al. 2018) for 4x super-resolution of 7x7 digits to 28x28: residual-in-
-residual dense blocks (RRDB), no batch norm, residuals scaled by 0.2, nearest upsampling + convolution."""
+residual dense blocks (RRDB), no batch norm, residuals scaled by 0.2, nearest upsampling + convolution, and
+a linear last convolution as in the paper (no tanh: under the L1 loss, whose early optimum is a black
+image, a tanh saturates and the generator never leaves black); translations are clamped to ``[0, 1]``."""
 from __future__ import annotations
 
 import torch
@@ -54,10 +56,14 @@ class ESRGANGenerator(SuperResolution):
         self.trunk = nn.Sequential(*(RRDB(width, growth) for _ in range(blocks)), nn.Conv2d(width, width, 3, 1, 1))
         self.up1 = nn.Conv2d(width, width, 3, 1, 1)
         self.up2 = nn.Conv2d(width, width, 3, 1, 1)
-        self.head = nn.Sequential(nn.Conv2d(width, width, 3, 1, 1), nn.LeakyReLU(0.2), nn.Conv2d(width, 1, 3, 1, 1), nn.Tanh())
+        self.head = nn.Sequential(nn.Conv2d(width, width, 3, 1, 1), nn.LeakyReLU(0.2), nn.Conv2d(width, 1, 3, 1, 1))
+
+    def translate_batch(self, x: torch.Tensor, direction: str) -> torch.Tensor:
+        return self(x * 2 - 1).clamp(-1.0, 1.0).add(1).mul(0.5)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """7x7 images in ``[-1, 1]`` -> 28x28 images in ``[-1, 1]``."""
+        """7x7 images in ``[-1, 1]`` -> 28x28 images, ``[-1, 1]`` once trained (not clamped: the losses see
+        the linear output)."""
         features = self.stem(x)
         features = features + self.trunk(features)
         for conv in (self.up1, self.up2):
