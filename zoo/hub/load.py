@@ -87,10 +87,11 @@ def pinned_config(spec: ModelSpec, local_only: bool = False) -> dict[str, Any] |
     ``local_only`` looks only where no network is needed (``ZOO_HUB`` folders, installed weights, the
     hub's cache) and gives None when the file is not there; a file that does not match its pin is an error.
     """
-    pins = get_registry().pinned(spec.name)
+    registry = get_registry()
+    pins = registry.pinned(spec.name)
     if pins is None or CONFIG_FILE not in pins.files:
         return dict(spec.config)
-    found = hub.fetch(spec.name, CONFIG_FILE, local_only=local_only)
+    found = hub.resolve(pins, CONFIG_FILE, shipped=registry.weight_folders(spec.name), local_only=local_only)
     if found is None:
         return None
     data = read_config(found.path)

@@ -63,9 +63,8 @@ def _is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def fetch(name: str, filename: str | None = None, local_only: bool = False) -> ResolvedFile | None:
-    """A verified local copy of one pinned file of the registered model ``name`` (``local_only``:
-    see :func:`resolve`)."""
+def fetch(name: str, filename: str | None = None) -> ResolvedFile:
+    """A verified local copy of one pinned file of the registered model ``name``."""
     from zoo.core.registry import get_registry
 
     registry = get_registry()
@@ -75,7 +74,7 @@ def fetch(name: str, filename: str | None = None, local_only: bool = False) -> R
             f"model {name!r} has no pretrained weights in any installed catalog; "
             f"train it with `zoo train {name}` and load the run folder"
         )
-    return resolve(pins, filename, shipped=registry.weight_folders(name), local_only=local_only)
+    return resolve(pins, filename, shipped=registry.weight_folders(name))
 
 
 def resolve(
