@@ -15,8 +15,9 @@ the ``hub_server`` fixture (``from zoo.testing import hub_server``): a local hub
 on 127.0.0.1 that ``huggingface_hub`` talks to as to the real one; point
 ``HF_ENDPOINT`` at its ``url``.
 A broken contract raises ``ConformanceError`` naming the model, the check and
-the fault. The checks use tiny toy data, run on CPU (and on CUDA or MPS
-where present) and take seconds per model.
+the fault. The checks use tiny toy data and build each model on a tiny config
+(:func:`tiny_config`; the ``spec`` and ``weights`` checks use the published
+one), run on CPU (and on CUDA or MPS where present) and take seconds per model.
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ __all__ = [
     "expect_raises",
     "hub_server",
     "run_check",
+    "tiny_config",
     "tiny_data",
     "tiny_hparams",
 ]
@@ -68,6 +70,10 @@ NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 TINY_DATA = 32  # toy images per training check
 TINY_BATCH = 4  # batch size of the recipe steps
 TRAINER_BATCH = 16  # batch size of the Trainer epoch: two steps
+TINY_WIDTH = 8  # the kit's cap on a config's widths (WIDTH_KEYS)
+TINY_DEPTH = 2  # and on its depths and sampling steps (DEPTH_KEYS)
+WIDTH_KEYS = frozenset({"width", "widths", "hidden", "head", "features", "growth", "prior_width"})
+DEPTH_KEYS = frozenset({"layers", "blocks", "prior_layers", "couplings", "steps", "default_steps"})
 
 
 class ConformanceError(AssertionError):
@@ -81,6 +87,7 @@ class Check:
     name: str
     run: Callable[[ModelSpec], None]
     applies: Callable[[ModelSpec], bool]
+    published: bool = False  # runs on the published config, not on the kit's tiny one
 
     @property
     def description(self) -> str:
@@ -90,9 +97,9 @@ class Check:
 CHECKS: dict[str, Check] = {}
 
 
-def _check(name: str, applies: Callable[[ModelSpec], bool] = lambda spec: True):
+def _check(name: str, applies: Callable[[ModelSpec], bool] = lambda spec: True, published: bool = False):
     def register(func: Callable[[ModelSpec], None]) -> Callable[[ModelSpec], None]:
-        CHECKS[name] = Check(name, func, applies)
+        CHECKS[name] = Check(name, func, applies, published)
         return func
 
     return register
@@ -123,21 +130,28 @@ def cases(pattern: str | None = None, *, plugin: str | Iterable[str] | None = No
 
 
 def run_check(model: str, check: str) -> None:
-    """Run one check on a registered model; raises ``ConformanceError`` if it fails."""
+    """Run one check on a registered model; raises ``ConformanceError`` if it fails.
+
+    The checks build the model on its :func:`tiny_config`, but for ``spec`` and
+    ``weights``, which check the published config and weights.
+    """
     if check not in CHECKS:
         raise ValueError(f"unknown check {check!r}; known checks: {', '.join(CHECKS)}")
     spec = get_spec(model)
     if not CHECKS[check].applies(spec):
         raise ValueError(f"check {check!r} does not apply to {model!r} (its checks: {', '.join(checks_for(spec))})")
+    published = CHECKS[check].published
+    checked = spec if published else spec.with_updates(config=tiny_config(spec))
     with one_thread(), torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
         try:
-            CHECKS[check].run(spec)
+            CHECKS[check].run(checked)
         except ConformanceError as exc:
             exc.args = (f"{model}: {check}: {exc}",)
             raise
         except Exception as exc:  # noqa: BLE001 - any crash is a broken contract
-            raise ConformanceError(f"{model}: {check}: {type(exc).__name__}: {exc}") from exc
+            where = "" if published else f" (built on the kit's tiny config {dict(checked.config)})"
+            raise ConformanceError(f"{model}: {check}: {type(exc).__name__}: {exc}{where}") from exc
 
 
 def check_model(model: str) -> list[str]:
@@ -146,6 +160,25 @@ def check_model(model: str) -> list[str]:
     for name in names:
         run_check(model, name)
     return names
+
+
+def tiny_config(spec: ModelSpec) -> dict[str, Any]:
+    """The config the kit builds a model on: the spec's, with every width (``WIDTH_KEYS``, a
+    number or a list of numbers) at most ``TINY_WIDTH`` and every depth or count of sampling
+    steps (``DEPTH_KEYS``) at most ``TINY_DEPTH``, then the builder's own ``tiny_config``
+    (a dict of settings, for a model whose config does not shrink so) on top."""
+    def shrink(key: str, value: Any) -> Any:
+        cap = TINY_WIDTH if key in WIDTH_KEYS else TINY_DEPTH if key in DEPTH_KEYS else None
+        if cap is None or isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return min(value, cap)
+        if isinstance(value, (list, tuple)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            return [min(v, cap) for v in value]
+        return value
+
+    config = {key: shrink(key, value) for key, value in spec.config.items()}
+    return {**config, **getattr(spec.builder(), "tiny_config", {})}
 
 
 # --- helpers ---------------------------------------------------------------
@@ -261,7 +294,7 @@ def _check_outputs(spec: ModelSpec, model: nn.Module, what: str) -> None:
 # --- the checks ------------------------------------------------------------
 
 
-@_check("spec")
+@_check("spec", published=True)
 def check_spec(spec: ModelSpec) -> None:
     """The spec is filled in and builds an architecture that says what it makes (shape, code size, classes)."""
     expect(NAME_PATTERN.fullmatch(spec.name), f"name {spec.name!r} must be letters, digits, '.', '_' or '-'")
@@ -472,7 +505,7 @@ def check_classifier(spec: ModelSpec) -> None:
     expect_raises(ValueError, lambda: model(wrong), f"model(images of shape {tuple(wrong.shape)})")
 
 
-@_check("weights", lambda spec: spec.pins is not None)
+@_check("weights", lambda spec: spec.pins is not None, published=True)
 def check_weights(spec: ModelSpec) -> None:
     """The pinned weights load with zoo.load and work; a tampered copy is refused with ChecksumError."""
     from zoo.hub import resolve as hub

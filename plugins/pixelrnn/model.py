@@ -81,6 +81,8 @@ class PixelRNN(AutoregressiveModel):
 
     image_shape = (1, 28, 28)
     quoted_nll = QUOTED_NLL
+    tiny_config = {"layers": 1}  # the conformance kit's: sampling costs a pass per pixel and layer
+    # (tests/test_pixelrnn.py samples stacks of several layers)
 
     def __init__(self, hidden: int = 32, layers: int = 4, kernel: int = 3, head: int = 64) -> None:
         super().__init__()
