@@ -76,7 +76,7 @@ def cached_copy(cache: Path, pins: PinnedFiles, filename: str = WEIGHTS) -> obje
 
 
 class _NoWaitTime:
-    """``time`` for huggingface_hub.file_download, with retry pauses recorded instead of slept."""
+    """``time`` for huggingface_hub's modules, with retry pauses recorded instead of slept."""
 
     def __init__(self) -> None:
         self.sleeps: list[float] = []
@@ -92,6 +92,7 @@ class _NoWaitTime:
 def hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private HF_HOME for this test, in the environment and in huggingface_hub's constants."""
     from huggingface_hub import constants, file_download
+    from huggingface_hub.utils import _http
 
     home = tmp_path / "hf-home"
     cache = home / "hub"
@@ -108,6 +109,7 @@ def hf_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)
     monkeypatch.setattr(file_download, "time", _NoWaitTime())
+    monkeypatch.setattr(_http, "time", _NoWaitTime())  # http_backoff: up to 23 s of pauses per unreachable file
     return cache
 
 
