@@ -101,15 +101,22 @@ def test_a_fifo_in_a_model_folder_is_refused_not_waited_on(folder, name):  # noq
 def test_sigterm_while_writing_samples_leaves_no_temporary_file(tmp_path):
     out = tmp_path / "x.npy"
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "zoo.cli", "sample", "dcgan-mnist", "-n", "5000000",
+    # 200 batches: far more writing than the signal waits for, and a start in seconds (sample_batches
+    # makes one generator per image for conditioning before the first batch: 5 million took half a minute)
+    proc = subprocess.Popen([sys.executable, "-m", "zoo.cli", "sample", "dcgan-mnist", "-n", "200000",
                              "-o", str(out)], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while not list(tmp_path.glob("*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.1)
-    assert list(tmp_path.glob("*.tmp")), "the writer never started"
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
-    assert list(tmp_path.iterdir()) == []
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob("*.tmp")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert list(tmp_path.glob("*.tmp")), "the writer never started"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+        assert list(tmp_path.iterdir()) == []
+    finally:  # a failed test must not leave the sampler running behind it
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def test_the_torch_floor_excludes_versions_with_a_weights_only_bypass():
