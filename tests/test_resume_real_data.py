@@ -17,7 +17,9 @@ from zoo.train.trainer import CHECKPOINT
 
 from conftest import MNIST_ROOT, needs_mnist
 
-EPOCHS, BATCH, PER_EPOCH = 3, 128, 60000 // 128
+# Three epochs: the resumed process builds its probe's judge after the second and trains on in the third.
+# Batches of 512: the same images, a quarter less time than batches of 128 (fewer steps and checkpoints).
+EPOCHS, BATCH, PER_EPOCH = 3, 512, 60000 // 512
 
 
 def train(out: Path, *extra: str) -> subprocess.Popen:
