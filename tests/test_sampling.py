@@ -36,6 +36,14 @@ def test_large_n_is_batched(generator, monkeypatch):
     assert sizes == [1000, 1000, 500]
 
 
+def test_a_huge_count_streams_its_first_batch_at_once(generator):
+    """Streaming more images than fit in memory starts at once: no per-image state is made
+    for batches not yet reached, and each batch is still the same images as a small call."""
+    batches = generator.sample_batches(10**12, seed=5, batch_size=4)
+    assert torch.equal(next(batches), generator.sample(4, seed=5))
+    assert torch.equal(next(batches), generator.sample(8, seed=5)[4:])
+
+
 @pytest.mark.parametrize("n", [0, -3])
 def test_non_positive_n_is_a_value_error(generator, n):
     with pytest.raises(ValueError, match="positive int"):

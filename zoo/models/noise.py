@@ -42,15 +42,25 @@ class SeedStreams:
 
     def images(self, start: int, stop: int, stream: int = GENERATION) -> SampleNoise:
         """The generators of images ``start`` to ``stop - 1`` in one stream."""
-        base = _mix(_mix(self.seed & MASK64) ^ stream)
-        return SampleNoise([_mix(base ^ index) >> 1 for index in range(start, stop)])
+        return SampleNoise(_mix(_mix(self.seed & MASK64) ^ stream), range(start, stop))
 
 
 class SampleNoise:
-    """One CPU generator per image of a batch; every draw returns one row per image."""
+    """One CPU generator per image of a batch; every draw returns one row per image.
 
-    def __init__(self, seeds: list[int]) -> None:
-        self.generators = [torch.Generator().manual_seed(seed) for seed in seeds]
+    The generators are made at the first draw, so images nobody draws for (the
+    conditioning stream of an unconditional model, a batch not yet reached) cost nothing.
+    """
+
+    def __init__(self, base: int, indices: range) -> None:
+        self.base, self.indices = base, indices
+        self._generators: list[torch.Generator] | None = None
+
+    @property
+    def generators(self) -> list[torch.Generator]:
+        if self._generators is None:
+            self._generators = [torch.Generator().manual_seed(_mix(self.base ^ i) >> 1) for i in self.indices]
+        return self._generators
 
     @classmethod
     def seeded(cls, seed: int | None, count: int, stream: int = GENERATION) -> SampleNoise:
@@ -58,7 +68,7 @@ class SampleNoise:
         return SeedStreams(seed).images(0, count, stream)
 
     def __len__(self) -> int:
-        return len(self.generators)
+        return len(self.indices)
 
     def normal(self, *shape: int) -> torch.Tensor:
         """Standard normal draws ``(count, *shape)``."""
