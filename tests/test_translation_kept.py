@@ -50,6 +50,18 @@ def test_the_published_translations_keep_the_digit_far_better_than_their_inputs(
     assert kept["kept"] > kept["kept_baseline"] + 0.3
 
 
+@needs_mnist
+@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in ("srgan-mnist",)])
+def test_the_published_restorations_keep_the_digit_well_above_their_inputs(name):
+    from zoo.data.datasets import load_dataset
+
+    test = load_dataset("mnist", MNIST_ROOT, train=False)
+    judge = Judge(load_evaluator("mnist"), ImageData(test.images[:1000], test.labels[:1000]))
+    kept = kept_metrics(zoo.load(name), judge)
+    assert kept["kept"] >= 0.90
+    assert kept["kept"] > kept["kept_baseline"] + 0.2
+
+
 @pytest.mark.parametrize("name, channels", [("pix2pix-mnist", 1), ("cyclegan-mnist", 3)])
 def test_zoo_sample_of_a_translation_model_puts_each_input_left_of_its_output(tmp_path, capsys, name, channels):
     out = tmp_path / "pairs.png"
