@@ -51,7 +51,7 @@ def test_the_published_translations_keep_the_digit_far_better_than_their_inputs(
 
 
 @needs_mnist
-@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in ("srgan-mnist", "context-encoder-mnist")])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in ("srgan-mnist", "esrgan-mnist", "context-encoder-mnist")])
 def test_the_published_restorations_keep_the_digit_well_above_their_inputs(name):
     from zoo.data.datasets import load_dataset
 
