@@ -38,28 +38,28 @@ def test_nothing_is_kept_for_models_that_do_not_translate_or_data_without_labels
     assert set(kept_metrics(zoo.load("pix2pix-mnist"), labelled)) == {"kept", "kept_baseline"}
 
 
+# Issue 39's targets: full-image translations keep at least 0.95 of the digits, 4x super-resolution and
+# inpainting at least 0.90; each far above its trivial baseline (the inputs themselves).
+PUBLISHED_KEPT = {
+    "pix2pix-mnist": (0.95, 0.3),
+    "cyclegan-mnist": (0.95, 0.3),
+    "srgan-mnist": (0.90, 0.2),
+    "esrgan-mnist": (0.90, 0.2),
+    "context-encoder-mnist": (0.90, 0.2),
+}
+
+
 @needs_mnist
-@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in ("pix2pix-mnist", "cyclegan-mnist")])
+@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in PUBLISHED_KEPT])
 def test_the_published_translations_keep_the_digit_far_better_than_their_inputs(name):
     from zoo.data.datasets import load_dataset
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
     judge = Judge(load_evaluator("mnist"), ImageData(test.images[:1000], test.labels[:1000]))
     kept = kept_metrics(zoo.load(name), judge)
-    assert kept["kept"] >= 0.95
-    assert kept["kept"] > kept["kept_baseline"] + 0.3
-
-
-@needs_mnist
-@pytest.mark.parametrize("name", [pytest.param(n, marks=needs_weights(n)) for n in ("srgan-mnist", "esrgan-mnist", "context-encoder-mnist")])
-def test_the_published_restorations_keep_the_digit_well_above_their_inputs(name):
-    from zoo.data.datasets import load_dataset
-
-    test = load_dataset("mnist", MNIST_ROOT, train=False)
-    judge = Judge(load_evaluator("mnist"), ImageData(test.images[:1000], test.labels[:1000]))
-    kept = kept_metrics(zoo.load(name), judge)
-    assert kept["kept"] >= 0.90
-    assert kept["kept"] > kept["kept_baseline"] + 0.2
+    floor, margin = PUBLISHED_KEPT[name]
+    assert kept["kept"] >= floor
+    assert kept["kept"] > kept["kept_baseline"] + margin
 
 
 @pytest.mark.parametrize("name, channels", [("pix2pix-mnist", 1), ("cyclegan-mnist", 3)])
