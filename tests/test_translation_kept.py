@@ -43,6 +43,7 @@ def test_nothing_is_kept_for_models_that_do_not_translate_or_data_without_labels
 PUBLISHED_KEPT = {
     "pix2pix-mnist": (0.95, 0.3),
     "cyclegan-mnist": (0.95, 0.3),
+    "discogan-mnist": (0.95, 0.3),
     "srgan-mnist": (0.90, 0.2),
     "esrgan-mnist": (0.90, 0.2),
     "context-encoder-mnist": (0.90, 0.2),
