@@ -9,6 +9,7 @@ from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.models import digit_domains as domains
 from zoo.models.image_to_image import Multimodal, diversity
+from zoo.models.translation import to_uint8
 from zoo.testing import example_images
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -24,14 +25,15 @@ TINY = {
     "unit-mnist": {"width": 4, "examples": 8},
     "munit-mnist": {"width": 4, "style_dim": 3, "examples": 8},
     "bicyclegan-mnist": {"width": 4, "style_dim": 3, "examples": 8},
+    "pixelda-mnist": {"width": 4, "blocks": 1, "noise_dim": 3, "examples": 8},
 }
 INPUT_SHAPE = {
     "context-encoder-mnist": (1, 28, 28), "ccgan-mnist": (1, 28, 28), "srgan-mnist": (1, 7, 7),
     "esrgan-mnist": (1, 7, 7), "stargan-mnist": (3, 28, 28), "discogan-mnist": (3, 28, 28),
     "dualgan-mnist": (3, 28, 28), "unit-mnist": (3, 28, 28), "munit-mnist": (3, 28, 28),
-    "bicyclegan-mnist": (1, 28, 28),
+    "bicyclegan-mnist": (1, 28, 28), "pixelda-mnist": (3, 28, 28),
 }
-SEEDED_INPUTS = {"stargan-mnist", "discogan-mnist", "dualgan-mnist", "unit-mnist", "munit-mnist"}
+SEEDED_INPUTS = {"stargan-mnist", "discogan-mnist", "dualgan-mnist", "unit-mnist", "munit-mnist", "pixelda-mnist"}
 MULTIMODAL = ["munit-mnist", "bicyclegan-mnist"]
 
 
@@ -169,6 +171,84 @@ def test_munit_takes_the_style_of_a_reference_image():
     assert style.shape == (2, 3)
     coloured = model.inputs_from(digits(2), seed=0)
     assert model.translate(coloured, style=style).shape == (2, 1, 28, 28)
+
+
+# --- PixelDA: MNIST adapted to textured backgrounds, and back -------------------------------
+
+
+def test_pixelda_adapts_digits_with_seeded_noise_and_brings_textured_digits_back():
+    model = tiny("pixelda-mnist")
+    assert list(model.directions) == ["b2a", "a2b"]
+    textured = model.inputs_from(digits(), seed=5)
+    assert torch.equal(textured, domains.on_texture(digits(), torch.Generator().manual_seed(5)))
+    adapted = model.translate(digits(), direction="a2b", seed=1)
+    assert adapted.shape == (4, 3, 28, 28) and 0 <= adapted.min() and adapted.max() <= 1
+    assert torch.equal(adapted, model.translate(digits(), direction="a2b", seed=1))
+    assert not torch.allclose(adapted, model.translate(digits(), direction="a2b", seed=2))
+    assert torch.equal(model.translate(digits(), direction="a2b", style=model.style_codes(4, 1)), adapted)
+    assert torch.equal(model.translate(textured, seed=1), model.translate(textured, seed=2))  # b2a takes no noise
+    with pytest.raises(ValueError, match=r"\(of direction 'b2a'\) must have shape \(N, 3, 28, 28\)"):
+        model.translate(digits())
+    with pytest.raises(ValueError, match=r"\(of direction 'a2b'\) must have shape \(N, 1, 28, 28\)"):
+        model.translate(textured, direction="a2b")
+    with pytest.raises(ValueError, match="unknown direction 'a2a'"):
+        model.translate(textured, direction="a2a")
+
+
+def test_pixelda_classifier_labels_textured_digits_and_grey_ones_as_three_equal_channels():
+    model = tiny("pixelda-mnist")
+    predicted = model.classify(model.inputs_from(digits(), seed=0))
+    assert predicted.shape == (4,) and predicted.dtype == torch.long and 0 <= predicted.min() and predicted.max() < 10
+    assert torch.equal(model.class_logits(digits()), model.class_logits(digits().expand(-1, 3, -1, -1)))
+    with pytest.raises(ValueError, match=r"x \(textured or grey digits\) must have shape \(N, 3, 28, 28\)"):
+        model.classify(torch.rand(2, 2, 28, 28))
+    with pytest.raises(ValueError, match=r"values in \[0, 1\]"):
+        model.classify(digits() * 2 - 1)
+    with pytest.raises(ValueError, match="path must be one of a2b, b2a, task"):
+        model(digits() * 2 - 1, "classify")
+
+
+def test_pixelda_card_gives_kept_and_the_target_domain_classifier_accuracy():
+    from zoo.evaluate.quality import Judge, family_metrics
+    from zoo.hub.load import instantiate
+
+    model = tiny("pixelda-mnist")
+    test = ImageData(digits(20), torch.arange(20) % 10)
+    network = instantiate(get_spec("mnist-classifier"), {"width": 4, "features": 16, "classes": 10}).eval()
+    metrics = family_metrics(model, Judge(network, test))
+    assert set(metrics) == set(model.metric_notes) == {"kept", "cycle_label_accuracy", "target_accuracy", "diversity"}
+    textured = domains.on_texture(test.images, torch.Generator().manual_seed(0))
+    assert metrics["target_accuracy"] == (model.classify(textured) == test.labels).double().mean().item()
+    assert all(0 <= metrics[key] <= 1 for key in ("kept", "cycle_label_accuracy", "target_accuracy"))
+    assert metrics["diversity"] > 0  # the generator's noise changes its outputs
+
+
+def test_pixelda_content_loss_lets_strokes_change_colour_but_not_shape():
+    from zoo_plugins.pixelda.recipe import masked_pmse
+
+    bar = torch.zeros(2, 1, 28, 28)
+    bar[..., 4:24, 10:16] = 1.0
+    source, mask = bar * 2 - 1, bar
+    recoloured = source + torch.tensor([0.3, -0.2, 0.5]).view(1, 3, 1, 1)  # each channel shifted on the stroke
+    assert masked_pmse(torch.where(mask.bool(), recoloured, torch.rand(2, 3, 28, 28)), source, mask) < 1e-6
+    moved = source.roll(3, dims=3).expand(-1, 3, -1, -1)  # half the stroke leaves the mask
+    assert masked_pmse(moved, source, mask) > 0.5
+
+
+def test_pixelda_recipe_adapts_labelled_halves_to_seeded_textures_and_needs_labels():
+    spec = get_spec("pixelda-mnist")
+    hparams = {**spec.recipe_class().defaults, "batch_size": 8, "d_width": 4}
+    torch.manual_seed(0)
+    recipe = spec.recipe_class()(spec, {**spec.config, **TINY["pixelda-mnist"]}, hparams, torch.device("cpu"), 1)
+    images = digits(8)
+    torch.manual_seed(3)
+    logs = recipe.train_step(images, torch.arange(8))
+    assert set(logs) == {"loss_d", "loss_g_adv", "task", "content", "back", "back_adv"}
+    textured = domains.on_texture(images[4:], torch.Generator().manual_seed(3))  # the target half, from the trainer's seed
+    assert int(recipe.generators.examples_kept) == 4
+    assert torch.equal(recipe.generators.examples[:4], to_uint8(textured))
+    with pytest.raises(ValueError, match="needs labelled source images"):
+        recipe.train_step(images, torch.full((8,), -1))
 
 
 # --- recipes ----------------------------------------------------------------------------
