@@ -23,10 +23,11 @@ def test_published_samples_are_digits_of_every_class():
 @needs_weights(NAME)
 @needs_mnist
 def test_published_model_assigns_test_digits_the_papers_nll():
-    """The target is at most 84 nats on the whole test set; 500 digits spread by about a nat.
-    (500 full passes of the network, on every thread torch has.)"""
+    """The target is at most 84 nats on the whole test set (82.94). The first 200 digits score 80.08:
+    a regression moves every digit's NLL together, so the bound leaves the 3.9-nat margin that
+    < 85 left on the first 500 (81.05), for 200 full passes of the network instead of 500."""
     from zoo.data.datasets import load_dataset
 
     test = load_dataset("mnist", MNIST_ROOT, train=False)
-    nll = -zoo.load(NAME).log_likelihood(binarise(test.images[:500])).mean().item()
-    assert nll < 85  # 82.94 on all 10000
+    nll = -zoo.load(NAME).log_likelihood(binarise(test.images[:200])).mean().item()
+    assert nll < 84
