@@ -1,6 +1,7 @@
 """Shared test helpers: the offline MNIST location and a clean registry."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import zoo.core.registry
 import zoo.core.homes
 from zoo.core.registry import get_spec
 from zoo.core.threads import one_thread
+
+from installs import NOT_SOURCE, build_wheels
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CATALOG = REPO_ROOT / "registry.toml"  # the built-in flavours' catalog, as this clone has it
@@ -30,6 +33,18 @@ def one_torch_thread():
     """For modules of tiny models: one thread is fastest, and is not slowed by a busy machine."""
     with one_thread():
         yield
+
+
+@pytest.fixture(scope="session")
+def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The zoo's wheel ("core") and the built-in weights' wheel ("weights"), built from a copy of the clone
+    once a session (here, not in a test module: a fixture imported into two modules is built twice)."""
+    pytest.importorskip("setuptools", reason="building wheels offline needs setuptools (pip install -e '.[test]')")
+    source = tmp_path_factory.mktemp("source")
+    shutil.copytree(REPO_ROOT, source, symlinks=True, dirs_exist_ok=True, ignore=NOT_SOURCE)
+    built = build_wheels([source, source / "hub"], tmp_path_factory.mktemp("wheels"))
+    by_name = {path.name.split("-")[0]: path for path in built}
+    return {"core": by_name["generative_zoo"], "weights": by_name["generative_zoo_weights"]}
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ and the other dependencies need not be installed again. Its ``.pth`` files are
 not run, so the clone's editable install stays invisible: ``import zoo`` finds
 the installed wheel.
 
-Use the ``wheels`` fixture (import it into the test module).
+The zoo's own wheels come from the session fixture ``wheels`` in conftest.py.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ import sys
 import sysconfig
 from pathlib import Path
 
-import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 NOT_SOURCE = shutil.ignore_patterns(
@@ -65,13 +64,3 @@ def site_packages(bin_dir: Path) -> Path:
     return Path(run([bin_dir / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                     cwd=bin_dir).stdout.strip())
 
-
-@pytest.fixture(scope="session")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The zoo's wheel ("core") and the built-in weights' wheel ("weights"), built from a copy of the clone."""
-    pytest.importorskip("setuptools", reason="building wheels offline needs setuptools (pip install -e '.[test]')")
-    source = tmp_path_factory.mktemp("source")
-    shutil.copytree(REPO_ROOT, source, symlinks=True, dirs_exist_ok=True, ignore=NOT_SOURCE)
-    built = build_wheels([source, source / "hub"], tmp_path_factory.mktemp("wheels"))
-    by_name = {path.name.split("-")[0]: path for path in built}
-    return {"core": by_name["generative_zoo"], "weights": by_name["generative_zoo_weights"]}

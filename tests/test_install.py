@@ -11,18 +11,18 @@ from zoo.core.catalog import read_catalog
 
 from conftest import CATALOG
 from hub_server import HubServer
-from installs import REPO_ROOT, fresh_env, install, run, wheels  # noqa: F401 - wheels is a fixture
+from installs import REPO_ROOT, fresh_env, install, run
 
 MODEL = "dcgan-mnist"
 
 
 @pytest.fixture(scope="module")
-def env(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
+def env(wheels: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The zoo's wheel alone in a fresh environment; returns its bin folder."""
     return fresh_env(tmp_path_factory.mktemp("env") / "venv", [wheels["core"]])
 
 
-def test_the_core_wheel_carries_the_catalog_but_no_weights(wheels: dict[str, Path]) -> None:  # noqa: F811
+def test_the_core_wheel_carries_the_catalog_but_no_weights(wheels: dict[str, Path]) -> None:
     names = zipfile.ZipFile(wheels["core"]).namelist()
     assert "zoo_plugins/registry.toml" in names
     assert not [name for name in names if name.endswith(".safetensors")]
@@ -53,7 +53,7 @@ def test_a_plain_install_downloads_verified_weights_from_the_hub(env: Path, tmp_
 
 
 def test_with_the_weights_wheel_a_plain_install_loads_offline(
-    wheels: dict[str, Path], tmp_path: Path  # noqa: F811
+    wheels: dict[str, Path], tmp_path: Path
 ) -> None:
     bin_dir = fresh_env(tmp_path / "venv", [wheels["core"]])
     install(bin_dir, [wheels["weights"]])

@@ -23,7 +23,7 @@ from zoo.hub.resolve import sha256_of
 from zoo.release.scaffold import LAYOUT, ScaffoldError, new_plugin
 from zoo.core.spec import DatasetSpec, ModelSpec
 
-from installs import build_wheels, fresh_env, site_packages, wheels  # noqa: F401 - wheels is a fixture
+from installs import build_wheels, fresh_env, site_packages
 from installs import run as installs_run
 
 NAME = "acmegan"  # a plugin name no built-in uses
@@ -72,7 +72,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 # --- the walkthrough ---------------------------------------------------------
 
 
-def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> None:  # noqa: F811
+def test_contributing_walkthrough(tmp_path: Path, wheels: dict[str, Path]) -> None:
     """CONTRIBUTING.md, step by step; a --target install stands in for `pip install -e`."""
     pytest.importorskip("setuptools", reason="installing the plugin offline needs setuptools (pip install -e '.[test]')")
     # 1. Scaffold.
