@@ -107,7 +107,9 @@ EVALUATOR = "mnist-classifier"  # the evaluation network of the models' dataset,
 
 
 def toy_reference() -> Reference:
-    return Reference("crosses", crosses(600, seed=0)[0], crosses(300, seed=1)[0])
+    """As many test images as the bench draws samples (KID and precision/recall compare N with N): the
+    VAE's importance-sampled NLL, the costliest number here, takes a thousand draws for each of them."""
+    return Reference("crosses", crosses(600, seed=0)[0], crosses(N, seed=1)[0])
 
 
 def toy_references(dataset: str) -> Reference:
@@ -152,7 +154,7 @@ def test_settings_say_how_it_was_measured(benched):
     settings = benched[1].settings
     assert settings["samples"] == N and settings["seed"] == 0 and settings["batch_size"] == 1000
     assert settings["device"].startswith("cpu (")
-    assert settings["reference"] == "crosses test split (300 images)"
+    assert settings["reference"] == f"crosses test split ({N} images)"
     assert settings["precision_recall"] == f"k=3, {N} vs {N} images"
     assert settings["command"] == "zoo bench (test)"
 
@@ -560,7 +562,7 @@ def test_models_are_benched_with_their_own_datasets_rows_never_mixed(tmp_path, m
                                                                                  "crosses train (floor)"]
     assert result.rows[CALIBRATION_ROWS].name == second and result.rows[-1].name == first
     assert {name: own["reference"] for name, own in result.settings["datasets"].items()} == {
-        "digits-b": "digits-b test split (300 images)", "crosses": "crosses test split (300 images)"}
+        "digits-b": "digits-b test split (300 images)", "crosses": f"crosses test split ({N} images)"}
     markdown = report.markdown_table(result)  # a section per dataset: its heading, calibration rows and model
     sections = markdown.split("### ")[1:]
     assert [section.split(":")[0] for section in sections] == ["digits-b", "crosses"]
