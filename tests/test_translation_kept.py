@@ -44,6 +44,8 @@ PUBLISHED_KEPT = {
     "pix2pix-mnist": (0.95, 0.3),
     "cyclegan-mnist": (0.95, 0.3),
     "discogan-mnist": (0.95, 0.3),
+    "munit-mnist": (0.95, 0.3),
+    "pixelda-mnist": (0.95, 0.3),
     "srgan-mnist": (0.90, 0.2),
     "esrgan-mnist": (0.90, 0.2),
     "context-encoder-mnist": (0.90, 0.2),
