@@ -26,10 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import torch
-    from torchvision.utils import save_image
 
     from zoo.cli.outputs import writable_output
     from zoo.cli.progress import counted
+    from zoo.core.grid import save_image
     from zoo.hub.load import load
     from zoo.models.autoencoder import Autoencoder, reconstruction_rows
 

@@ -83,7 +83,7 @@ def _write_translations(model: Any, args: argparse.Namespace, output: Path, tens
         _write(_input_batches(model, args), args, inputs_path, True, args.n, 0)
         print(f"wrote {args.n} samples of {args.name} to {output} and the inputs they translate to {inputs_path}")
         return 0
-    from torchvision.utils import save_image
+    from zoo.core.grid import save_image
 
     pairs = _pairs(model.sample_inputs(args.n, seed=args.seed), batches, args)
     save_image(pairs, output, nrow=2 * (args.nrow or max(1, round(args.n**0.5))), padding=2)
@@ -146,6 +146,6 @@ def _write(batches: Any, args: argparse.Namespace, output: Path, tensors: bool, 
         metadata = {"zoo_model": args.name, "seed": str(args.seed), "values": "float32 images in [0, 1]"}
         write_samples(output, count, shown, metadata)
     else:
-        from torchvision.utils import save_image
+        from zoo.core.grid import save_image
 
         save_image(torch.cat(list(shown)), output, nrow=nrow, padding=2)

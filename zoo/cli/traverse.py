@@ -28,9 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from torchvision.utils import save_image
-
     from zoo.cli.outputs import writable_output
+    from zoo.core.grid import save_image
     from zoo.core.limits import MAX_GRID_IMAGES, check_count
     from zoo.hub.load import load
     from zoo.models.autoencoder import Autoencoder

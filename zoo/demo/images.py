@@ -7,23 +7,21 @@ import math
 
 import torch
 
+from zoo.core.grid import make_grid, to_image
+
 PAD = 2  # pixels between the tiles of a grid
 
 
 def grid(images: torch.Tensor, nrow: int | None = None) -> torch.Tensor:
     """Images ``(N, C, H, W)`` in ``[0, 1]`` as one ``(C, H', W')`` picture, ``nrow`` per row (default: square)."""
-    from torchvision.utils import make_grid
-
     nrow = nrow or math.ceil(math.sqrt(images.shape[0]))
     return make_grid(images.detach().float().cpu().clamp(0, 1), nrow=nrow, padding=PAD, pad_value=1.0)
 
 
 def data_url(picture: torch.Tensor) -> str:
     """A ``(C, H, W)`` picture in ``[0, 1]`` (1 or 3 channels) as a ``data:image/png`` URL."""
-    from torchvision.transforms.functional import to_pil_image
-
     buffer = io.BytesIO()
-    to_pil_image(picture.detach().float().cpu().clamp(0, 1)).save(buffer, format="PNG")
+    to_image(picture.detach().float().cpu().clamp(0, 1)).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -7,6 +7,8 @@ from typing import Sequence
 import torch
 from PIL import Image, ImageDraw, ImageFont
 
+from zoo.core.grid import make_grid, to_image
+
 STRIP = 10  # images per row of the side-by-side picture
 SCALE = 2  # pixel repeat, so 28x28 digits stay legible
 PAD = 2
@@ -23,11 +25,8 @@ def _font() -> ImageFont.ImageFont:
 
 
 def _tiles(images: torch.Tensor, nrow: int) -> Image.Image:
-    from torchvision.transforms.functional import to_pil_image
-    from torchvision.utils import make_grid
-
     big = images.float().repeat_interleave(SCALE, dim=2).repeat_interleave(SCALE, dim=3)
-    return to_pil_image(make_grid(big, nrow=nrow, padding=PAD, pad_value=1.0)).convert("RGB")
+    return to_image(make_grid(big, nrow=nrow, padding=PAD, pad_value=1.0)).convert("RGB")
 
 
 def _label_width(names: Sequence[str], font: ImageFont.ImageFont) -> int:

@@ -173,7 +173,7 @@ def _write_export(
         metrics = evaluate_model(model, data_root, spec.dataset)
     has_samples = can(model, Capability.SAMPLE)
     if has_samples:
-        from torchvision.utils import save_image
+        from zoo.core.grid import save_image
 
         save_image(model.sample(64, seed=0), folder / "samples.png", nrow=8, padding=2)
     card = render_card(

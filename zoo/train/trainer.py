@@ -663,7 +663,7 @@ class Trainer:
         return {key: value for key, value in record.items() if value is not None}
 
     def _save_grid(self, model: nn.Module, epoch: int) -> None:
-        from torchvision.utils import save_image
+        from zoo.core.grid import save_image
 
         was_training = model.training
         model.eval()
