@@ -2,9 +2,12 @@
 line naming where it looked, and nothing is created on failure."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import torch
 import torchvision.datasets
 
 from zoo.cli import main
@@ -96,3 +99,25 @@ def test_a_command_without_data_says_where_it_looked_and_leaves_nothing(places, 
     [line] = capsys.readouterr().err.splitlines()
     assert f"is not in {work / 'DIR' / 'MNIST' / 'raw'} (from --data; ZOO_DATA is not set)" in line
     assert files_under(work) == [] and files_under(cache / "generative-zoo" / "data") == []
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_idx_files_read_as_torchvision_reads_them_without_importing_it(places, tmp_path, train):
+    write_tiny_mnist(tmp_path / "root")
+    data = load_dataset("mnist", tmp_path / "root", train=train)
+    expected = torchvision.datasets.MNIST(str(tmp_path / "root"), train=train, download=False)
+    assert torch.equal(data.images, expected.data.unsqueeze(1).float() / 255)
+    assert torch.equal(data.labels, expected.targets) and data.labels.dtype == torch.long
+    script = ("import sys\nfrom zoo.data.torchvision_sets import load_torchvision\n"
+              f"load_torchvision('MNIST', {str(tmp_path / 'root')!r}, True)\nprint('torchvision' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"  # about 2 s a process
+
+
+def test_a_cut_short_idx_file_is_not_a_copy(places, tmp_path):
+    write_tiny_mnist(tmp_path / "root")
+    images = tmp_path / "root" / "MNIST" / "raw" / "train-images-idx3-ubyte"
+    images.write_bytes(images.read_bytes()[:-1])
+    with pytest.raises(ZooError, match="downloading it failed"):
+        load_dataset("mnist", tmp_path / "root", train=True)

@@ -15,31 +15,42 @@ from pathlib import Path
 from typing import Any
 
 from zoo.data.datasets import ImageData
+from zoo.data.idx import read_split
 from zoo.data.roots import data_roots, root_holding
+
+IDX_DATASETS = frozenset({"MNIST", "FashionMNIST"})  # torchvision reads these from IDX files in ROOT/CLASS/raw
 
 
 def load_torchvision(class_name: str, root: Path | None, train: bool) -> ImageData:
     """The split of ``torchvision.datasets.<class_name>``, looked up from ``root`` (None: not given)."""
-    import torchvision.datasets as tvd
-
-    cls = getattr(tvd, class_name)
     roots = data_roots(root)
     for folder in roots.folders:
-        dataset = _read(cls, root_holding(folder, class_name), train)
-        if dataset is not None:
-            return _image_data(dataset)
+        data = _read(class_name, root_holding(folder, class_name), train)
+        if data is not None:
+            return data
     target = root_holding(roots.download_to, class_name)
-    problem = _download(cls, target)
-    dataset = None if problem else _read(cls, target, train)
-    if dataset is None:
+    problem = _download(_dataset_class(class_name), target)
+    data = None if problem else _read(class_name, target, train)
+    if data is None:
         raise roots.missing(class_name, class_name, f"downloading it failed ({problem or 'files incomplete'})")
-    return _image_data(dataset)
+    return data
 
 
-def _read(cls: type, root: Path, train: bool) -> Any | None:
-    """The dataset read from ``root``, or None when its files are not there."""
+def _dataset_class(class_name: str) -> type:
+    import torchvision.datasets as tvd
+
+    return getattr(tvd, class_name)
+
+
+def _read(class_name: str, root: Path, train: bool) -> ImageData | None:
+    """The split read from ``root``, or None when its files are not there. IDX files are read here; only
+    torchvision's older ``processed`` copies of them (and other datasets) need torchvision."""
+    if class_name in IDX_DATASETS:
+        data = read_split(root / class_name / "raw", train)
+        if data is not None or not (root / class_name / "processed").is_dir():
+            return data
     try:
-        return cls(str(root), train=train, download=False)
+        return _image_data(_dataset_class(class_name)(str(root), train=train, download=False))
     except RuntimeError:  # torchvision's "Dataset not found"
         return None
 
