@@ -2,12 +2,10 @@
 digits (B)."""
 from __future__ import annotations
 
-import torch
-
-from zoo.models.image_to_image import COLOURED, DIGITS, ColouredDigitsTranslation, UNet
+from zoo.models.image_to_image import UNet, TranslatorPair
 
 
-class DualGANGenerators(ColouredDigitsTranslation):
+class DualGANGenerators(TranslatorPair):
     """``b2a`` (coloured -> MNIST, the default) and ``a2b`` (MNIST -> coloured).
 
     ``inputs_from(digits, seed=s)`` colours digits (styles drawn from ``s``);
@@ -16,10 +14,4 @@ class DualGANGenerators(ColouredDigitsTranslation):
     """
 
     def __init__(self, width: int = 16, examples: int = 1024) -> None:
-        super().__init__(examples)
-        self.a2b = UNet(DIGITS[0], COLOURED[0], width)
-        self.b2a = UNet(COLOURED[0], DIGITS[0], width)
-
-    def forward(self, x: torch.Tensor, direction: str) -> torch.Tensor:
-        """Images in ``[-1, 1]`` -> their translation in ``direction`` (``"a2b"`` or ``"b2a"``), in ``[-1, 1]``."""
-        return getattr(self, direction)(x)
+        super().__init__(lambda source, target: UNet(source, target, width), examples)

@@ -16,12 +16,15 @@ Bases (subclasses of :class:`~zoo.models.translation.TranslationModel`):
 - :class:`SuperResolution`: ``factor`` times smaller copies back to full size;
 - :class:`ColouredDigitsTranslation`: unpaired grey digits (domain A, 1 channel, the dataset's) and
   coloured digits (domain B, :func:`zoo.models.digit_domains.colourise`),
-  ``b2a`` (into the dataset's domain) first, then ``a2b``;
+  ``b2a`` (into the dataset's domain) first, then ``a2b``; :class:`TranslatorPair` holds one network
+  of a kind for each;
 - :class:`Multimodal`: one input, many outputs: ``translate(x, seed=s)`` or
   ``translate(x, style=codes)``, style codes N(0, I) of ``style_dim``; the
   spread of outputs is measured by :func:`diversity`.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import torch
 from torch import nn
@@ -209,6 +212,20 @@ class ColouredDigitsTranslation(TranslationModel):
             "cycle_label_accuracy": (images, lambda batch: back(self.translate_batch(batch, "a2b"))),
         }
 
+
+
+class TranslatorPair(ColouredDigitsTranslation):
+    """Two networks of one kind, ``a2b`` and ``b2a``, made by ``translator(in_channels, out_channels)``
+    (DiscoGAN, DualGAN: the flavours differ in the network and the recipe only)."""
+
+    def __init__(self, translator: Callable[[int, int], nn.Module], examples: int) -> None:
+        super().__init__(examples)
+        self.a2b = translator(DIGITS[0], COLOURED[0])
+        self.b2a = translator(COLOURED[0], DIGITS[0])
+
+    def forward(self, x: torch.Tensor, direction: str) -> torch.Tensor:
+        """Images in ``[-1, 1]`` -> their translation in ``direction`` (``"a2b"`` or ``"b2a"``), in ``[-1, 1]``."""
+        return getattr(self, direction)(x)
 
 class Multimodal(TranslationModel):
     """A translation model whose outputs also depend on a style code ``(N, style_dim)``.
