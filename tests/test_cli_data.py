@@ -108,8 +108,8 @@ def test_idx_files_read_as_torchvision_reads_them_without_importing_it(places, t
     expected = torchvision.datasets.MNIST(str(tmp_path / "root"), train=train, download=False)
     assert torch.equal(data.images, expected.data.unsqueeze(1).float() / 255)
     assert torch.equal(data.labels, expected.targets) and data.labels.dtype == torch.long
-    script = ("import sys\nfrom zoo.data.torchvision_sets import load_torchvision\n"
-              f"load_torchvision('MNIST', {str(tmp_path / 'root')!r}, True)\nprint('torchvision' in sys.modules)\n")
+    script = ("import sys\nfrom zoo.data.datasets import load_dataset\n"
+              f"load_dataset('mnist', {str(tmp_path / 'root')!r})\nprint('torchvision' in sys.modules)\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"  # about 2 s a process

@@ -9,4 +9,4 @@ from zoo.data.torchvision_sets import load_torchvision
 
 def load(root: Path | None, train: bool) -> ImageData:
     """The training or test split of MNIST under ``root``."""
-    return load_torchvision("MNIST", root, train)
+    return load_torchvision("MNIST", root, train, idx=True)

@@ -1,5 +1,5 @@
-"""MNIST-style IDX files (``ROOT/CLASS/raw``, as torchvision lays them out) read without importing torchvision,
-which costs about 2 s a process."""
+"""Datasets stored as IDX files (``ROOT/CLASS/raw``, as torchvision lays them out) read without importing
+torchvision, which costs about 2 s a process."""
 from __future__ import annotations
 
 from pathlib import Path

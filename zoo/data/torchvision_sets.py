@@ -18,19 +18,18 @@ from zoo.data.datasets import ImageData
 from zoo.data.idx import read_split
 from zoo.data.roots import data_roots, root_holding
 
-IDX_DATASETS = frozenset({"MNIST", "FashionMNIST"})  # torchvision reads these from IDX files in ROOT/CLASS/raw
 
-
-def load_torchvision(class_name: str, root: Path | None, train: bool) -> ImageData:
-    """The split of ``torchvision.datasets.<class_name>``, looked up from ``root`` (None: not given)."""
+def load_torchvision(class_name: str, root: Path | None, train: bool, idx: bool = False) -> ImageData:
+    """The split of ``torchvision.datasets.<class_name>``, looked up from ``root`` (None: not given);
+    ``idx``: torchvision keeps it as IDX files in ``ROOT/CLASS/raw``, which are read without torchvision."""
     roots = data_roots(root)
     for folder in roots.folders:
-        data = _read(class_name, root_holding(folder, class_name), train)
+        data = _read(class_name, root_holding(folder, class_name), train, idx)
         if data is not None:
             return data
     target = root_holding(roots.download_to, class_name)
     problem = _download(_dataset_class(class_name), target)
-    data = None if problem else _read(class_name, target, train)
+    data = None if problem else _read(class_name, target, train, idx)
     if data is None:
         raise roots.missing(class_name, class_name, f"downloading it failed ({problem or 'files incomplete'})")
     return data
@@ -42,10 +41,10 @@ def _dataset_class(class_name: str) -> type:
     return getattr(tvd, class_name)
 
 
-def _read(class_name: str, root: Path, train: bool) -> ImageData | None:
+def _read(class_name: str, root: Path, train: bool, idx: bool) -> ImageData | None:
     """The split read from ``root``, or None when its files are not there. IDX files are read here; only
     torchvision's older ``processed`` copies of them (and other datasets) need torchvision."""
-    if class_name in IDX_DATASETS:
+    if idx:
         data = read_split(root / class_name / "raw", train)
         if data is not None or not (root / class_name / "processed").is_dir():
             return data
