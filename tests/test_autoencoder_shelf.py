@@ -151,7 +151,7 @@ def test_a_warm_start_copies_the_weights_the_networks_share(tmp_path):
 
 def test_an_autoencoder_with_mixture_components_fits_a_mixture_at_export(tmp_path):
     spec = get_spec("rae-mnist")
-    trainer = Trainer(spec, tmp_path, data=tiny_data(spec, 64), hparams={"epochs": 1, "batch_size": 16},
+    trainer = Trainer(spec, tmp_path, data=tiny_data(spec, 128), hparams={"epochs": 1, "batch_size": 16},
                       progress=False)
     model = zoo.load(trainer.run())
     assert isinstance(model.code_prior, GaussianMixtureCodePrior) and bool(model.code_prior.fitted)
