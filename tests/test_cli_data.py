@@ -115,9 +115,10 @@ def test_idx_files_read_as_torchvision_reads_them_without_importing_it(places, t
     assert result.stdout.strip() == "False"  # about 2 s a process
 
 
-def test_a_cut_short_idx_file_is_not_a_copy(places, tmp_path):
+@pytest.mark.parametrize("change", [lambda data: data[:-1], lambda data: data + b"\0"], ids=["cut-short", "too-long"])
+def test_an_idx_file_of_another_length_than_its_header_says_is_not_a_copy(places, tmp_path, change):
     write_tiny_mnist(tmp_path / "root")
     images = tmp_path / "root" / "MNIST" / "raw" / "train-images-idx3-ubyte"
-    images.write_bytes(images.read_bytes()[:-1])
+    images.write_bytes(change(images.read_bytes()))
     with pytest.raises(ZooError, match="downloading it failed"):
         load_dataset("mnist", tmp_path / "root", train=True)

@@ -2,6 +2,8 @@
 torchvision, which costs about 2 s a process."""
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +30,18 @@ def read_split(raw: Path, train: bool) -> ImageData | None:
 
 
 def _read(path: Path, magic: int) -> np.ndarray | None:
-    data = path.read_bytes()
+    """The array in ``path``; None unless its header says ``magic`` and the file is exactly as long as the
+    header's shape, which is checked before the body is read (a stray huge file is never loaded)."""
     dims = magic & 0xFF
     header = 4 * (dims + 1)
-    if len(data) < header or int.from_bytes(data[:4], "big") != magic:
+    with path.open("rb") as file:
+        head = file.read(header)
+        if len(head) < header or int.from_bytes(head[:4], "big") != magic:
+            return None
+        shape = [int.from_bytes(head[4 * (i + 1):4 * (i + 2)], "big") for i in range(dims)]
+        if os.fstat(file.fileno()).st_size - header != math.prod(shape):
+            return None
+        body = file.read()
+    if len(body) != math.prod(shape):  # changed while read
         return None
-    shape = [int.from_bytes(data[4 * (i + 1):4 * (i + 2)], "big") for i in range(dims)]
-    if len(data) - header != int(np.prod(shape)):
-        return None
-    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape).copy()
+    return np.frombuffer(body, dtype=np.uint8).reshape(shape).copy()
