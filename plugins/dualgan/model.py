@@ -2,7 +2,7 @@
 digits (B)."""
 from __future__ import annotations
 
-from zoo.models.image_to_image import UNet, TranslatorPair
+from zoo.models.image_to_image import TranslatorPair, UNet
 
 
 class DualGANGenerators(TranslatorPair):

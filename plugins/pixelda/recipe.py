@@ -28,10 +28,8 @@ import torch
 import torch.nn.functional as F
 
 from zoo.train.distributed import unwrap
-from zoo.train.gan_objectives import LOSSES
 from zoo.train.image_to_image import UnpairedRecipe
-from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE, Bound
-from zoo.train.trainer import Recipe
+from zoo.train.settings import NON_NEGATIVE
 
 FOREGROUND = 0.5  # source pixels brighter than this are the strokes the content loss compares
 
@@ -64,9 +62,8 @@ class PixelDARecipe(UnpairedRecipe):
         "d_norm": "batch",
     }
     bounds = {
-        **Recipe.bounds, "loss": Bound(choices=LOSSES), "lambda_adv": NON_NEGATIVE, "lambda_task": NON_NEGATIVE,
-        "lambda_content": NON_NEGATIVE, "lambda_back": NON_NEGATIVE, "lambda_back_adv": NON_NEGATIVE, "lr": RATE,
-        "betas": FRACTION, "d_width": COUNT, "d_norm": Bound(choices=("batch", "instance", "none")),
+        **UnpairedRecipe.bounds, "lambda_adv": NON_NEGATIVE, "lambda_task": NON_NEGATIVE,
+        "lambda_content": NON_NEGATIVE, "lambda_back": NON_NEGATIVE, "lambda_back_adv": NON_NEGATIVE,
     }
     min_useful_steps = 500
 

@@ -213,7 +213,6 @@ class ColouredDigitsTranslation(TranslationModel):
         }
 
 
-
 class TranslatorPair(ColouredDigitsTranslation):
     """Two networks of one kind, ``a2b`` and ``b2a``, made by ``translator(in_channels, out_channels)``
     (DiscoGAN, DualGAN: the flavours differ in the network and the recipe only)."""
@@ -226,6 +225,7 @@ class TranslatorPair(ColouredDigitsTranslation):
     def forward(self, x: torch.Tensor, direction: str) -> torch.Tensor:
         """Images in ``[-1, 1]`` -> their translation in ``direction`` (``"a2b"`` or ``"b2a"``), in ``[-1, 1]``."""
         return getattr(self, direction)(x)
+
 
 class Multimodal(TranslationModel):
     """A translation model whose outputs also depend on a style code ``(N, style_dim)``.
