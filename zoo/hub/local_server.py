@@ -20,6 +20,7 @@ import base64
 import hashlib
 import json
 import re
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -303,6 +304,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    """Quiet about clients that hang up mid-answer (a refused download does): nothing is printed for them."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class HubServer:
     """A threaded hub on 127.0.0.1 serving the repos under ``root``."""
 
@@ -311,7 +320,7 @@ class HubServer:
         self.root.mkdir(parents=True, exist_ok=True)
         self._state = _State(self.root)
         handler = type("Handler", (_Handler,), {"state": self._state})
-        self._httpd = ThreadingHTTPServer((HOST, 0), handler)
+        self._httpd = _Server((HOST, 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), name="hub-server", daemon=True)
         self._thread.start()
