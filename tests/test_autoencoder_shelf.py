@@ -138,6 +138,17 @@ def test_a_vq_vae_code_is_a_grid_of_code_book_vectors_and_its_prior_draws_per_im
     torch.testing.assert_close(model.draw_indices(SampleNoise.seeded(1, 2)), grids[:2])
 
 
+def test_the_vq_vae_prior_predicts_each_cell_from_the_cells_before_it_only():
+    model = fresh("vq-vae-mnist").eval()
+    grids = torch.randint(0, model.codebook.num_embeddings, (2, model.grid, model.grid))
+    cell = model.grid * model.grid // 2
+    changed = grids.clone().flatten(1)
+    changed[:, cell:] = (changed[:, cell:] + 1) % model.codebook.num_embeddings
+    before, after = (model.prior(g.view_as(grids)).flatten(2) for g in (grids.flatten(1), changed))
+    torch.testing.assert_close(before[:, :, : cell + 1], after[:, :, : cell + 1])  # cell itself: not its own input
+    assert not torch.allclose(before[:, :, cell + 1 :], after[:, :, cell + 1 :])
+
+
 @needs_weights("vae-mnist")
 def test_a_warm_start_copies_the_weights_the_networks_share(tmp_path):
     spec = get_spec("vamp-vae-mnist")

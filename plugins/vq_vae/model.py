@@ -1,4 +1,5 @@
-"""VQ-VAE: images -> a grid of code-book indices -> images, and a PixelCNN prior over the index grid.
+"""VQ-VAE: images -> a grid of code-book indices -> images, and an autoregressive prior over the index grid
+(a causal transformer over its cells in raster order).
 
 The code of an image (``encode``) is its grid of quantised vectors, flattened to
 ``latent_dim`` = grid cells x ``code_dim`` values; ``decode`` takes any such
@@ -7,8 +8,9 @@ raster order, and decodes the code-book vectors of those indices.
 """
 from __future__ import annotations
 
+import math
+
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from zoo.models.autoencoder import Autoencoder
@@ -16,34 +18,27 @@ from zoo.models.noise import SampleNoise
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 
-class MaskedConv2d(nn.Conv2d):
-    """A convolution that sees only the cells before the centre in raster order (and the centre, for type B)."""
+class CodeTransformer(nn.Module):
+    """Logits ``(N, K, H, W)`` of each cell's index given the cells before it in raster order, for index grids
+    ``(N, H, W)``: a causal transformer over the grid's cells, so every cell sees all cells before it."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, include_centre: bool) -> None:
-        super().__init__(in_channels, out_channels, kernel_size, padding=kernel_size // 2)
-        mask = torch.ones_like(self.weight)
-        centre = kernel_size // 2
-        mask[:, :, centre, centre + int(include_centre):] = 0
-        mask[:, :, centre + 1:] = 0
-        self.register_buffer("mask", mask, persistent=False)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return F.conv2d(x, self.weight * self.mask, self.bias, padding=self.padding)
-
-
-class CodePixelCNN(nn.Module):
-    """Logits ``(N, K, H, W)`` of each cell's index given the cells before it, for index grids ``(N, H, W)``."""
-
-    def __init__(self, codebook_size: int, width: int, layers: int) -> None:
+    def __init__(self, codebook_size: int, width: int, layers: int, cells: int) -> None:
         super().__init__()
         self.embed = nn.Embedding(codebook_size, width)
-        blocks: list[nn.Module] = [MaskedConv2d(width, width, 5, include_centre=False)]
-        for _ in range(layers - 1):
-            blocks += [nn.ReLU(), MaskedConv2d(width, width, 3, include_centre=True)]
-        self.net = nn.Sequential(*blocks, nn.ReLU(), nn.Conv2d(width, codebook_size, 1))
+        self.start = nn.Parameter(torch.zeros(1, 1, width))
+        self.position = nn.Parameter(torch.randn(1, cells, width) * 0.02)
+        layer = nn.TransformerEncoderLayer(width, math.gcd(width, 4), 4 * width, dropout=0.0, batch_first=True,
+                                           norm_first=True)
+        self.net = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.head = nn.Sequential(nn.LayerNorm(width), nn.Linear(width, codebook_size))
+        self.register_buffer("causal", torch.ones(cells, cells, dtype=torch.bool).triu(1), persistent=False)  # True: unseen
 
     def forward(self, indices: torch.Tensor) -> torch.Tensor:
-        return self.net(self.embed(indices).permute(0, 3, 1, 2))
+        n, height, width = indices.shape
+        tokens = self.embed(indices.flatten(1))
+        shifted = torch.cat([self.start.expand(n, 1, -1), tokens[:, :-1]], dim=1) + self.position
+        logits = self.head(self.net(shifted, mask=self.causal, is_causal=True))
+        return logits.transpose(1, 2).reshape(n, -1, height, width)
 
 
 class VQVAE(Autoencoder):
@@ -52,12 +47,12 @@ class VQVAE(Autoencoder):
     continuous_codes = False
     metric_notes = {
         **Autoencoder.metric_notes,
-        "confident_fraction": "samples decode index grids drawn from the PixelCNN prior over the code grid",
+        "confident_fraction": "samples decode index grids drawn from the transformer prior over the code grid",
     }
 
     def __init__(
         self, codebook_size: int = 64, code_dim: int = 16, width: int = 64, prior_width: int = 64,
-        prior_layers: int = 5, channels: int = 1, image_size: int = DEFAULT_IMAGE_SIZE,
+        prior_layers: int = 3, channels: int = 1, image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
         image_shape = square_image_shape(channels, image_size, "VQ-VAE")
         if image_size % 4:
@@ -78,7 +73,7 @@ class VQVAE(Autoencoder):
             nn.ConvTranspose2d(width, width // 2, 4, 2, 1), nn.ReLU(),
             nn.ConvTranspose2d(width // 2, channels, 4, 2, 1),
         )
-        self.prior = CodePixelCNN(codebook_size, prior_width, prior_layers)
+        self.prior = CodeTransformer(codebook_size, prior_width, prior_layers, self.grid * self.grid)
 
     def encode_grid(self, x: torch.Tensor) -> torch.Tensor:
         """Encoder outputs before quantisation ``(N, code_dim, grid, grid)``."""

@@ -4,7 +4,7 @@
    (straight-through gradients to the encoder), plus the code-book term ||sg[e(x)] - q||^2 and
    ``commitment`` times ||e(x) - sg[q]||^2; code-book entries left unused for a few epochs restart at
    encoder outputs of the batch;
-2. the PixelCNN prior learns to predict the batch's index grid (cross-entropy), on indices of the
+2. the transformer prior learns to predict the batch's index grid (cross-entropy), on indices of the
    current encoder, so it follows the code book as it settles.
 """
 from __future__ import annotations
