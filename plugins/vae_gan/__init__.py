@@ -15,6 +15,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.vae_gan.model:VAEGAN",
             recipe="zoo_plugins.vae_gan.recipe:VAEGANRecipe",
-            config={"latent_dim": 32, "width": 64, "channels": 1, "image_size": 28},
+            config={"latent_dim": 32, "width": 32, "channels": 1, "image_size": 28},
         )
     )

@@ -5,15 +5,21 @@
    between the discriminator's last hidden features of x and of x~ (a Gaussian likelihood there);
 3. the decoder minimises ``gamma`` L_like plus its non-saturating loss at making the discriminator
    call x~ and x_p real (the encoder's gradient does not reach it, nor the GAN's the encoder).
+
+The published weights are an exponential moving average of the autoencoder (``ema_decay``), and all three
+learning rates fall linearly to zero over the last part of the run (from the fraction ``decay_from``).
 """
 from __future__ import annotations
+
+import copy
 
 import torch
 import torch.nn.functional as F
 
 from zoo.models.dcgan import DCGANDiscriminator
+from zoo.train.gan import linear_decay
 from zoo.train.settings import FRACTION, NON_NEGATIVE, RATE
-from zoo.train.trainer import Recipe
+from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
 
 from .model import VAEGAN
 
@@ -23,8 +29,10 @@ def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 
 class VAEGANRecipe(Recipe):
-    defaults = {"epochs": 20, "batch_size": 64, "lr": 3e-4, "betas": [0.5, 0.999], "gamma": 0.1}
-    bounds = {**Recipe.bounds, "lr": RATE, "betas": FRACTION, "gamma": NON_NEGATIVE}
+    defaults = {"epochs": 10, "batch_size": 64, "lr": 3e-4, "betas": [0.5, 0.999], "gamma": 0.1,
+                "ema_decay": 0.999, "decay_from": 0.5}
+    bounds = {**Recipe.bounds, "lr": RATE, "betas": FRACTION, "gamma": NON_NEGATIVE, "ema_decay": FRACTION,
+              "decay_from": NON_NEGATIVE}
     min_useful_steps = 3000
 
     def setup(self) -> None:
@@ -38,6 +46,12 @@ class VAEGANRecipe(Recipe):
         self.opt_enc = torch.optim.Adam(self.model.encoder.parameters(), **adam)
         self.opt_dec = torch.optim.Adam(self.model.decoder.parameters(), **adam)
         self.opt_d = torch.optim.Adam(self.discriminator.parameters(), **adam)
+        total = hp["epochs"] * self.steps_per_epoch
+        self.schedule_enc, self.schedule_dec, self.schedule_d = (
+            linear_decay(opt, total, int(hp["decay_from"] * total)) for opt in (self.opt_enc, self.opt_dec, self.opt_d)
+        )
+        self.ema = copy.deepcopy(self.model).eval().requires_grad_(False)
+        self.ema_updates = UpdateCounter()
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.discriminator.net[:-1](x)
@@ -69,7 +83,8 @@ class VAEGANRecipe(Recipe):
         self.opt_dec.zero_grad(set_to_none=True)
         self.backward(self.hparams["gamma"] * like_dec + fool)
         self.optimizer_step(self.opt_dec)
+        ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
         return {"loss_d": loss_d.item(), "like": like.item(), "kl": kl.item(), "fool": fool.item()}
 
     def export_model(self) -> VAEGAN:
-        return self.model
+        return self.ema
