@@ -6,17 +6,22 @@ from torch import nn
 
 from zoo.models.autoencoder import Autoencoder
 from zoo.models.dcgan import dcgan_init, dcgan_layout, downsampler, upsampler
+from zoo.models.gaussian_mixture import GaussianMixtureCodePrior
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE, square_image_shape
 
 
 class VAEGAN(Autoencoder):
     """q(z|x) = N(mean(x), diag(exp(logvar(x)))) by strided convolutions; z -> image by transposed
-    convolutions; prior N(0, I). ``encode`` gives the posterior mean."""
+    convolutions; prior N(0, I). ``encode`` gives the posterior mean. With ``code_prior_components``
+    ``sample`` decodes draws of a Gaussian mixture fitted to posterior means after training, else of N(0, I)."""
 
     def __init__(
         self, latent_dim: int = 32, width: int = 64, channels: int = 1, image_size: int = DEFAULT_IMAGE_SIZE,
+        code_prior_components: int = 0,
     ) -> None:
         super().__init__(latent_dim, square_image_shape(channels, image_size, "VAE-GAN"))
+        if code_prior_components:
+            self.code_prior = GaussianMixtureCodePrior(latent_dim, code_prior_components)
         base, stages = dcgan_layout(image_size, "VAE-GAN")
         top = width * 2 ** (stages - 1)
         self.encoder = nn.Sequential(

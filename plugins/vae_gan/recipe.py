@@ -7,18 +7,22 @@
    call x~ and x_p real (the encoder's gradient does not reach it, nor the GAN's the encoder).
 
 The published weights are an exponential moving average of the autoencoder (``ema_decay``), and all three
-learning rates fall linearly to zero over the last part of the run (from the fraction ``decay_from``).
+learning rates fall linearly to zero over the last part of the run (from the fraction ``decay_from``). A model
+with a code prior has it fitted to the posterior means of the last ``prior_images`` training images when the
+weights are exported (ex-post density estimation, Ghosh et al. 2020).
 """
 from __future__ import annotations
 
 import copy
+import warnings
 
 import torch
 import torch.nn.functional as F
 
 from zoo.models.dcgan import DCGANDiscriminator
 from zoo.train.gan import linear_decay
-from zoo.train.settings import FRACTION, NON_NEGATIVE, RATE
+from zoo.train.autoencoder import RecentRows
+from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE
 from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
 
 from .model import VAEGAN
@@ -30,9 +34,9 @@ def _bce(logits: torch.Tensor, target: float) -> torch.Tensor:
 
 class VAEGANRecipe(Recipe):
     defaults = {"epochs": 10, "batch_size": 64, "lr": 3e-4, "betas": [0.5, 0.999], "gamma": 0.1,
-                "ema_decay": 0.999, "decay_from": 0.5}
+                "ema_decay": 0.999, "decay_from": 0.5, "prior_images": 10000}
     bounds = {**Recipe.bounds, "lr": RATE, "betas": FRACTION, "gamma": NON_NEGATIVE, "ema_decay": FRACTION,
-              "decay_from": NON_NEGATIVE}
+              "decay_from": NON_NEGATIVE, "prior_images": COUNT}
     min_useful_steps = 3000
 
     def setup(self) -> None:
@@ -52,6 +56,7 @@ class VAEGANRecipe(Recipe):
         )
         self.ema = copy.deepcopy(self.model).eval().requires_grad_(False)
         self.ema_updates = UpdateCounter()
+        self.recent = RecentRows(hp["prior_images"], self.model.image_shape).to(self.device)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         return self.discriminator.net[:-1](x)
@@ -84,7 +89,19 @@ class VAEGANRecipe(Recipe):
         self.backward(self.hparams["gamma"] * like_dec + fool)
         self.optimizer_step(self.opt_dec)
         ema_update(self.ema, self.model, ema_decay(self.hparams["ema_decay"], self.ema_updates.advance()))
+        self.recent.add(images)
         return {"loss_d": loss_d.item(), "like": like.item(), "kl": kl.item(), "fool": fool.item()}
 
+    @torch.no_grad()
     def export_model(self) -> VAEGAN:
-        return self.ema
+        """The averaged autoencoder, its code prior (if it has one) fitted to the kept training images' codes."""
+        model = self.ema
+        if model.code_prior is None:
+            return model
+        codes = torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)])
+        if codes.shape[0] < model.code_prior.components:
+            warnings.warn(f"the code prior is left unfitted: {codes.shape[0]} training codes for "
+                          f"{model.code_prior.components} mixture components", stacklevel=3)
+            return model
+        model.code_prior.fit(codes)
+        return model
