@@ -8,9 +8,9 @@ def register_models(register):
         ModelSpec(
             name="info-vae-mnist",
             family="autoencoder",
-            summary="InfoVAE (MMD-VAE): MLP VAE (two hidden layers of 512), 16-d Gaussian latent with N(0, I) prior, "
-            "ELBO plus 100 x MMD between codes and prior draws; samples decode codes of a 100-component Gaussian "
-            "mixture fitted to the posterior means",
+            summary="InfoVAE (MMD-VAE, alpha = 1): MLP VAE (two hidden layers of 512), 16-d Gaussian latent with "
+            "N(0, I) prior, Bernoulli cross-entropy on grey levels plus 10 x MMD between the sampled codes and prior "
+            "draws, no KL term; samples decode codes of a 100-component Gaussian mixture fitted to the posterior means",
             paper="https://arxiv.org/abs/1706.02262",
             dataset="mnist",
             licence="MIT",

@@ -4,6 +4,7 @@
 
 the MMD taken between the batch's reparameterised codes and as many draws of N(0, I). Matching the
 aggregate posterior q(z) to the prior keeps the codes informative where a strong KL term would not.
+The defaults are alpha = 1 (no KL term: the MMD-VAE) and an MMD weight of 10, on grey levels.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from zoo.train.vae import VAERecipe
 
 
 class InfoVAERecipe(VAERecipe):
-    defaults = {**VAERecipe.defaults, "epochs": 20, "iw_samples": 1, "mmd_weight": 100.0}
+    defaults = {**VAERecipe.defaults, "epochs": 20, "iw_samples": 1, "binarize": False, "kl_weight": 0.0,
+                "mmd_weight": 10.0}
     bounds = {**VAERecipe.bounds, "mmd_weight": NON_NEGATIVE}
 
     def regulariser(self, mean: torch.Tensor, logvar: torch.Tensor, z: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
