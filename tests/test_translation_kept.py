@@ -49,6 +49,7 @@ PUBLISHED_KEPT = {
     "srgan-mnist": (0.90, 0.2),
     "esrgan-mnist": (0.90, 0.2),
     "context-encoder-mnist": (0.90, 0.2),
+    "ccgan-mnist": (0.90, 0.2),
 }
 
 

@@ -15,6 +15,6 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.ccgan.model:CCGANGenerator",
             recipe="zoo_plugins.ccgan.recipe:CCGANRecipe",
-            config={"width": 16, "hole": 12, "examples": 1024},
+            config={"width": 32, "hole": 12, "examples": 1024},
         )
     )

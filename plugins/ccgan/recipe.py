@@ -45,11 +45,11 @@ class LabelledSet(nn.Module):
 
 class CCGANRecipe(Recipe):
     defaults: dict[str, Any] = {
-        "epochs": 1,
+        "epochs": 4,
         "batch_size": 64,
         "classes": 10,
         "labelled": 100,
-        "lambda_pixel": 10.0,
+        "lambda_pixel": 30.0,
         "lr": 2e-4,
         "betas": [0.5, 0.999],
         "d_width": 32,
