@@ -14,14 +14,13 @@ weights are exported (ex-post density estimation, Ghosh et al. 2020).
 from __future__ import annotations
 
 import copy
-import warnings
 
 import torch
 import torch.nn.functional as F
 
 from zoo.models.dcgan import DCGANDiscriminator
+from zoo.train.autoencoder import RecentRows, fit_code_prior
 from zoo.train.gan import linear_decay
-from zoo.train.autoencoder import RecentRows
 from zoo.train.settings import COUNT, FRACTION, NON_NEGATIVE, RATE
 from zoo.train.trainer import Recipe, UpdateCounter, ema_decay, ema_update
 
@@ -92,16 +91,7 @@ class VAEGANRecipe(Recipe):
         self.recent.add(images)
         return {"loss_d": loss_d.item(), "like": like.item(), "kl": kl.item(), "fool": fool.item()}
 
-    @torch.no_grad()
     def export_model(self) -> VAEGAN:
         """The averaged autoencoder, its code prior (if it has one) fitted to the kept training images' codes."""
-        model = self.ema
-        if model.code_prior is None:
-            return model
-        codes = torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)])
-        if codes.shape[0] < model.code_prior.components:
-            warnings.warn(f"the code prior is left unfitted: {codes.shape[0]} training codes for "
-                          f"{model.code_prior.components} mixture components", stacklevel=3)
-            return model
-        model.code_prior.fit(codes)
-        return model
+        fit_code_prior(self.ema, self.recent.rows())
+        return self.ema

@@ -1,4 +1,5 @@
-"""VQ-VAE (van den Oord, Vinyals and Kavukcuoglu 2017) with an autoregressive prior (a small causal transformer) over its grid of discrete codes."""
+"""VQ-VAE (van den Oord, Vinyals and Kavukcuoglu 2017) with an autoregressive prior (a small causal
+transformer) over its grid of discrete codes."""
 from zoo import ModelSpec, hookimpl
 
 

@@ -38,6 +38,20 @@ class RecentRows(nn.Module):
         return self.buffer[: min(int(self.seen), self.buffer.shape[0])]
 
 
+def fit_code_prior(model: nn.Module, images: torch.Tensor) -> None:
+    """Fit ``model.code_prior`` (if it has one) to the codes of ``images`` under the model's weights; with fewer
+    codes than mixture components it is left unfitted, with a warning."""
+    if model.code_prior is None:
+        return
+    with torch.no_grad():
+        codes = torch.cat([model.encode_batch(x) for x in images.split(1000)])
+    components = getattr(model.code_prior, "components", 1)
+    if codes.shape[0] < components:
+        warnings.warn(f"the code prior is left unfitted: {codes.shape[0]} training codes for {components} "
+                      "mixture components", stacklevel=3)  # the caller of export_model
+        return
+    model.code_prior.fit(codes)
+
 class AutoencoderRecipe(Recipe):
     defaults = {"epochs": 8, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
     bounds = {**Recipe.bounds, "lr": RATE, "prior_images": COUNT}
@@ -71,17 +85,8 @@ class AutoencoderRecipe(Recipe):
         self.recent.add(images)
         return {"loss": loss.item(), "mse": error.item() / images[0].numel(), "penalty": penalty.item()}
 
-    @torch.no_grad()
     def export_model(self) -> MLPAutoencoder:
         """The model, its code prior (if it has one) fitted to the codes of the kept training images."""
         model = unwrap(self.model)
-        if model.code_prior is None:
-            return model
-        codes = torch.cat([model.encode_batch(x) for x in self.recent.rows().split(1000)])
-        components = getattr(model.code_prior, "components", 1)
-        if codes.shape[0] < components:
-            warnings.warn(f"the code prior is left unfitted: {codes.shape[0]} training codes for {components} "
-                          "mixture components", stacklevel=3)
-            return model
-        model.code_prior.fit(codes)
+        fit_code_prior(model, self.recent.rows())
         return model
