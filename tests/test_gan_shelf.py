@@ -23,6 +23,15 @@ def test_sgan_classifies_images_into_its_classes() -> None:
         model.classify(torch.zeros(2, 3, 28, 28))
 
 
+def test_sgan_reports_its_test_accuracy_from_classify() -> None:
+    model = instantiate(get_spec("sgan-mnist")).eval()
+    images = example_images(model.image_shape, 8)
+    predicted = model.classify(images)
+    assert model.evaluation_metrics(images, predicted) == {"test_accuracy": 1.0}
+    wrong_half = torch.cat([predicted[:4], (predicted[4:] + 1) % 10])
+    assert model.evaluation_metrics(images, wrong_half) == {"test_accuracy": 0.5}
+
+
 def test_sgan_labelled_subset_is_balanced_and_follows_the_seed() -> None:
     data = ImageData(torch.rand(200, 1, 28, 28), torch.arange(200) % 10)
     picks = []
@@ -44,6 +53,15 @@ def test_clustergan_samples_given_clusters_and_clusters_images() -> None:
     assert ids.shape == (4,) and ids.dtype == torch.long and ids.max() < 10
     with pytest.raises(ValueError, match="clusters"):
         model.sample(2, clusters=[0, 10])
+
+
+def test_clustergan_scores_clusters_against_labels_up_to_renaming() -> None:
+    model = instantiate(get_spec("clustergan-mnist")).eval()
+    images = model.sample(20, seed=0, clusters=torch.arange(20) % 10)
+    ids = model.cluster(images)
+    renamed = (ids + 3) % 10  # the same partition under other class names
+    assert model.evaluation_metrics(images, renamed) == {"cluster_accuracy": 1.0, "cluster_purity": 1.0}
+    assert model.evaluation_metrics(images, torch.zeros(20, dtype=torch.long) + 9)["cluster_purity"] == 1.0
 
 
 def test_cogan_pairs_are_the_two_domains_of_one_code() -> None:

@@ -11,6 +11,9 @@ from zoo.models.dcgan import DCGANGenerator
 from zoo.models.encoders import ConvEncoder
 from zoo.models.noise import SampleNoise
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE
+from zoo.models.translation import EVAL_BATCH
+
+from .metrics import matched_accuracy, purity
 
 
 class ClusterGAN(GenerativeModel):
@@ -54,4 +57,14 @@ class ClusterGAN(GenerativeModel):
 
     def cluster(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> cluster ids ``(N,)`` (long)."""
-        return self.encode(x)[0].argmax(1)
+        return torch.cat([self.encode(x[start : start + EVAL_BATCH])[0].argmax(1) for start in range(0, len(x), EVAL_BATCH)])
+
+    def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        """How the test images' clusters match their labels: ``cluster_accuracy`` (best one-to-one
+        matching of clusters to classes) and ``cluster_purity``."""
+        ids, labels = self.cluster(images).cpu(), labels.cpu()
+        classes = int(labels.max()) + 1
+        return {
+            "cluster_accuracy": round(matched_accuracy(ids, labels, self.clusters, classes), 4),
+            "cluster_purity": round(purity(ids, labels, self.clusters, classes), 4),
+        }

@@ -9,6 +9,7 @@ from zoo.models.dcgan import DCGANGenerator
 from zoo.models.encoders import ConvEncoder
 from zoo.models.noise import SampleNoise
 from zoo.models.shapes import DEFAULT_IMAGE_SIZE
+from zoo.models.translation import EVAL_BATCH
 
 CLASSIFIER_DROPOUT = 0.3
 
@@ -44,4 +45,8 @@ class SemiSupervisedGAN(GenerativeModel):
 
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> predicted class ids ``(N,)`` (long)."""
-        return self.class_logits(x).argmax(1)
+        return torch.cat([self.class_logits(x[start : start + EVAL_BATCH]).argmax(1) for start in range(0, len(x), EVAL_BATCH)])
+
+    def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+        """``test_accuracy``: the fraction of the test images ``classify`` labels right."""
+        return {"test_accuracy": round((self.classify(images).cpu() == labels.cpu()).double().mean().item(), 4)}
