@@ -227,29 +227,21 @@ class RelativisticAverageLoss(GANLoss):
 class SoftmaxLoss(GANLoss):
     """Softmax GAN (Lin 2017): a softmax over the whole batch of real and fake images with
     energies -D; the discriminator's target puts all mass on the real images, the
-    generator's spreads it evenly over real and fake. With ``bounded_energy`` the energies
-    are sigmoid(-D), in (0, 1), as in PyTorch-GAN's implementation: no image can take the
-    whole mass, so the discriminator cannot win by running its scores off without bound."""
+    generator's spreads it evenly over real and fake."""
 
-    settings = ("bounded_energy",)
     generator_sees_real = True
 
-    def __init__(self, bounded_energy: bool = True) -> None:
-        super().__init__()
-        self.bounded_energy = bounded_energy
-
     def discriminator(self, real: Scores, fake: Scores) -> torch.Tensor:
-        real, fake = self._negative_energies(real), self._negative_energies(fake)
-        return -real.mean() + torch.cat([real, fake]).logsumexp(0)
+        return -real.mean() + self._log_partition(real, fake)
 
     def generator(self, fake: Scores, real: Scores | None = None) -> torch.Tensor:
         if real is None:
             raise ValueError("the softmax loss needs the real images' scores in the generator step")
-        batch = self._negative_energies(torch.cat([real, fake]))
-        return -batch.mean() + batch.logsumexp(0)
+        return -torch.cat([real, fake]).mean() + self._log_partition(real, fake)
 
-    def _negative_energies(self, scores: Scores) -> torch.Tensor:
-        return scores.sigmoid() if self.bounded_energy else scores
+    @staticmethod
+    def _log_partition(real: Scores, fake: Scores) -> torch.Tensor:
+        return torch.cat([real, fake]).logsumexp(0)
 
 
 # --- the penalties ------------------------------------------------------------------
