@@ -8,7 +8,7 @@ def register_models(register):
         ModelSpec(
             name="softmax-gan-mnist",
             family="gan",
-            summary="Softmax GAN: DCGAN networks, one softmax over the batch's real and fake images; self-conditioned on 100 k-means clusters",
+            summary="Softmax GAN: DCGAN generator, spectrally normalised discriminator, one softmax over the batch's real and fake images; self-conditioned on 100 k-means clusters",
             paper="https://arxiv.org/abs/1704.06191",
             dataset="mnist",
             licence="MIT",
