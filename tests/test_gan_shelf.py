@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 import torch
 
+from zoo import testing
 from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
 from zoo.testing import example_images
 from zoo_plugins.clustergan.metrics import matched_accuracy, purity
+from zoo_plugins.cogan.model import CoupledDiscriminator
 from zoo_plugins.ebgan.loss import pulling_away
 from zoo_plugins.sgan.recipe import LabelledSubset
 
@@ -72,6 +74,40 @@ def test_cogan_pairs_are_the_two_domains_of_one_code() -> None:
     assert not torch.equal(digits, negatives)
     with pytest.raises(ValueError, match="domain"):
         model.sample(2, domain=2)
+
+
+def test_cogan_pairs_share_their_cluster_and_the_cluster_shapes_the_pair() -> None:
+    model = instantiate(get_spec("cogan-mnist")).eval()
+    assert model.cluster_count() == 100
+    z = torch.randn(2, model.latent_dim)
+    same = model(z, torch.tensor([3, 3]))
+    assert torch.equal(same, model(z, torch.tensor([3, 3])))
+    assert not torch.allclose(same, model(z, torch.tensor([4, 4])))
+
+
+def test_the_self_conditioned_coupled_discriminator_scores_each_domain_with_its_own_clusters() -> None:
+    torch.manual_seed(0)
+    critic = CoupledDiscriminator(width=8, clusters=5).eval()
+    pairs = torch.rand(3, 2, 28, 28) * 2 - 1
+    shared = critic(pairs, torch.tensor([1, 2, 3]))
+    assert shared.shape == (3, 2)
+    assert torch.equal(shared, critic(pairs, torch.tensor([[1, 1], [2, 2], [3, 3]])))
+    other = critic(pairs, torch.tensor([[1, 4], [2, 4], [3, 4]]))
+    assert torch.equal(other[:, 0], shared[:, 0]) and not torch.equal(other[:, 1], shared[:, 1])
+    with pytest.raises(ValueError, match="cluster ids"):
+        critic(pairs)
+
+
+def test_cogan_real_pairs_take_the_clusters_of_the_digits_their_negatives_came_from() -> None:
+    spec = get_spec("cogan-mnist")
+    torch.manual_seed(0)
+    recipe = spec.recipe_class()(spec, dict(spec.config), testing.tiny_hparams(spec, 4), torch.device("cpu"), 1)
+    digits = torch.rand(40, 1, 28, 28)
+    recipe.prepare(ImageData(digits, torch.zeros(40, dtype=torch.long)))
+    batch = digits[:4]
+    ids = recipe.cluster_ids(torch.cat([batch, 1 - batch.roll(1, 0)], 1))
+    own = recipe.codebook.assign(batch)
+    assert torch.equal(ids, torch.stack([own, own.roll(1, 0)], 1))
 
 
 def test_pulling_away_term_is_zero_for_orthogonal_codes_and_one_for_parallel_ones() -> None:

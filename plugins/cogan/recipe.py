@@ -19,8 +19,15 @@ class CoGANRecipe(GANRecipe):
         self.decay_learning_rates()
 
     def build_discriminator(self) -> CoupledDiscriminator:
-        return CoupledDiscriminator(self.model_config["width"], **image_settings(self.model_config))
+        cfg = self.model_config
+        return CoupledDiscriminator(cfg["width"], clusters=cfg.get("clusters", 0), **image_settings(cfg))
 
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """Digits and unpaired negatives (the batch rolled by one) as one two-domain batch."""
         return super().train_step(torch.cat([images, 1 - images.roll(1, 0)], 1), labels)
+
+    def cluster_ids(self, images: torch.Tensor) -> torch.Tensor:
+        """Each domain's cluster ids ``(N, DOMAINS)``: the digits' own, and those of the digits the
+        negatives were made from (the batch rolled by one)."""
+        ids = self.codebook.assign(images[:, : self.generator.image_shape[0]])
+        return torch.stack([ids, ids.roll(1, 0)], 1)

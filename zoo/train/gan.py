@@ -201,9 +201,13 @@ class GANRecipe(Recipe):
     def after_discriminator_step(self) -> None:
         """Hook after each discriminator update (weight clipping)."""
 
+    def cluster_ids(self, images: torch.Tensor) -> torch.Tensor:
+        """The ids of the clusters real images fall in (a self-conditioned run's labels)."""
+        return self.codebook.assign(images)
+
     def train_step(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         if self.self_conditioned:
-            labels = self.codebook.assign(images)
+            labels = self.cluster_ids(images)
         totals: dict[str, float] = {}
         parts = list(zip((images * 2 - 1).chunk(self.hparams["d_steps"]), labels.chunk(self.hparams["d_steps"])))
         for i, (real, real_labels) in enumerate(parts):
