@@ -9,11 +9,12 @@ from zoo import testing
 from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
+from zoo.models.encoders import ConvEncoder
 from zoo.testing import example_images
 from zoo_plugins.clustergan.metrics import matched_accuracy, purity
 from zoo_plugins.cogan.model import CoupledDiscriminator
 from zoo_plugins.ebgan.loss import pulling_away
-from zoo_plugins.sgan.recipe import LabelledSubset
+from zoo_plugins.sgan.recipe import ClassifyingCritic, LabelledSubset
 
 
 def test_sgan_classifies_images_into_its_classes() -> None:
@@ -32,6 +33,17 @@ def test_sgan_reports_its_test_accuracy_from_classify() -> None:
     assert model.evaluation_metrics(images, predicted) == {"test_accuracy": 1.0}
     wrong_half = torch.cat([predicted[:4], (predicted[4:] + 1) % 10])
     assert model.evaluation_metrics(images, wrong_half) == {"test_accuracy": 0.5}
+
+
+def test_the_sgan_critic_projects_cluster_ids_onto_realness_but_never_onto_classes() -> None:
+    torch.manual_seed(0)
+    critic = ClassifyingCritic(ConvEncoder(10, 8), clusters=5).eval()
+    x = torch.rand(3, 1, 28, 28) * 2 - 1
+    logits, plain = critic(x)
+    assert torch.allclose(plain, logits.logsumexp(1))
+    for ids in (torch.tensor([0, 1, 2]), torch.tensor([4, 4, 4])):
+        conditioned_logits, realness = critic(x, ids)
+        assert torch.equal(conditioned_logits, logits) and not torch.allclose(realness, plain)
 
 
 def test_sgan_labelled_subset_is_balanced_and_follows_the_seed() -> None:

@@ -10,13 +10,13 @@ def register_models(register):
         ModelSpec(
             name="sgan-mnist",
             family="gan",
-            summary="Semi-supervised GAN: DCGAN generator, K+1-way discriminator trained on 1000 labels; "
-            "sample(n) draws digits, classify(x) labels them",
+            summary="Semi-supervised GAN: DCGAN generator self-conditioned on 100 k-means clusters, K+1-way "
+            "discriminator trained on 1000 labels; sample(n) draws digits, classify(x) labels them",
             paper="https://arxiv.org/abs/1606.01583",
             dataset="mnist",
             licence="MIT",
             build="zoo_plugins.sgan.model:SemiSupervisedGAN",
             recipe="zoo_plugins.sgan.recipe:SGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10, "image_size": 28},
+            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10, "clusters": 100, "image_size": 28},
         )
     )

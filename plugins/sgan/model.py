@@ -15,7 +15,8 @@ CLASSIFIER_DROPOUT = 0.3
 
 
 class SemiSupervisedGAN(GenerativeModel):
-    """``sample(n)`` draws images from the DCGAN ``generator``; ``classify(x)`` labels images
+    """``sample(n)`` draws images from the DCGAN ``generator`` (self-conditioned on ``clusters``
+    k-means clusters when > 0, its cluster ids drawn in proportion to their sizes); ``classify(x)`` labels images
     with the ``classifier``, the discriminator whose K outputs are the class logits.
 
     The discriminator's "fake" output is the fixed logit 0 (Salimans et al. 2016), so
@@ -24,11 +25,11 @@ class SemiSupervisedGAN(GenerativeModel):
     """
 
     def __init__(
-        self, latent_dim: int = 100, width: int = 32, channels: int = 1, num_classes: int = 10,
+        self, latent_dim: int = 100, width: int = 32, channels: int = 1, num_classes: int = 10, clusters: int = 0,
         image_size: int = DEFAULT_IMAGE_SIZE,
     ) -> None:
         super().__init__()
-        self.generator = DCGANGenerator(latent_dim, width, channels, image_size=image_size)
+        self.generator = DCGANGenerator(latent_dim, width, channels, clusters, image_size)
         self.classifier = ConvEncoder(num_classes, width, channels, image_size, dropout=CLASSIFIER_DROPOUT)
         self.latent_dim = latent_dim
         self.num_classes = num_classes

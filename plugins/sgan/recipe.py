@@ -2,6 +2,8 @@
 "fake" logit 0 give the real/fake logit ``logsumexp(logits)`` (Salimans et al. 2016) for the
 registered adversarial loss, plus a cross-entropy on a labelled minibatch drawn each step from
 ``labelled`` training images, picked in equal numbers per class, reproducibly from the run's seed.
+A self-conditioned generator (``clusters`` > 0, the zoo's k-means clusters) adds a projection
+term on the cluster ids to the real/fake logit; the class logits never see the ids.
 """
 from __future__ import annotations
 
@@ -51,6 +53,28 @@ class LabelledSubset(nn.Module):
         return self.images[index] * 2 - 1, self.labels[index]
 
 
+class ClassifyingCritic(nn.Module):
+    """The K-way classifier as a critic: ``(images, cluster ids or None)`` -> (class logits, real/fake
+    logit). The real/fake logit is ``logsumexp(class logits)``, plus <embed(id), features>
+    (Miyato and Koyama 2018) on the classifier's last features when there are ``clusters``."""
+
+    def __init__(self, classifier: ConvEncoder, clusters: int) -> None:
+        super().__init__()
+        self.classifier = classifier
+        head = classifier.net[-1]
+        self.embed = nn.Embedding(clusters, head.in_features) if clusters else None
+        if self.embed is not None:
+            nn.init.normal_(self.embed.weight, 0.0, 0.02)
+
+    def forward(self, x: torch.Tensor, ids: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        features = self.classifier.net[:-1](x)
+        logits = self.classifier.net[-1](features)
+        realness = logits.logsumexp(1)
+        if self.embed is not None and ids is not None:
+            realness = realness + (self.embed(ids) * features).sum(1)
+        return logits, realness
+
+
 class SGANRecipe(GANRecipe):
     defaults = {**GANRecipe.defaults, "epochs": 6, "labelled": 1000, "class_weight": 1.0, "decay_from": 0.5}
     bounds = {**GANRecipe.bounds, "labelled": COUNT, "class_weight": NON_NEGATIVE}
@@ -62,23 +86,25 @@ class SGANRecipe(GANRecipe):
 
     def build_generator(self) -> DCGANGenerator:
         cfg = self.model_config
-        return DCGANGenerator(cfg["latent_dim"], cfg["width"], **image_settings(cfg))
+        return DCGANGenerator(cfg["latent_dim"], cfg["width"], clusters=cfg.get("clusters", 0), **image_settings(cfg))
 
-    def build_discriminator(self) -> ConvEncoder:
+    def build_discriminator(self) -> ClassifyingCritic:
         cfg = self.model_config
-        return ConvEncoder(cfg["num_classes"], cfg["width"], dropout=CLASSIFIER_DROPOUT, **image_settings(cfg))
+        classifier = ConvEncoder(cfg["num_classes"], cfg["width"], dropout=CLASSIFIER_DROPOUT, **image_settings(cfg))
+        return ClassifyingCritic(classifier, cfg.get("clusters", 0))
 
     def prepare(self, data: ImageData) -> None:
+        super().prepare(data)
         self.labelled.pick(data, self.model_config["num_classes"])
 
     def discriminator_loss(
         self, real: torch.Tensor, labels: torch.Tensor, fake: torch.Tensor, conditioning: Conditioning
     ) -> tuple[torch.Tensor, dict[str, float]]:
-        real_logits = self.discriminator(real)
-        fake_logits = self.discriminator(fake)
-        adversarial = self.loss.discriminator(real_logits.logsumexp(1), fake_logits.logsumexp(1))
+        _, real_scores = self.discriminator(real, labels if self.self_conditioned else None)
+        _, fake_scores = self.discriminator(fake, conditioning.get("labels"))
+        adversarial = self.loss.discriminator(real_scores, fake_scores)
         images, targets = self.labelled.minibatch(real.shape[0])
-        class_logits = self.discriminator(images)
+        class_logits, _ = self.discriminator(images)
         supervised = F.cross_entropy(class_logits, targets)
         accuracy = (class_logits.argmax(1) == targets).float().mean()
         loss = adversarial + self.hparams["class_weight"] * supervised
@@ -87,10 +113,10 @@ class SGANRecipe(GANRecipe):
     def generator_loss(
         self, fake: torch.Tensor, conditioning: Conditioning, real: torch.Tensor, labels: torch.Tensor
     ) -> tuple[torch.Tensor, dict[str, float]]:
-        return self.loss.generator(self.discriminator(fake).logsumexp(1)), {}
+        return self.loss.generator(self.discriminator(fake, conditioning.get("labels"))[1]), {}
 
     def export_model(self) -> SemiSupervisedGAN:
         model = SemiSupervisedGAN(**self.model_config).to(self.device)
         model.generator.load_state_dict(self.ema.state_dict())
-        model.classifier.load_state_dict(unwrap(self.discriminator).state_dict())
+        model.classifier.load_state_dict(unwrap(self.discriminator).classifier.state_dict())
         return model.eval()
