@@ -9,7 +9,6 @@ from zoo import testing
 from zoo.core.registry import get_spec
 from zoo.data.datasets import ImageData
 from zoo.hub.load import instantiate
-from zoo.models.autoencoder_critic import AutoencoderCritic
 from zoo.models.encoders import ConvEncoder
 from zoo.testing import example_images
 from zoo_plugins.clustergan.metrics import matched_accuracy, purity
@@ -121,18 +120,6 @@ def test_cogan_real_pairs_take_the_clusters_of_the_digits_their_negatives_came_f
     ids = recipe.cluster_ids(torch.cat([batch, 1 - batch.roll(1, 0)], 1))
     own = recipe.codebook.assign(batch)
     assert torch.equal(ids, torch.stack([own, own.roll(1, 0)], 1))
-
-
-def test_a_self_conditioned_autoencoder_critic_scores_images_as_members_of_their_cluster() -> None:
-    torch.manual_seed(0)
-    critic = AutoencoderCritic(code_dim=8, width=8, error="l2", clusters=4).eval()
-    x = torch.rand(3, 1, 28, 28) * 2 - 1
-    energies, codes = critic.energies_and_codes(x, torch.tensor([0, 1, 2]))
-    other, same_codes = critic.energies_and_codes(x, torch.tensor([3, 3, 3]))
-    assert energies.shape == (3,) and (energies >= 0).all() and not torch.equal(energies, other)
-    assert torch.equal(codes, same_codes)  # the pulling-away term sees the encoder's codes only
-    with pytest.raises(ValueError, match="cluster ids"):
-        critic(x)
 
 
 def test_pulling_away_term_is_zero_for_orthogonal_codes_and_one_for_parallel_ones() -> None:

@@ -11,12 +11,12 @@ def register_models(register):
             name="began-mnist",
             family="gan",
             summary="Boundary equilibrium GAN: DCGAN generator against an autoencoder critic scored by L1 "
-            "reconstruction error, balanced by the control variable k; self-conditioned on 100 k-means clusters",
+            "reconstruction error, balanced by the control variable k",
             paper="https://arxiv.org/abs/1703.10717",
             dataset="mnist",
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.began.recipe:BEGANRecipe",
-            config={"latent_dim": 64, "width": 32, "channels": 1, "clusters": 100, "image_size": 28},
+            config={"latent_dim": 64, "width": 32, "channels": 1, "image_size": 28},
         )
     )

@@ -25,6 +25,4 @@ class BEGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> AutoencoderCritic:
         cfg = self.model_config
-        return AutoencoderCritic(
-            self.hparams["code_dim"], cfg["width"], error="l1", clusters=cfg.get("clusters", 0), **image_settings(cfg)
-        )
+        return AutoencoderCritic(self.hparams["code_dim"], cfg["width"], error="l1", **image_settings(cfg))

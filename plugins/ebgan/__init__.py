@@ -11,12 +11,12 @@ def register_models(register):
             name="ebgan-mnist",
             family="gan",
             summary="Energy-based GAN: DCGAN generator against an autoencoder critic (squared reconstruction "
-            "error as energy) with a margin loss and the pulling-away term; self-conditioned on 100 k-means clusters",
+            "error as energy) with a margin loss and the pulling-away term",
             paper="https://arxiv.org/abs/1609.03126",
             dataset="mnist",
             licence="MIT",
             build="zoo.models.dcgan:DCGANGenerator",
             recipe="zoo_plugins.ebgan.recipe:EBGANRecipe",
-            config={"latent_dim": 64, "width": 32, "channels": 1, "clusters": 100, "image_size": 28},
+            config={"latent_dim": 64, "width": 32, "channels": 1, "image_size": 28},
         )
     )

@@ -27,13 +27,11 @@ class EBGANRecipe(GANRecipe):
 
     def build_discriminator(self) -> AutoencoderCritic:
         cfg = self.model_config
-        return AutoencoderCritic(
-            self.hparams["code_dim"], cfg["width"], error="l2", clusters=cfg.get("clusters", 0), **image_settings(cfg)
-        )
+        return AutoencoderCritic(self.hparams["code_dim"], cfg["width"], error="l2", **image_settings(cfg))
 
     def generator_loss(
         self, fake: torch.Tensor, conditioning: Conditioning, real: torch.Tensor, labels: torch.Tensor
     ) -> tuple[torch.Tensor, dict[str, float]]:
-        energies, codes = self.discriminator.energies_and_codes(fake, conditioning.get("labels"))
+        energies, codes = self.discriminator.energies_and_codes(fake)
         pt = pulling_away(codes)
         return self.loss.generator(energies) + self.hparams["pt_weight"] * pt, {"pulling_away": pt.item()}

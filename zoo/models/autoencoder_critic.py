@@ -19,15 +19,12 @@ class AutoencoderCritic(nn.Module):
     A :class:`~zoo.models.encoders.ConvEncoder` to a code of ``code_dim`` values and
     the DCGAN upsampling stages back (no batch norm); ``error`` is the mean absolute
     (``l1``, BEGAN) or squared (``l2``, EBGAN) difference per pixel.
-    :meth:`energies_and_codes` also gives the encoder's codes (EBGAN's pulling-away term).
-    With ``clusters`` > 0 it also takes ids (the k-means clusters of a self-conditioned
-    GAN): the decoder reconstructs from the code plus a learned embedding of the id, so an
-    image's energy is how badly it is reconstructed as a member of its cluster.
+    :meth:`energies_and_codes` also gives the codes (EBGAN's pulling-away term).
     """
 
     def __init__(
         self, code_dim: int = 64, width: int = 32, channels: int = 1, image_size: int = DEFAULT_IMAGE_SIZE,
-        error: str = "l1", clusters: int = 0,
+        error: str = "l1",
     ) -> None:
         super().__init__()
         if error not in ERRORS:
@@ -43,22 +40,12 @@ class AutoencoderCritic(nn.Module):
             *without_batch_norm(nn.Sequential(*upsampler(width, channels, stages))),
         )
         self.decoder.apply(dcgan_init)
-        self.embed = nn.Embedding(clusters, code_dim) if clusters else None
-        if self.embed is not None:
-            nn.init.normal_(self.embed.weight, 0.0, 0.02)
 
-    def energies_and_codes(
-        self, x: torch.Tensor, labels: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def energies_and_codes(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         codes = self.encoder(x)
-        inputs = codes
-        if self.embed is not None:
-            if labels is None:
-                raise ValueError("this autoencoder critic is self-conditioned: pass the images' cluster ids")
-            inputs = codes + self.embed(labels)
-        difference = self.decoder(inputs) - x
+        difference = self.decoder(codes) - x
         errors = difference.abs() if self.error == "l1" else difference.square()
         return errors.flatten(1).mean(1), codes
 
-    def forward(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        return self.energies_and_codes(x, labels)[0]
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.energies_and_codes(x)[0]
