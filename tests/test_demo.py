@@ -6,6 +6,7 @@ import base64
 import io
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -308,16 +309,23 @@ def test_a_taken_port_is_one_line_and_status_2(demo, capsys):
     assert error.count("\n") == 1 and "--port 0" in error
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C reaches the demo as in a terminal, even when the tests run as a background job
+    (which starts with SIGINT ignored, and then Python installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_zoo_demo_serves_until_interrupted():
     process = subprocess.Popen([sys.executable, "-m", "zoo.demo", "--port", "0", "--no-browser"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_as_from_a_terminal)
     try:
         line = process.stdout.readline()
         assert line.startswith("zoo demo: serving http://127.0.0.1:"), line + process.stderr.read()
         url = line.split()[3]
         with urllib.request.urlopen(url, timeout=60) as response:
             assert response.status == 200 and b"Which one is real?" in response.read()
-        process.send_signal(2)  # Ctrl-C
+        process.send_signal(signal.SIGINT)  # Ctrl-C
         assert process.wait(timeout=30) == 0
     finally:
         process.kill()
