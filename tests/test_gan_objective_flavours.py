@@ -50,5 +50,6 @@ def test_each_recipe_builds_the_papers_loss_and_penalty(name: str) -> None:
 
 
 def test_the_softmax_gan_discriminator_is_spectrally_normalised() -> None:
-    layers = [m for m in recipe_for("softmax-gan-mnist").discriminator.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    modules = recipe_for("softmax-gan-mnist").discriminator.modules()
+    layers = [m for m in modules if isinstance(m, (nn.Conv2d, nn.Linear))]
     assert layers and all(nn.utils.parametrize.is_parametrized(m, "weight") for m in layers)

@@ -57,7 +57,8 @@ class ClusterGAN(GenerativeModel):
 
     def cluster(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> cluster ids ``(N,)`` (long)."""
-        return torch.cat([self.encode(x[start : start + EVAL_BATCH])[0].argmax(1) for start in range(0, len(x), EVAL_BATCH)])
+        batches = (x[start : start + EVAL_BATCH] for start in range(0, len(x), EVAL_BATCH))
+        return torch.cat([self.encode(batch)[0].argmax(1) for batch in batches])
 
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """How the test images' clusters match their labels: ``cluster_accuracy`` (best one-to-one

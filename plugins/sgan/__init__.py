@@ -17,6 +17,8 @@ def register_models(register):
             licence="MIT",
             build="zoo_plugins.sgan.model:SemiSupervisedGAN",
             recipe="zoo_plugins.sgan.recipe:SGANRecipe",
-            config={"latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10, "clusters": 100, "image_size": 28},
+            config={
+                "latent_dim": 100, "width": 32, "channels": 1, "num_classes": 10, "clusters": 100, "image_size": 28,
+            },
         )
     )

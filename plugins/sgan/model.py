@@ -16,8 +16,9 @@ CLASSIFIER_DROPOUT = 0.3
 
 class SemiSupervisedGAN(GenerativeModel):
     """``sample(n)`` draws images from the DCGAN ``generator`` (self-conditioned on ``clusters``
-    k-means clusters when > 0, its cluster ids drawn in proportion to their sizes); ``classify(x)`` labels images
-    with the ``classifier``, the discriminator whose K outputs are the class logits.
+    k-means clusters when > 0, its cluster ids drawn in proportion to their sizes);
+    ``classify(x)`` labels images with the ``classifier``, the discriminator whose K outputs
+    are the class logits.
 
     The discriminator's "fake" output is the fixed logit 0 (Salimans et al. 2016), so
     the K class logits alone give both the class and the real/fake decision:
@@ -46,7 +47,8 @@ class SemiSupervisedGAN(GenerativeModel):
 
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> predicted class ids ``(N,)`` (long)."""
-        return torch.cat([self.class_logits(x[start : start + EVAL_BATCH]).argmax(1) for start in range(0, len(x), EVAL_BATCH)])
+        batches = (x[start : start + EVAL_BATCH] for start in range(0, len(x), EVAL_BATCH))
+        return torch.cat([self.class_logits(batch).argmax(1) for batch in batches])
 
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """``test_accuracy``: the fraction of the test images ``classify`` labels right."""
