@@ -24,6 +24,8 @@ def test_sgan_classifies_images_into_its_classes() -> None:
     assert model.class_logits(model.sample(3, seed=0)).shape == (3, 10)
     with pytest.raises(ValueError, match="shape"):
         model.classify(torch.zeros(2, 3, 28, 28))
+    assert model.classify(torch.zeros(0, 1, 28, 28)).shape == (0,)
+    assert model.classify(torch.rand(1001, 1, 28, 28)).shape == (1001,)  # more than one evaluation batch
 
 
 def test_sgan_reports_its_test_accuracy_from_classify() -> None:
@@ -65,6 +67,7 @@ def test_clustergan_samples_given_clusters_and_clusters_images() -> None:
     assert not torch.equal(x, model.sample(4, seed=0, clusters=[3, 2, 1, 0]))
     ids = model.cluster(x)
     assert ids.shape == (4,) and ids.dtype == torch.long and ids.max() < 10
+    assert model.cluster(torch.zeros(0, 1, 28, 28)).shape == (0,)
     with pytest.raises(ValueError, match="clusters"):
         model.sample(2, clusters=[0, 10])
 

@@ -57,8 +57,8 @@ class ClusterGAN(GenerativeModel):
 
     def cluster(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> cluster ids ``(N,)`` (long)."""
-        batches = (x[start : start + EVAL_BATCH] for start in range(0, len(x), EVAL_BATCH))
-        return torch.cat([self.encode(batch)[0].argmax(1) for batch in batches])
+        x = check_images(x, self.image_shape)
+        return torch.cat([self.encode(batch)[0].argmax(1) for batch in x.split(EVAL_BATCH)])
 
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """How the test images' clusters match their labels: ``cluster_accuracy`` (best one-to-one

@@ -47,8 +47,8 @@ class SemiSupervisedGAN(GenerativeModel):
 
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         """Images ``(N, C, H, W)`` in [0, 1] -> predicted class ids ``(N,)`` (long)."""
-        batches = (x[start : start + EVAL_BATCH] for start in range(0, len(x), EVAL_BATCH))
-        return torch.cat([self.class_logits(batch).argmax(1) for batch in batches])
+        x = check_images(x, self.image_shape)
+        return torch.cat([self.class_logits(batch).argmax(1) for batch in x.split(EVAL_BATCH)])
 
     def evaluation_metrics(self, images: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """``test_accuracy``: the fraction of the test images ``classify`` labels right."""
