@@ -52,6 +52,7 @@ def fit_code_prior(model: nn.Module, images: torch.Tensor) -> None:
         return
     model.code_prior.fit(codes)
 
+
 class AutoencoderRecipe(Recipe):
     defaults = {"epochs": 8, "batch_size": 128, "lr": 1e-3, "prior_images": 10000}
     bounds = {**Recipe.bounds, "lr": RATE, "prior_images": COUNT}
